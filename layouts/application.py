@@ -1,0 +1,125 @@
+"""The app factory: builds the Dash app for one config folder and one database.
+
+Nothing happens at import time; `create_app()` does the work, so tests and a
+production server each build their own app.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import flask
+from dash import Dash, Input, Output, State, no_update
+from sqlalchemy.exc import SQLAlchemyError
+
+from layouts.components import Screen
+from layouts.wall import banner, wall_body, wall_layout
+from obeya import database
+from obeya.live import LiveWall
+
+log = logging.getLogger(__name__)
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
+DESIGN_HEIGHT = 1080  # chart sizes are written for a 1080p screen
+
+
+def config_dir_from_env() -> Path:
+    return Path(os.environ.get("OBEYA_CONFIG_DIR") or DEFAULT_CONFIG_DIR)
+
+
+def prepare_database(url: str | None = None):
+    """The engine for `url` (default from the environment), with the schema in place.
+
+    The embedded default database is filled with demo data when empty, so a
+    fresh clone shows a full wall. A database that cannot be reached is not
+    fatal: the wall starts and shows the problem until it can.
+    """
+    url = url or database.database_url()
+    engine = database.make_engine(url)
+    try:
+        database.create_schema(engine)
+        if url == f"sqlite:///{database.DEFAULT_DATABASE_PATH}":
+            from obeya.demo import ensure_demo_database
+
+            ensure_demo_database(engine)
+    except SQLAlchemyError as error:
+        log.warning("database not ready, the wall starts without data: %s", error)
+    return engine
+
+
+def _scale(viewport: dict | None) -> float:
+    if not viewport or not viewport.get("height"):
+        return 1.0
+    return round(max(float(viewport["height"]), 360.0) / DESIGN_HEIGHT, 3)
+
+
+def create_app(config_dir: str | Path | None = None, database_url: str | None = None) -> Dash:
+    """A ready-to-serve Dash app showing the wall for `config_dir` and `database_url`."""
+    live = LiveWall(config_dir or config_dir_from_env(), prepare_database(database_url))
+    app = Dash(
+        __name__,
+        title="Obeya Wall",
+        assets_folder=str(PROJECT_ROOT / "assets"),
+        update_title=None,
+        serve_locally=True,
+        compress=False,
+    )
+    app.live = live
+
+    def rendered_key(config_state, data_state, scale: float) -> dict:
+        return {
+            "config": config_state.version,
+            "data": data_state.version,
+            "stale": data_state.stale_since.isoformat() if data_state.stale_since else None,
+            "scale": scale,
+        }
+
+    def serve_layout():
+        config_state = live.config_state()
+        data_state = live.data_state()
+        config = config_state.config
+        theme = config.wall.theme if config else "dark"
+        screen = Screen(scale=1.0, theme=theme, stale_since=data_state.stale_since)
+        panel = flask.request.args.get("panel") if flask.has_request_context() else None
+        return wall_layout(config, config_state.problems, data_state, screen, panel,
+                           rendered_key(config_state, data_state, 1.0))
+
+    app.layout = serve_layout
+
+    @app.callback(
+        Output("wall-body", "children"),
+        Output("wall", "className"),
+        Output("rendered", "data"),
+        Input("poll", "n_intervals"),
+        Input("viewport", "data"),
+        State("rendered", "data"),
+        prevent_initial_call=True,
+    )
+    def refresh_wall(_ticks, viewport, rendered):
+        """Redraw the panels when the config, the data or the screen size changed; otherwise nothing."""
+        config_state = live.config_state()
+        data_state = live.data_state()
+        config = config_state.config
+        if config is None:
+            return no_update, no_update, no_update
+        scale = _scale(viewport)
+        key = rendered_key(config_state, data_state, scale)
+        if key == rendered:
+            return no_update, no_update, no_update
+        screen = Screen(scale=scale, theme=config.wall.theme, stale_since=data_state.stale_since)
+        return wall_body(config, data_state, screen, active_panel=""), f"theme-{config.wall.theme}", key
+
+    @app.callback(Output("wall-banner", "children"), Input("poll", "n_intervals"), prevent_initial_call=True)
+    def refresh_banner(_ticks):
+        """The config-problem banner: shown while the files on disk are wrong, gone when fixed."""
+        return banner(live.config_state().problems)
+
+    # The browser tells the server its size once, at load; wall.js reports resizes.
+    app.clientside_callback(
+        "function (_) { return {height: window.innerHeight, width: window.innerWidth}; }",
+        Output("viewport", "data"),
+        Input("url", "search"),
+    )
+    return app

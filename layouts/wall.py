@@ -1,0 +1,179 @@
+"""The wall frame: header, the mounted panels, the tabs and controls, the banner.
+
+Every panel is rendered once into the page; `assets/wall.js` rotates between
+them in the browser, so switching costs no server round trip.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from dash import dcc, html
+
+from layouts import ftr, journey, mission, nps, personas, voices
+from layouts.components import Screen, icon
+from obeya.config import Config, Problem
+from obeya.live import DataState
+
+log = logging.getLogger(__name__)
+
+PANELS = {
+    "mission": ("Mission", mission.render),
+    "personas": ("Personas", personas.render),
+    "journey": ("Journey", journey.render),
+    "nps": ("NPS", nps.render),
+    "ftr": ("First time right", ftr.render),
+    "voices": ("Voices", voices.render),
+}
+
+POLL_MILLISECONDS = 2000  # how often a screen asks whether config or data changed
+
+
+def panel_section(panel_id: str, pages: list, seconds: int, *, active: bool) -> html.Section:
+    """One panel: a section holding its pages, the first page visible when active."""
+    return html.Section(
+        [
+            html.Div(page, className="page" + (" is-active" if active and i == 0 else ""), **{"data-page": str(i)})
+            for i, page in enumerate(pages)
+        ],
+        className="panel" + (" is-active" if active else ""),
+        id=f"panel-{panel_id}",
+        **{"data-panel": panel_id, "data-seconds": str(seconds), "data-pages": str(len(pages))},
+    )
+
+
+def render_panels(config: Config, data_state: DataState, screen: Screen, active_panel: str) -> list[html.Section]:
+    """Every configured panel, in rotation order. A panel that fails shows its error, not a blank wall."""
+    sections = []
+    for setting in config.wall.panels:
+        title, render = PANELS[setting.id]
+        try:
+            pages = render(config, data_state.data, screen) or [_panel_error(title, "nothing to show")]
+        except Exception as error:  # one broken panel must not take the others down
+            log.exception("panel %s failed", setting.id)
+            pages = [_panel_error(title, f"{type(error).__name__}: {error}")]
+        sections.append(
+            panel_section(setting.id, pages, config.wall.seconds_for(setting.id), active=setting.id == active_panel)
+        )
+    return sections
+
+
+def _panel_error(title: str, message: str) -> html.Div:
+    return html.Div(
+        [html.H1(title, className="panel-title"), html.P(["This panel could not be drawn: ", message], className="muted")],
+        className="panel-error",
+    )
+
+
+def header(config: Config) -> html.Header:
+    return html.Header(
+        [
+            html.Span(config.wall.title, className="wall-title"),
+            html.Span(config.wall.team, className="wall-team"),
+            html.Span(className="wall-header-spacer"),
+            html.Span(id="wall-clock", className="wall-clock"),
+        ],
+        className="wall-header",
+    )
+
+
+def footer(config: Config, active_panel: str) -> html.Footer:
+    """Where we are (tabs and a progress bar) and the facilitator's controls."""
+    tabs = [
+        html.Button(
+            [f"{n}\u2009{PANELS[setting.id][0]}", html.Span(className="wall-tab-page")],
+            className="wall-tab" + (" is-active" if setting.id == active_panel else ""),
+            title=f"Show {PANELS[setting.id][0]} (key {n})" if n <= 9 else f"Show {PANELS[setting.id][0]}",
+            **{"data-goto": setting.id},
+        )
+        for n, setting in enumerate(config.wall.panels, start=1)
+    ]
+    controls = [
+        html.Button(icon("bi-chevron-left", "Previous panel"), className="wall-control", **{"data-action": "prev"},
+                    title="Previous (Left, PageUp)"),
+        html.Button(icon("bi-pause-fill", "Hold or resume"), className="wall-control", **{"data-action": "hold"},
+                    title="Hold or resume (Space, P)"),
+        html.Button(icon("bi-chevron-right", "Next panel"), className="wall-control", **{"data-action": "next"},
+                    title="Next (Right, PageDown)"),
+        html.Button(icon("bi-arrows-fullscreen", "Full screen"), className="wall-control",
+                    **{"data-action": "fullscreen"}, title="Full screen (F)"),
+    ]
+    return html.Footer(
+        [
+            html.Nav(tabs, className="wall-tabs", **{"aria-label": "Panels"}),
+            html.Span("Rotating", className="wall-mode", id="wall-mode", **{"data-mode": "rotating"}),
+            html.Div(controls, className="wall-controls"),
+            html.Div(html.Div(className="wall-progress-bar"), className="wall-progress"),
+        ],
+        className="wall-footer",
+    )
+
+
+def wall_body(config: Config, data_state: DataState, screen: Screen, active_panel: str) -> list:
+    """The children of #wall-body: everything that depends on config and data."""
+    settings = html.Div(
+        id="wall-settings",
+        hidden=True,
+        **{
+            "data-rotate-seconds": str(config.wall.rotate_seconds),
+            "data-idle-seconds": str(config.wall.idle_resume_seconds),
+        },
+    )
+    return [
+        settings,
+        header(config),
+        html.Main(render_panels(config, data_state, screen, active_panel), id="wall-panels"),
+        footer(config, active_panel),
+    ]
+
+
+def problems_screen(problems: tuple[Problem, ...]) -> list:
+    """What a wall with no good config at all shows: the problems, readable from the room."""
+    return [
+        html.Div(
+            [
+                html.H1([icon("bi-exclamation-triangle-fill"), " The wall's config has problems"]),
+                html.P("Fix these in the config folder; the wall reloads by itself.", className="muted"),
+                html.Ul([html.Li(str(problem)) for problem in problems[:12]]),
+            ],
+            className="wall-problems",
+        )
+    ]
+
+
+def banner(problems: tuple[Problem, ...]) -> list:
+    """The small banner over a wall whose config on disk is wrong: file:line:column: problem."""
+    if not problems:
+        return []
+    first = str(problems[0])
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return [icon("bi-exclamation-triangle-fill"), "Config not reloaded, showing the last good version: ",
+            html.Code(first), more]
+
+
+def wall_layout(config: Config | None, problems: tuple[Problem, ...], data_state: DataState, screen: Screen,
+                active_panel: str | None, rendered_key: dict) -> html.Div:
+    """The whole page: #wall with its body, the stores and the poll timer."""
+    if config is None:
+        body = problems_screen(problems)
+        theme = "dark"
+        panel = ""
+    else:
+        ids = [setting.id for setting in config.wall.panels]
+        panel = active_panel if active_panel in ids else ids[0]
+        body = wall_body(config, data_state, screen, panel)
+        theme = config.wall.theme
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh=False),
+            dcc.Store(id="viewport"),
+            dcc.Store(id="rendered", data=rendered_key),
+            dcc.Interval(id="poll", interval=POLL_MILLISECONDS),
+            html.Div(body, id="wall-body", className="wall-body"),
+            html.Div(banner(problems) if config is not None else [], id="wall-banner", className="wall-banner",
+                     role="status"),
+        ],
+        id="wall",
+        className=f"theme-{theme}",
+        **{"data-active-panel": panel, "data-kiosk": "0"},
+    )

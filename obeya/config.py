@@ -1,0 +1,421 @@
+"""The wall's configuration: pydantic models for the YAML files and their loader.
+
+A team edits five files in its config folder:
+
+    wall.yaml       title, team, theme, rotation, refresh, panel order
+    mission.yaml    mission statement, promise to the customer, values
+    personas.yaml   the people we serve
+    journeys.yaml   customer journeys, stage by stage
+    services.yaml   key services with their expected experience and targets
+
+Every mistake becomes a `Problem` that names the file, line, column and key,
+so the wall and `python -m obeya validate` can say exactly what to fix.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+PANEL_IDS = ("mission", "personas", "journey", "nps", "ftr", "voices")
+PanelId = Literal["mission", "personas", "journey", "nps", "ftr", "voices"]
+CONFIG_FILES = ("wall.yaml", "mission.yaml", "personas.yaml", "journeys.yaml", "services.yaml")
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    """Base for every YAML model: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- wall.yaml -------------------------------------------------------------
+
+
+class PanelSetting(Strict):
+    id: PanelId
+    seconds: Annotated[int, Field(ge=5, le=3600)] | None = None
+
+
+class NpsSettings(Strict):
+    period: Literal["week", "month"] = "week"
+    target: Annotated[float, Field(ge=-100, le=100)] | None = None
+    min_responses: Annotated[int, Field(ge=1)] = 30
+    periods_shown: Annotated[int, Field(ge=4, le=104)] = 26
+
+
+class VoicesSettings(Strict):
+    count: Annotated[int, Field(ge=1, le=12)] = 6
+    days: Annotated[int, Field(ge=1, le=365)] = 30
+    hide: list[str] = []
+
+
+class Wall(Strict):
+    title: Text
+    team: Text
+    theme: Literal["dark", "light"] = "dark"
+    timezone: str = "UTC"
+    rotate_seconds: Annotated[int, Field(ge=5, le=3600)] = 30
+    idle_resume_seconds: Annotated[int, Field(ge=10, le=3600)] = 120
+    refresh_seconds: Annotated[int, Field(ge=10, le=86400)] = 300
+    panels: list[PanelSetting] = [PanelSetting(id=panel) for panel in PANEL_IDS]
+    nps: NpsSettings = NpsSettings()
+    voices: VoicesSettings = VoicesSettings()
+
+    @field_validator("panels", mode="before")
+    @classmethod
+    def _panel_names_as_settings(cls, value: Any) -> Any:
+        # `- nps` is shorthand for `- id: nps`.
+        if isinstance(value, list):
+            return [{"id": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("panels")
+    @classmethod
+    def _panels_once_each(cls, value: list[PanelSetting]) -> list[PanelSetting]:
+        if not value:
+            raise ValueError("list at least one panel")
+        seen = [panel.id for panel in value]
+        repeated = sorted({panel for panel in seen if seen.count(panel) > 1})
+        if repeated:
+            raise ValueError(f"panel '{repeated[0]}' is listed more than once")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}' (use a name like Europe/Amsterdam)") from None
+        return value
+
+    def seconds_for(self, panel: str) -> int:
+        """How long `panel` stays on screen in rotation."""
+        for setting in self.panels:
+            if setting.id == panel and setting.seconds:
+                return setting.seconds
+        return self.rotate_seconds
+
+
+# --- mission.yaml ----------------------------------------------------------
+
+
+class Mission(Strict):
+    statement: Text
+    promise: Text
+    values: list[Text] = []
+
+
+# --- personas.yaml ---------------------------------------------------------
+
+
+class Persona(Strict):
+    id: Slug
+    name: Text
+    role: Text
+    quote: Text
+    avatar: str | None = None
+    goals: list[Text] = []
+    frustrations: list[Text] = []
+    needs: list[Text] = []
+    channels: list[Text] = []
+
+    @property
+    def initials(self) -> str:
+        words = [word for word in re.split(r"\s+", self.name.strip()) if word]
+        return "".join(word[0] for word in (words[:1] + words[1:][-1:])).upper()
+
+
+class PersonasFile(Strict):
+    personas: Annotated[list[Persona], Field(min_length=1)]
+
+
+# --- services.yaml ---------------------------------------------------------
+
+
+class Service(Strict):
+    id: Slug
+    name: Text
+    expected_experience: Text
+    nps_target: Annotated[float, Field(ge=-100, le=100)]
+    ftr_target: Annotated[float, Field(ge=0, le=100)]
+
+
+class ServicesFile(Strict):
+    services: Annotated[list[Service], Field(min_length=1)]
+
+
+# --- journeys.yaml ---------------------------------------------------------
+
+
+class Stage(Strict):
+    name: Text
+    emotion: Annotated[int, Field(ge=-2, le=2)]
+    actions: list[Text] = []
+    touchpoints: list[Text] = []
+    pain_points: list[Text] = []
+    opportunities: list[Text] = []
+    services: list[str] = []
+
+
+class Journey(Strict):
+    id: Slug
+    title: Text
+    persona: str
+    stages: Annotated[list[Stage], Field(min_length=1)]
+
+
+class JourneysFile(Strict):
+    journeys: Annotated[list[Journey], Field(min_length=1)]
+
+
+# --- the whole config ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the wall shows that the team writes itself."""
+
+    wall: Wall
+    mission: Mission
+    personas: tuple[Persona, ...]
+    journeys: tuple[Journey, ...]
+    services: tuple[Service, ...]
+    directory: Path
+
+    def persona(self, persona_id: str) -> Persona:
+        return next(persona for persona in self.personas if persona.id == persona_id)
+
+    def service(self, service_id: str) -> Service | None:
+        return next((service for service in self.services if service.id == service_id), None)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one config file, located for a human."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+@dataclass
+class ConfigError(Exception):
+    """The config folder cannot be shown; `problems` says why, where."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+# --- loading ---------------------------------------------------------------
+
+_MODELS = {
+    "wall.yaml": Wall,
+    "mission.yaml": Mission,
+    "personas.yaml": PersonasFile,
+    "journeys.yaml": JourneysFile,
+    "services.yaml": ServicesFile,
+}
+
+
+@dataclass
+class _Document:
+    """A parsed YAML file: its data and its node tree, to locate problems."""
+
+    name: str
+    data: Any
+    root: yaml.Node | None
+
+    def locate(self, path: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the node at `path`, or of the nearest parent."""
+        node = self.root
+        if node is None:
+            return 1, 1
+        position = node.start_mark
+        for step in path:
+            child = None
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if key_node.value == str(step):
+                        child = key_node if key and step == path[-1] else value_node
+                        break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+                child = node.value[step]
+            if child is None:
+                break
+            node = child
+            position = node.start_mark
+        return position.line + 1, position.column + 1
+
+    def problem(self, path: tuple[Any, ...], message: str, *, key: bool = False) -> Problem:
+        line, column = self.locate(path, key=key)
+        return Problem(self.name, line, column, message)
+
+
+def _key_path(path: tuple[Any, ...]) -> str:
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
+
+def _read(directory: Path, name: str) -> _Document:
+    path = directory / name
+    if not path.is_file():
+        raise ConfigError([Problem(name, 1, 1, f"file not found in {directory}")])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError([Problem(name, 1, 1, f"not UTF-8 text ({error.reason})")]) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise ConfigError([Problem(name, line, column, f"YAML syntax: {error.problem}")]) from None
+    except yaml.YAMLError as error:
+        raise ConfigError([Problem(name, 1, 1, f"YAML syntax: {error}")]) from None
+    if data is None:
+        data = {}
+    return _Document(name, data, root)
+
+
+def _describe(error: dict[str, Any]) -> tuple[tuple[Any, ...], str, bool]:
+    """Turn one pydantic error into (path to point at, message, point at the key?)."""
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        where = _key_path(loc[:-1])
+        return loc, f"unknown key '{loc[-1]}'" + (f" in {where}" if where else ""), True
+    if kind == "missing":
+        where = _key_path(loc[:-1])
+        return loc[:-1], f"missing key '{loc[-1]}'" + (f" in {where}" if where else ""), False
+    message = error["msg"]
+    if kind == "value_error":
+        message = message.removeprefix("Value error, ")
+    elif kind == "literal_error":
+        message = "must be " + message.removeprefix("Input should be ")
+    elif kind == "model_type":
+        message = "must be a mapping of keys to values"
+    else:
+        message = message[0].lower() + message[1:]
+    return loc, f"{_key_path(loc)}: {message}" if loc else message, False
+
+
+def _validate(document: _Document, model: type[BaseModel]) -> BaseModel:
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as error:
+        problems = []
+        for detail in error.errors():
+            path, message, at_key = _describe(detail)
+            problems.append(document.problem(path, message, key=at_key))
+        raise ConfigError(sorted(problems)) from None
+
+
+def _check_references(documents: dict[str, _Document], config: Config) -> list[Problem]:
+    """Cross-file checks: ids are unique and every reference points at something."""
+    problems = []
+
+    def unique(document: _Document, listing: str, items: tuple[Any, ...], what: str) -> None:
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            if item.id in seen:
+                problems.append(document.problem((listing, index, "id"), f"{what} id '{item.id}' is used twice"))
+            seen.add(item.id)
+
+    unique(documents["personas.yaml"], "personas", config.personas, "persona")
+    unique(documents["journeys.yaml"], "journeys", config.journeys, "journey")
+    unique(documents["services.yaml"], "services", config.services, "service")
+
+    personas = {persona.id for persona in config.personas}
+    services = {service.id for service in config.services}
+    journeys = documents["journeys.yaml"]
+    for j, journey in enumerate(config.journeys):
+        if journey.persona not in personas:
+            problems.append(
+                journeys.problem(
+                    ("journeys", j, "persona"),
+                    f"journeys[{j}].persona: no persona with id '{journey.persona}' in personas.yaml",
+                )
+            )
+        for s, stage in enumerate(journey.stages):
+            for k, service in enumerate(stage.services):
+                if service not in services:
+                    problems.append(
+                        journeys.problem(
+                            ("journeys", j, "stages", s, "services", k),
+                            f"journeys[{j}].stages[{s}].services[{k}]: "
+                            f"no service with id '{service}' in services.yaml",
+                        )
+                    )
+    for p, persona in enumerate(config.personas):
+        if persona.avatar and not (config.directory / persona.avatar).is_file():
+            problems.append(
+                documents["personas.yaml"].problem(
+                    ("personas", p, "avatar"),
+                    f"personas[{p}].avatar: image '{persona.avatar}' not found next to personas.yaml",
+                )
+            )
+    return problems
+
+
+def load_config(directory: str | Path) -> Config:
+    """Read and validate every file in `directory`.
+
+    Returns the whole `Config`, or raises `ConfigError` listing every problem
+    found (each with file, line and column), so one run shows them all.
+    """
+    directory = Path(directory)
+    problems: list[Problem] = []
+    documents: dict[str, _Document] = {}
+    models: dict[str, Any] = {}
+    for name, model in _MODELS.items():
+        try:
+            documents[name] = _read(directory, name)
+            models[name] = _validate(documents[name], model)
+        except ConfigError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ConfigError(problems)
+    config = Config(
+        wall=models["wall.yaml"],
+        mission=models["mission.yaml"],
+        personas=tuple(models["personas.yaml"].personas),
+        journeys=tuple(models["journeys.yaml"].journeys),
+        services=tuple(models["services.yaml"].services),
+        directory=directory.resolve(),
+    )
+    problems = _check_references(documents, config)
+    if problems:
+        raise ConfigError(sorted(problems))
+    return config
+
+
+def config_fingerprint(directory: str | Path) -> tuple[tuple[str, int, int], ...]:
+    """Cheap signature of the config files (name, size, mtime) to notice edits."""
+    directory = Path(directory)
+    signature = []
+    for name in CONFIG_FILES:
+        try:
+            stat = (directory / name).stat()
+            signature.append((name, stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            signature.append((name, -1, -1))
+    return tuple(signature)

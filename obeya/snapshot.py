@@ -1,0 +1,235 @@
+"""What the data panels show, read from the database in one go.
+
+`load_wall_data` turns daily roll-up counts into period trends (week or month,
+pooled, never averaged), current values with interval, status and change,
+and the latest customer comments with personal data masked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Generic, Literal, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from obeya import metrics, queries
+from obeya.config import Config
+from obeya.metrics import Change, Estimate, FtrCounts, NpsCounts, Status
+from obeya.privacy import mask_personal_data
+
+Period = Literal["week", "month"]
+Counts = TypeVar("Counts", NpsCounts, FtrCounts)
+
+
+def period_start(day: date, period: Period) -> date:
+    """First day of the week (Monday) or month holding `day`."""
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def next_period_start(start: date, period: Period) -> date:
+    if period == "week":
+        return start + timedelta(days=7)
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def previous_period_start(start: date, period: Period) -> date:
+    return period_start(start - timedelta(days=1), period)
+
+
+def complete_periods(today: date, period: Period, count: int) -> list[date]:
+    """Starts of the `count` complete periods before the one holding `today`, oldest first."""
+    starts = []
+    start = period_start(today, period)
+    for _ in range(count):
+        start = previous_period_start(start, period)
+        starts.append(start)
+    return starts[::-1]
+
+
+@dataclass(frozen=True)
+class PeriodValue(Generic[Counts]):
+    """One period of a trend: its pooled counts and the estimate they support."""
+
+    start: date
+    end: date  # exclusive
+    counts: Counts
+    estimate: Estimate | None  # None: not enough responses / tickets
+
+
+@dataclass(frozen=True)
+class NpsSeries:
+    """NPS over time for one service (or, with `service_id` None, for all)."""
+
+    service_id: str | None
+    name: str
+    target: float | None
+    periods: tuple[PeriodValue, ...]
+    change: Change | None
+    status: Status
+
+    @property
+    def current(self) -> PeriodValue:
+        return self.periods[-1]
+
+    @property
+    def previous(self) -> PeriodValue:
+        return self.periods[-2]
+
+
+@dataclass(frozen=True)
+class FtrSeries:
+    """First-time-right over time for one key service, against its target."""
+
+    service_id: str
+    name: str
+    target: float
+    expected_experience: str
+    periods: tuple[PeriodValue, ...]
+    change: Change | None
+    status: Status
+    gap: float | None
+    main_miss_reason: str | None
+
+    @property
+    def current(self) -> PeriodValue:
+        return self.periods[-1]
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A customer comment fit for the wall: personal data already masked."""
+
+    response_id: str
+    service: str
+    score: int
+    band: Literal["promoter", "passive", "detractor"]
+    responded_at: datetime  # in the wall's time zone
+    text: str
+
+
+@dataclass(frozen=True)
+class WallData:
+    """Everything the data panels need, as of one moment."""
+
+    as_of: datetime  # in the wall's time zone
+    period: Period
+    min_responses: int
+    nps_overall: NpsSeries
+    nps_by_service: dict[str, NpsSeries] = field(default_factory=dict)
+    ftr_by_service: dict[str, FtrSeries] = field(default_factory=dict)
+    voices: tuple[Voice, ...] = ()
+
+
+def _series_counts(daily: dict[tuple[str, date], Counts], services: set[str] | None, starts: list[date],
+                   period: Period, empty: Counts) -> list[tuple[date, date, Counts]]:
+    """Pool daily counts into the periods starting at `starts` for `services` (None: all)."""
+    buckets = {start: empty for start in starts}
+    for (service, day), counts in daily.items():
+        if services is not None and service not in services:
+            continue
+        start = period_start(day, period)
+        if start in buckets:
+            buckets[start] = buckets[start] + counts
+    return [(start, next_period_start(start, period), buckets[start]) for start in starts]
+
+
+def nps_series(daily: dict[tuple[str, date], NpsCounts], *, service_id: str | None, name: str,
+               target: float | None, starts: list[date], period: Period, min_responses: int) -> NpsSeries:
+    """NPS trend over the periods at `starts` for one service (None: all services)."""
+    services = None if service_id is None else {service_id}
+    periods = tuple(
+        PeriodValue(start, end, counts, metrics.nps_estimate(counts, min_responses))
+        for start, end, counts in _series_counts(daily, services, starts, period, NpsCounts())
+    )
+    change = metrics.nps_change(periods[-1].counts, periods[-2].counts, min_responses) if len(periods) > 1 else None
+    status = metrics.status(periods[-1].estimate, target) if target is not None else "no_data"
+    return NpsSeries(service_id, name, target, periods, change, status)
+
+
+def ftr_series(daily: dict[tuple[str, date], FtrCounts], *, service_id: str, name: str, target: float,
+               expected_experience: str, starts: list[date], period: Period, min_resolved: int) -> FtrSeries:
+    """First-time-right trend over the periods at `starts` for one service."""
+    periods = tuple(
+        PeriodValue(start, end, counts, metrics.ftr_estimate(counts, min_resolved))
+        for start, end, counts in _series_counts(daily, {service_id}, starts, period, FtrCounts())
+    )
+    current = periods[-1]
+    change = metrics.ftr_change(current.counts, periods[-2].counts, min_resolved) if len(periods) > 1 else None
+    return FtrSeries(
+        service_id=service_id,
+        name=name,
+        target=target,
+        expected_experience=expected_experience,
+        periods=periods,
+        change=change,
+        status=metrics.status(current.estimate, target),
+        gap=metrics.gap(current.estimate, target),
+        main_miss_reason=metrics.main_miss_reason(current.counts),
+    )
+
+
+def load_wall_data(engine: Engine, config: Config, now: datetime | None = None) -> WallData:
+    """Read the database once and compute every number the data panels show.
+
+    `now` (default: the current time) decides which periods are complete;
+    the current period is the last complete one. Raises SQLAlchemy errors
+    when the database cannot be read; callers keep their last good data.
+    """
+    zone = ZoneInfo(config.wall.timezone)
+    now = (now or datetime.now(timezone.utc)).astimezone(zone)
+    settings = config.wall.nps
+    starts = complete_periods(now.date(), settings.period, settings.periods_shown)
+    since = starts[0]
+    hidden = frozenset(config.wall.voices.hide)
+    comments_since = datetime.combine(now.date() - timedelta(days=config.wall.voices.days), time.min)
+    with engine.connect() as connection:
+        nps_daily = queries.nps_daily_counts(connection, since)
+        ftr_daily = queries.ftr_daily_counts(connection, since)
+        half = max(config.wall.voices.count, 1)
+        comments = queries.recent_comments(connection, comments_since, half, detractors=True, hidden=hidden)
+        comments += queries.recent_comments(connection, comments_since, half, detractors=False, hidden=hidden)
+
+    common = dict(starts=starts, period=settings.period)
+    overall = nps_series(nps_daily, service_id=None, name="All services", target=settings.target,
+                         min_responses=settings.min_responses, **common)
+    nps_by_service = {
+        service.id: nps_series(nps_daily, service_id=service.id, name=service.name, target=service.nps_target,
+                               min_responses=settings.min_responses, **common)
+        for service in config.services
+    }
+    ftr_by_service = {
+        service.id: ftr_series(ftr_daily, service_id=service.id, name=service.name, target=service.ftr_target,
+                               expected_experience=service.expected_experience,
+                               min_resolved=settings.min_responses, **common)
+        for service in config.services
+    }
+    names = {service.id: service.name for service in config.services}
+    voices = tuple(_voice(comment, names, zone) for comment in _detractors_first(comments, config.wall.voices.count))
+    return WallData(now, settings.period, settings.min_responses, overall, nps_by_service, ftr_by_service, voices)
+
+
+def _detractors_first(comments: list[queries.Comment], count: int) -> list[queries.Comment]:
+    """Detractors first (newest first), then promoters, `count` in all, both kinds shown where there are both."""
+    detractors = [comment for comment in comments if comment.score <= 6]
+    promoters = [comment for comment in comments if comment.score >= 9]
+    promoter_share = min(len(promoters), count // 2)
+    chosen = detractors[: count - promoter_share]
+    return chosen + promoters[: count - len(chosen)]
+
+
+def _voice(comment: queries.Comment, names: dict[str, str], zone: ZoneInfo) -> Voice:
+    moment = comment.responded_at
+    if moment.tzinfo is None:  # stored in UTC
+        moment = moment.replace(tzinfo=timezone.utc)
+    return Voice(
+        response_id=comment.response_id,
+        service=names.get(comment.service, comment.service),
+        score=comment.score,
+        band=metrics.score_band(comment.score),
+        responded_at=moment.astimezone(zone),
+        text=mask_personal_data(comment.comment.strip()),
+    )
