@@ -12,6 +12,7 @@
   "use strict";
 
   var TICK_MS = 200;
+  var HEALTH_MS = 5000;     // how often we ask whether the server is up (and the same one)
   var params = new URLSearchParams(window.location.search);
   var rotateParam = params.get("rotate");
   var rotateOverride = rotateParam !== null && /^\d+(\.\d+)?$/.test(rotateParam) ? parseFloat(rotateParam) : null;
@@ -25,6 +26,8 @@
     idleUntil: 0,           // facilitator input pauses rotation until then
     started: false,
   };
+
+  var server = { boot: null, down: false, loadedAt: Date.now(), reloading: false };
 
   function wall() { return document.getElementById("wall"); }
 
@@ -138,8 +141,9 @@
     var label = document.getElementById("wall-mode");
     if (!label) { return; }
     var text = "Rotating";
-    if (m === "held") { text = "Held \u2013 press Space to resume"; }
-    if (m === "paused") {
+    if (server.down) { text = "Server unreachable \u2013 retrying"; m = "offline"; }
+    else if (m === "held") { text = "Held \u2013 press Space to resume"; }
+    else if (m === "paused") {
       var left = Math.max(0, Math.ceil((state.idleUntil - Date.now()) / 1000));
       text = "Paused \u2013 resumes in " + Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
     }
@@ -236,6 +240,42 @@
     if (el.textContent !== text) { el.textContent = text; }
   }
 
+  /* After a server restart (new boot id) or at the daily reload hour, reload the page:
+   * but only once the server serves the page again, so the TV never shows an error page. */
+  function checkServer() {
+    fetch("/_obeya/health", { cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+      .then(function (info) {
+        if (server.boot === null) { server.boot = info.boot; }
+        server.down = false;
+        if (info.boot !== server.boot || dailyReloadDue()) { reloadWhenServed(); }
+      })
+      .catch(function () { server.down = true; })
+      .then(showMode);
+  }
+
+  function dailyReloadDue() {
+    var el = document.getElementById("wall-settings");
+    var at = el ? el.getAttribute("data-daily-reload-at") : "";
+    if (!at || !/^\d\d:\d\d$/.test(at)) { return false; }
+    var due = new Date();
+    due.setHours(parseInt(at.slice(0, 2), 10), parseInt(at.slice(3), 10), 0, 0);
+    return Date.now() >= due.getTime() && server.loadedAt < due.getTime();
+  }
+
+  function reloadWhenServed() {
+    if (server.reloading) { return; }
+    server.reloading = true;
+    fetch(window.location.pathname, { cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        var url = new URL(window.location.href);
+        if (state.panel) { url.searchParams.set("panel", state.panel); }
+        window.location.replace(url.toString());
+      })
+      .catch(function () { server.reloading = false; });
+  }
+
   var resizeTimer = null;
   function onResize() {
     clearTimeout(resizeTimer);
@@ -258,6 +298,8 @@
     window.addEventListener("resize", onResize);
     setInterval(tick, TICK_MS);
     setInterval(clock, 1000);
+    setInterval(checkServer, HEALTH_MS);
+    checkServer();
     clock();
     // The server redraws panels (new data, edited YAML): keep our place on the new elements.
     new MutationObserver(function () { apply(); clock(); }).observe(w, { childList: true, subtree: true });

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 from pathlib import Path
 
 import flask
@@ -22,6 +23,7 @@ from obeya.live import LiveWall
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif"}
 DESIGN_HEIGHT = 1080  # chart sizes are written for a 1080p screen
 
 
@@ -67,6 +69,20 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         compress=False,
     )
     app.live = live
+    boot_id = uuid.uuid4().hex
+
+    @app.server.route("/_obeya/health")
+    def health():
+        """For wall.js: the server is up, and which start of it this is (a new id means restarted)."""
+        state = live.config_state()
+        return flask.jsonify(boot=boot_id, config=state.version, problems=len(state.problems))
+
+    @app.server.route("/config-file/<path:name>")
+    def config_file(name: str):
+        """Images the config refers to (persona avatars), only from inside the config folder."""
+        if Path(name).suffix.lower() not in IMAGE_TYPES:
+            flask.abort(404)
+        return flask.send_from_directory(live.config_dir.resolve(), name, max_age=300)
 
     def rendered_key(config_state, data_state, scale: float) -> dict:
         return {

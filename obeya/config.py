@@ -14,9 +14,11 @@ so the wall and `python -m obeya validate` can say exactly what to fix.
 
 from __future__ import annotations
 
+import difflib
 import re
 import zoneinfo
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,7 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 PANEL_IDS = ("mission", "personas", "journey", "nps", "ftr", "voices")
 PanelId = Literal["mission", "personas", "journey", "nps", "ftr", "voices"]
-CONFIG_FILES = ("wall.yaml", "mission.yaml", "personas.yaml", "journeys.yaml", "services.yaml")
+CONFIG_FILES = ("wall.yaml", "mission.yaml", "personas.yaml", "journeys.yaml", "services.yaml", "annotations.yaml")
+OPTIONAL_FILES = ("annotations.yaml",)
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
@@ -66,6 +69,7 @@ class Wall(Strict):
     rotate_seconds: Annotated[int, Field(ge=5, le=3600)] = 30
     idle_resume_seconds: Annotated[int, Field(ge=10, le=3600)] = 120
     refresh_seconds: Annotated[int, Field(ge=10, le=86400)] = 300
+    daily_reload_at: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] | None = "04:00"
     panels: list[PanelSetting] = [PanelSetting(id=panel) for panel in PANEL_IDS]
     nps: NpsSettings = NpsSettings()
     voices: VoicesSettings = VoicesSettings()
@@ -80,13 +84,9 @@ class Wall(Strict):
 
     @field_validator("panels")
     @classmethod
-    def _panels_once_each(cls, value: list[PanelSetting]) -> list[PanelSetting]:
+    def _at_least_one_panel(cls, value: list[PanelSetting]) -> list[PanelSetting]:
         if not value:
             raise ValueError("list at least one panel")
-        seen = [panel.id for panel in value]
-        repeated = sorted({panel for panel in seen if seen.count(panel) > 1})
-        if repeated:
-            raise ValueError(f"panel '{repeated[0]}' is listed more than once")
         return value
 
     @field_validator("timezone")
@@ -178,6 +178,19 @@ class JourneysFile(Strict):
     journeys: Annotated[list[Journey], Field(min_length=1)]
 
 
+# --- annotations.yaml (optional) -----------------------------------------
+
+
+class Annotation(Strict):
+    date: date
+    text: Annotated[str, Field(min_length=1, max_length=60)]
+    service: str | None = None  # None: shown on every chart
+
+
+class AnnotationsFile(Strict):
+    annotations: list[Annotation] = []
+
+
 # --- the whole config ------------------------------------------------------
 
 
@@ -191,12 +204,17 @@ class Config:
     journeys: tuple[Journey, ...]
     services: tuple[Service, ...]
     directory: Path
+    annotations: tuple[Annotation, ...] = ()
 
     def persona(self, persona_id: str) -> Persona:
         return next(persona for persona in self.personas if persona.id == persona_id)
 
     def service(self, service_id: str) -> Service | None:
         return next((service for service in self.services if service.id == service_id), None)
+
+    def annotations_for(self, service_id: str | None) -> tuple[Annotation, ...]:
+        """Events to mark on a chart of `service_id` (None: the all-services chart)."""
+        return tuple(note for note in self.annotations if note.service is None or note.service == service_id)
 
 
 @dataclass(frozen=True, order=True)
@@ -230,6 +248,7 @@ _MODELS = {
     "personas.yaml": PersonasFile,
     "journeys.yaml": JourneysFile,
     "services.yaml": ServicesFile,
+    "annotations.yaml": AnnotationsFile,
 }
 
 
@@ -247,12 +266,12 @@ class _Document:
         if node is None:
             return 1, 1
         position = node.start_mark
-        for step in path:
+        for depth, step in enumerate(path, start=1):
             child = None
             if isinstance(node, yaml.MappingNode):
                 for key_node, value_node in node.value:
                     if key_node.value == str(step):
-                        child = key_node if key and step == path[-1] else value_node
+                        child = key_node if key and depth == len(path) else value_node
                         break
             elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
                 child = node.value[step]
@@ -276,24 +295,91 @@ def _key_path(path: tuple[Any, ...]) -> str:
 
 def _read(directory: Path, name: str) -> _Document:
     path = directory / name
+    if not path.is_file() and name in OPTIONAL_FILES:
+        return _Document(name, {}, None)
     if not path.is_file():
-        raise ConfigError([Problem(name, 1, 1, f"file not found in {directory}")])
+        raise ConfigError([Problem(name, 1, 1, "file not found")])
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise ConfigError([Problem(name, 1, 1, f"not UTF-8 text ({error.reason})")]) from None
+    except OSError as error:
+        raise ConfigError([Problem(name, 1, 1, f"cannot read the file ({error.strerror or error})")]) from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise ConfigError([Problem(name, line, column, f"YAML syntax: {error.problem}")]) from None
+        raise ConfigError([Problem(name, line, column, _syntax_message(error))]) from None
     except yaml.YAMLError as error:
         raise ConfigError([Problem(name, 1, 1, f"YAML syntax: {error}")]) from None
+    repeated = _repeated_keys(root)
+    if repeated:
+        raise ConfigError([Problem(name, *position, message) for position, message in repeated])
     if data is None:
         data = {}
     return _Document(name, data, root)
+
+
+def _syntax_message(error: yaml.MarkedYAMLError) -> str:
+    words = " ".join(part for part in (error.context, error.problem) if part)
+    if error.context and error.problem and error.problem.startswith("but "):
+        words = f"{error.context}, {error.problem}"
+    if "mapping values are not allowed" in words or "expected <block end>" in words:
+        words += " (check the indentation)"
+    return f"YAML syntax: {words}"
+
+
+def _repeated_keys(node: yaml.Node | None) -> list[tuple[tuple[int, int], str]]:
+    """A key written twice in one mapping: PyYAML would silently keep the last one."""
+    found = []
+    if isinstance(node, yaml.MappingNode):
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.value in first_line:
+                position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                found.append((position, f"key '{key_node.value}' is repeated (first at line {first_line[key_node.value]})"))
+            first_line.setdefault(key_node.value, key_node.start_mark.line + 1)
+            found.extend(_repeated_keys(value_node))
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            found.extend(_repeated_keys(item))
+    return found
+
+
+def _friendly(kind: str, error: dict[str, Any]) -> str:
+    """Pydantic's message for one error, in the words an editor of YAML uses."""
+    value = error.get("input")
+    context = error.get("ctx") or {}
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"must be a whole number, not {value!r}"
+    if kind in ("float_parsing", "float_type"):
+        return f"must be a number, not {value!r}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"must be at least {context.get('ge', context.get('gt')):g}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"must be at most {context.get('le', context.get('lt')):g}"
+    if kind == "string_type":
+        return "must not be empty" if value is None else f"must be text, not {value!r}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"must be at most {context.get('max_length')} characters"
+    if kind == "string_pattern_mismatch":
+        if "a-z0-9" in str(context.get("pattern", "")):
+            return f"'{value}' is not a usable id: use lower-case letters, digits, - and _ (like night-breakdown)"
+        return f"'{value}' must be a time like 04:00"
+    if kind == "list_type":
+        return "must be a list"
+    if kind == "too_short":
+        return "must list at least one item"
+    if kind.startswith("date"):
+        return f"must be a date like 2026-08-19, not {value!r}"
+    if kind == "model_type":
+        return "must be a mapping of keys to values"
+    message = error["msg"]
+    return message.removeprefix("Value error, ") if kind == "value_error" else message[0].lower() + message[1:]
 
 
 def _describe(error: dict[str, Any]) -> tuple[tuple[Any, ...], str, bool]:
@@ -306,25 +392,43 @@ def _describe(error: dict[str, Any]) -> tuple[tuple[Any, ...], str, bool]:
     if kind == "missing":
         where = _key_path(loc[:-1])
         return loc[:-1], f"missing key '{loc[-1]}'" + (f" in {where}" if where else ""), False
-    message = error["msg"]
-    if kind == "value_error":
-        message = message.removeprefix("Value error, ")
-    elif kind == "literal_error":
-        message = "must be " + message.removeprefix("Input should be ")
-    elif kind == "model_type":
-        message = "must be a mapping of keys to values"
+    if kind == "literal_error" and loc[:1] == ("panels",) and loc[-1:] == ("id",):
+        choices = ", ".join(PANEL_IDS[:-1]) + f" or {PANEL_IDS[-1]}"
+        return loc, f"{_key_path(loc[:-1])}: unknown panel '{error['input']}'; use {choices}", False
+    if kind == "literal_error":
+        message = "must be " + error["msg"].removeprefix("Input should be ")
     else:
-        message = message[0].lower() + message[1:]
+        message = _friendly(kind, error)
     return loc, f"{_key_path(loc)}: {message}" if loc else message, False
 
 
+def _merge_typos(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A misspelt key shows as 'unknown qoute' plus 'missing quote': say it once, with a suggestion."""
+    missing = {tuple(e["loc"]): e for e in errors if e["type"] == "missing"}
+    merged = []
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = tuple(error["loc"])
+            candidates = [path[-1] for path in missing if path[:-1] == loc[:-1]]
+            match = difflib.get_close_matches(str(loc[-1]), [str(c) for c in candidates], n=1, cutoff=0.6)
+            if match:
+                missing.pop(loc[:-1] + (match[0],))
+                error = dict(error, suggestion=match[0])
+        merged.append(error)
+    return [error for error in merged if error["type"] != "missing" or tuple(error["loc"]) in missing]
+
+
 def _validate(document: _Document, model: type[BaseModel]) -> BaseModel:
+    if document.data == {} and document.name not in OPTIONAL_FILES:
+        raise ConfigError([Problem(document.name, 1, 1, "file is empty")])
     try:
         return model.model_validate(document.data)
     except ValidationError as error:
         problems = []
-        for detail in error.errors():
+        for detail in _merge_typos(error.errors()):
             path, message, at_key = _describe(detail)
+            if "suggestion" in detail:
+                message += f" (did you mean '{detail['suggestion']}'?)"
             problems.append(document.problem(path, message, key=at_key))
         raise ConfigError(sorted(problems)) from None
 
@@ -334,11 +438,22 @@ def _check_references(documents: dict[str, _Document], config: Config) -> list[P
     problems = []
 
     def unique(document: _Document, listing: str, items: tuple[Any, ...], what: str) -> None:
-        seen: set[str] = set()
+        first_index: dict[str, int] = {}
         for index, item in enumerate(items):
-            if item.id in seen:
-                problems.append(document.problem((listing, index, "id"), f"{what} id '{item.id}' is used twice"))
-            seen.add(item.id)
+            if item.id in first_index:
+                first_line, _ = document.locate((listing, first_index[item.id], "id"))
+                problems.append(document.problem(
+                    (listing, index, "id"),
+                    f"{listing}[{index}].id: {what} id '{item.id}' is used twice (first at line {first_line})",
+                ))
+            first_index.setdefault(item.id, index)
+
+    wall = documents["wall.yaml"]
+    listed: set[str] = set()
+    for index, panel in enumerate(config.wall.panels):
+        if panel.id in listed:
+            problems.append(wall.problem(("panels", index), f"panels[{index}]: panel '{panel.id}' is listed more than once"))
+        listed.add(panel.id)
 
     unique(documents["personas.yaml"], "personas", config.personas, "persona")
     unique(documents["journeys.yaml"], "journeys", config.journeys, "journey")
@@ -365,6 +480,14 @@ def _check_references(documents: dict[str, _Document], config: Config) -> list[P
                             f"no service with id '{service}' in services.yaml",
                         )
                     )
+    for a, note in enumerate(config.annotations):
+        if note.service is not None and note.service not in services:
+            problems.append(
+                documents["annotations.yaml"].problem(
+                    ("annotations", a, "service"),
+                    f"annotations[{a}].service: no service with id '{note.service}' in services.yaml",
+                )
+            )
     for p, persona in enumerate(config.personas):
         if persona.avatar and not (config.directory / persona.avatar).is_file():
             problems.append(
@@ -401,6 +524,7 @@ def load_config(directory: str | Path) -> Config:
         journeys=tuple(models["journeys.yaml"].journeys),
         services=tuple(models["services.yaml"].services),
         directory=directory.resolve(),
+        annotations=tuple(models["annotations.yaml"].annotations),
     )
     problems = _check_references(documents, config)
     if problems:

@@ -118,7 +118,8 @@ def wilson_interval(successes: int, n: int) -> tuple[float, float]:
     z2 = Z95**2
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return max(centre - half, 0.0), min(centre + half, 1.0)
+    # Rounding can leave p a hair outside its own interval at 0 or 1: clamp it in.
+    return max(min(centre - half, p), 0.0), min(max(centre + half, p), 1.0)
 
 
 def ftr_estimate(counts: FtrCounts, min_resolved: int = 1) -> Estimate | None:

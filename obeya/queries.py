@@ -68,9 +68,10 @@ class Comment:
 
 
 def recent_comments(
-    connection: Connection, since: datetime, limit: int, *, detractors: bool, hidden: frozenset[str] = frozenset()
+    connection: Connection, since: datetime, until: datetime, limit: int, *, detractors: bool,
+    hidden: frozenset[str] = frozenset(),
 ) -> list[Comment]:
-    """The newest non-empty comments since `since`: detractors (0–6) or promoters (9–10)."""
+    """The newest non-empty comments from `since` up to `until` (naive UTC): detractors (0–6) or promoters (9–10)."""
     score_filter = survey_responses.c.score <= 6 if detractors else survey_responses.c.score >= 9
     query = (
         select(
@@ -81,6 +82,7 @@ def recent_comments(
             survey_responses.c.comment,
         )
         .where(survey_responses.c.responded_at >= since)
+        .where(survey_responses.c.responded_at <= until)
         .where(score_filter)
         .where(survey_responses.c.comment.is_not(None))
         .where(func.length(func.trim(survey_responses.c.comment)) > 0)

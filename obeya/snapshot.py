@@ -186,12 +186,14 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None) 
     since = starts[0]
     hidden = frozenset(config.wall.voices.hide)
     comments_since = datetime.combine(now.date() - timedelta(days=config.wall.voices.days), time.min)
+    comments_until = now.astimezone(timezone.utc).replace(tzinfo=None)  # stored as naive UTC
     with engine.connect() as connection:
         nps_daily = queries.nps_daily_counts(connection, since)
         ftr_daily = queries.ftr_daily_counts(connection, since)
         half = max(config.wall.voices.count, 1)
-        comments = queries.recent_comments(connection, comments_since, half, detractors=True, hidden=hidden)
-        comments += queries.recent_comments(connection, comments_since, half, detractors=False, hidden=hidden)
+        window = (comments_since, comments_until, half)
+        comments = queries.recent_comments(connection, *window, detractors=True, hidden=hidden)
+        comments += queries.recent_comments(connection, *window, detractors=False, hidden=hidden)
 
     common = dict(starts=starts, period=settings.period)
     overall = nps_series(nps_daily, service_id=None, name="All services", target=settings.target,

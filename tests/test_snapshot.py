@@ -1,0 +1,346 @@
+"""What the data panels show, from known raw rows in a temp SQLite database.
+
+The test config's wall runs in Europe/Berlin with weekly periods, 4 periods
+shown, min_responses 5 (also the minimum of resolved tickets for FTR), and
+4 voices from the last 30 days with R-HIDDEN hidden.
+
+"Now" is Wednesday 13 March 2024, 09:00 UTC (10:00 in Berlin), so the trend
+shows the complete weeks starting Mon 12 Feb, 19 Feb, 26 Feb and 4 Mar; the
+current period is 4–10 March and the previous one 26 Feb–3 Mar (holding the
+29 Feb / 1 Mar month boundary). Timestamps are stored in UTC, as the importer
+stores them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import insert
+
+from obeya.database import create_schema, ftr_results, make_engine, refresh_rollups, survey_responses
+from obeya.metrics import FtrCounts, NpsCounts
+from obeya.snapshot import WallData, load_wall_data
+
+NOW = datetime(2024, 3, 13, 9, 0, tzinfo=timezone.utc)
+BERLIN = ZoneInfo("Europe/Berlin")
+WEEKS = [date(2024, 2, 12), date(2024, 2, 19), date(2024, 2, 26), date(2024, 3, 4)]
+
+_numbers = itertools.count(1)
+
+
+# --- a fixture layer that speaks the domain --------------------------------
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'wall.db'}")
+    create_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+def utc(day: date | datetime) -> datetime:
+    """A naive UTC timestamp as stored; a bare day means noon UTC."""
+    if isinstance(day, datetime):
+        return day
+    return datetime.combine(day, time(12, 0))
+
+
+def add_responses(engine, service: str, day: date | datetime, scores: list[int]) -> None:
+    """One survey response per score for `service`, without comments."""
+    rows = []
+    for score in scores:
+        number = next(_numbers)
+        rows.append(
+            dict(response_id=f"R-{number:06d}", ticket_id=f"INC{number:07d}", service=service,
+                 responded_at=utc(day), score=score, comment=None)
+        )
+    with engine.begin() as connection:
+        connection.execute(insert(survey_responses), rows)
+
+
+def add_comment(engine, response_id: str, service: str, day: date | datetime, score: int, text: str) -> None:
+    """One survey response with a comment."""
+    with engine.begin() as connection:
+        connection.execute(
+            insert(survey_responses),
+            [dict(response_id=response_id, ticket_id=f"INC{next(_numbers):07d}", service=service,
+                  responded_at=utc(day), score=score, comment=text)],
+        )
+
+
+def add_tickets(engine, service: str, day: date | datetime, *, right: int = 0, reopened: int = 0,
+                reassigned: int = 0, missed: int = 0) -> None:
+    """Resolved tickets: `right` first time right; misses that were reopened, reassigned, or gave no reason."""
+    kinds = ["right"] * right + ["reopened"] * reopened + ["reassigned"] * reassigned + ["missed"] * missed
+    rows = [
+        dict(ticket_id=f"INC{next(_numbers):07d}", service=service, resolved_at=utc(day),
+             first_time_right=kind == "right", reopened=kind == "reopened", reassigned=kind == "reassigned")
+        for kind in kinds
+    ]
+    with engine.begin() as connection:
+        connection.execute(insert(ftr_results), rows)
+
+
+def wall_data(engine, config, now: datetime = NOW) -> WallData:
+    """Roll up the raw rows as an import does, then read what the wall would show."""
+    refresh_rollups(engine)
+    return load_wall_data(engine, config, now=now)
+
+
+def responses_per_period(series) -> list[int]:
+    return [period.counts.responses for period in series.periods]
+
+
+# --- NPS trend -------------------------------------------------------------
+
+
+def test_trend_shows_the_complete_weeks_monday_to_sunday(engine, test_config):
+    data = wall_data(engine, test_config)
+    series = data.nps_by_service["analysers"]
+    assert data.period == "week"
+    assert [period.start for period in series.periods] == WEEKS
+    assert [period.end for period in series.periods] == [date(2024, 2, 19), date(2024, 2, 26), date(2024, 3, 4),
+                                                         date(2024, 3, 11)]
+    assert series.current.start == date(2024, 3, 4)
+    assert series.previous.start == date(2024, 2, 26)
+
+
+def test_weekly_counts_respect_week_boundaries(engine, test_config):
+    add_responses(engine, "analysers", datetime(2024, 2, 11, 12, 0), [10])  # before the trend starts
+    add_responses(engine, "analysers", datetime(2024, 2, 12, 0, 0), [10, 9])  # first moment of the first week
+    add_responses(engine, "analysers", date(2024, 2, 29), [3])  # leap day, previous week
+    add_responses(engine, "analysers", datetime(2024, 3, 3, 22, 0), [8])  # Sunday 23:00 in Berlin
+    add_responses(engine, "analysers", datetime(2024, 3, 4, 0, 0), [9, 9, 9])  # Monday 01:00 in Berlin
+    add_responses(engine, "analysers", datetime(2024, 3, 10, 22, 0), [0])  # Sunday 23:00 in Berlin
+    add_responses(engine, "analysers", datetime(2024, 3, 11, 0, 0), [10] * 5)  # this week: not complete yet
+    add_responses(engine, "lims", date(2024, 3, 6), [7, 7])
+
+    data = wall_data(engine, test_config)
+
+    assert responses_per_period(data.nps_by_service["analysers"]) == [2, 0, 2, 4]
+    assert responses_per_period(data.nps_by_service["lims"]) == [0, 0, 0, 2]
+    assert responses_per_period(data.nps_overall) == [2, 0, 2, 6]
+    assert data.nps_by_service["analysers"].current.counts == NpsCounts(promoters=3, passives=0, detractors=1)
+
+
+def test_nps_of_the_last_complete_week_with_its_95_percent_band(engine, test_config):
+    add_responses(engine, "analysers", datetime(2024, 3, 4, 0, 0), [10, 10, 10])
+    add_responses(engine, "analysers", datetime(2024, 3, 10, 22, 0), [9, 9, 8, 8, 8, 3, 5])
+
+    series = wall_data(engine, test_config).nps_by_service["analysers"]
+
+    # 5 promoters, 3 passives, 2 detractors: NPS 30, SE = 100·sqrt((0.7 − 0.09)/10) ≈ 24.70
+    current = series.current
+    assert current.counts == NpsCounts(5, 3, 2)
+    assert current.estimate.value == pytest.approx(30.0)
+    assert current.estimate.low == pytest.approx(30 - 1.96 * 24.698, abs=0.01)  # −18.41
+    assert current.estimate.high == pytest.approx(30 + 1.96 * 24.698, abs=0.01)  # 78.41
+    assert current.estimate.n == 10
+    assert series.target == 20
+    assert series.status == "within_noise"  # the target 20 lies inside the band
+
+
+def test_change_vs_previous_week_within_noise(engine, test_config):
+    add_responses(engine, "analysers", date(2024, 2, 29), [10, 9, 8, 7, 0, 2, 4, 6])  # NPS −25
+    add_responses(engine, "analysers", date(2024, 3, 6), [10, 10, 10, 9, 9, 8, 8, 8, 3, 5])  # NPS 30
+
+    series = wall_data(engine, test_config).nps_by_service["analysers"]
+
+    assert series.previous.estimate.value == pytest.approx(-25.0)
+    # SEs ≈ 24.70 and 29.32: a 55-point jump on 10 and 8 responses is still noise (z ≈ 1.43).
+    assert series.change.delta == pytest.approx(55.0)
+    assert series.change.significant is False
+
+
+def test_change_vs_previous_week_beyond_noise(engine, test_config):
+    add_responses(engine, "lims", date(2024, 2, 28), [0] * 60 + [10] * 20)  # NPS −50
+    add_responses(engine, "lims", date(2024, 3, 7), [10] * 60 + [0] * 20)  # NPS 50
+
+    series = wall_data(engine, test_config).nps_by_service["lims"]
+
+    assert series.change.delta == pytest.approx(100.0)
+    assert series.change.significant is True
+    # SE = 100·sqrt((1 − 0.25)/80) ≈ 9.68: band ≈ 31.0..69.0, wholly above the target 30.
+    assert series.current.estimate.low == pytest.approx(31.02, abs=0.01)
+    assert series.status == "on_target"
+
+
+def test_below_min_responses_a_week_shows_not_enough_responses(engine, test_config):
+    add_responses(engine, "analysers", date(2024, 3, 5), [10, 10, 10, 8, 8, 8, 0])
+    add_responses(engine, "lims", date(2024, 3, 5), [9, 6, 6, 9])  # 4 < min_responses 5
+
+    data = wall_data(engine, test_config)
+    lims = data.nps_by_service["lims"]
+
+    assert lims.current.counts.responses == 4
+    assert lims.current.estimate is None
+    assert lims.status == "no_data"
+    assert lims.change is None
+    # All services together pool the counts: 5 promoters, 3 passives, 3 detractors of 11.
+    overall = data.nps_overall
+    assert overall.name == "All services"
+    assert overall.current.counts == NpsCounts(5, 3, 3)
+    assert overall.current.estimate.value == pytest.approx(100 * 2 / 11)
+
+
+def test_empty_database_shows_no_numbers(engine, test_config):
+    data = wall_data(engine, test_config)
+    assert responses_per_period(data.nps_overall) == [0, 0, 0, 0]
+    assert all(period.estimate is None for period in data.nps_overall.periods)
+    assert data.ftr_by_service["lims"].status == "no_data"
+    assert data.voices == ()
+
+
+def test_as_of_is_in_the_walls_time_zone(engine, test_config):
+    data = wall_data(engine, test_config)
+    assert data.as_of == datetime(2024, 3, 13, 10, 0, tzinfo=BERLIN)
+    assert data.as_of.strftime("%H:%M") == "10:00"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limitation until issue 5: roll-ups count days in UTC, not in the wall's time zone",
+)
+def test_a_response_just_after_midnight_on_monday_in_berlin_counts_in_the_new_week(engine, test_config):
+    add_responses(engine, "analysers", datetime(2024, 3, 3, 23, 30), [10])  # Monday 4 March 00:30 in Berlin
+    data = wall_data(engine, test_config)
+    assert responses_per_period(data.nps_by_service["analysers"]) == [0, 0, 0, 1]
+
+
+# --- first-time-right ------------------------------------------------------
+
+
+def test_first_time_right_rate_interval_gap_status_and_main_miss_reason(engine, test_config):
+    add_tickets(engine, "analysers", datetime(2024, 3, 4, 0, 0), right=4, reopened=2)
+    add_tickets(engine, "analysers", datetime(2024, 3, 10, 22, 0), right=3, reassigned=1)
+    add_tickets(engine, "analysers", datetime(2024, 3, 3, 22, 0), right=1, reassigned=5)  # previous week
+    add_tickets(engine, "analysers", datetime(2024, 3, 11, 0, 0), reopened=9)  # this week, not complete
+    add_tickets(engine, "lims", date(2024, 3, 8), right=12, reopened=2, reassigned=5, missed=1)
+
+    data = wall_data(engine, test_config)
+    analysers = data.ftr_by_service["analysers"]
+    lims = data.ftr_by_service["lims"]
+
+    # analysers: 7 of 10 right first time, Wilson 95% ≈ 39.7..89.2, target 80 inside it.
+    assert analysers.current.counts == FtrCounts(resolved=10, first_time_right=7, reopened=2, reassigned=1)
+    assert analysers.current.estimate.value == pytest.approx(70.0)
+    assert analysers.current.estimate.low == pytest.approx(39.68, abs=0.01)
+    assert analysers.current.estimate.high == pytest.approx(89.22, abs=0.01)
+    assert analysers.gap == pytest.approx(-10.0)
+    assert analysers.status == "within_noise"
+    assert analysers.main_miss_reason == "reopened"
+    assert analysers.name == "Lab analysers"
+    assert analysers.expected_experience == "A broken analyser runs again within two hours, day or night."
+    assert [period.counts.resolved for period in analysers.periods] == [0, 0, 6, 10]
+
+    # lims: 12 of 20, Wilson ≈ 38.7..78.1, wholly below the 90 target.
+    assert lims.current.estimate.value == pytest.approx(60.0)
+    assert lims.current.estimate.low == pytest.approx(38.66, abs=0.01)
+    assert lims.current.estimate.high == pytest.approx(78.12, abs=0.01)
+    assert lims.target == 90
+    assert lims.gap == pytest.approx(-30.0)
+    assert lims.status == "off_target"
+    assert lims.main_miss_reason == "reassigned"
+
+
+def test_first_time_right_on_target(engine, test_config):
+    add_tickets(engine, "analysers", date(2024, 3, 5), right=20)
+    series = wall_data(engine, test_config).ftr_by_service["analysers"]
+    assert series.current.estimate.low == pytest.approx(83.89, abs=0.01)  # Wilson 20/20, above the 80 target
+    assert series.status == "on_target"
+    assert series.gap == pytest.approx(20.0)
+    assert series.main_miss_reason is None
+
+
+def test_first_time_right_below_min_resolved_shows_no_rate(engine, test_config):
+    add_tickets(engine, "lims", date(2024, 3, 5), right=3, reopened=1)
+    series = wall_data(engine, test_config).ftr_by_service["lims"]
+    assert series.current.counts.resolved == 4
+    assert series.current.estimate is None
+    assert series.status == "no_data"
+    assert series.gap is None
+    assert series.main_miss_reason == "reopened"
+
+
+# --- voices ----------------------------------------------------------------
+
+
+def test_voices_detractors_first_newest_first_with_personal_data_masked(engine, test_config):
+    add_comment(engine, "R-1", "analysers", datetime(2024, 3, 8, 10, 0), 2,
+                "Analyser down all night, call me on +49 170 1234567")
+    add_comment(engine, "R-2", "lims", datetime(2024, 3, 9, 10, 0), 0,
+                "INC0012345 still open, mail ana.costa@lab.example")
+    add_comment(engine, "R-3", "analysers", datetime(2024, 3, 7, 10, 0), 10, "Fixed while I watched")
+    add_comment(engine, "R-4", "lims", datetime(2024, 3, 6, 10, 0), 9, "Results on the ward in minutes")
+    add_comment(engine, "R-5", "analysers", datetime(2024, 3, 5, 10, 0), 10, "Great night support")
+    add_comment(engine, "R-6", "analysers", datetime(2024, 3, 12, 10, 0), 8, "Fine, I suppose")  # passive
+    add_comment(engine, "R-7", "lims", datetime(2024, 3, 12, 11, 0), 1, "   ")  # blank comment
+    add_comment(engine, "R-8", "lims", datetime(2024, 2, 1, 10, 0), 0, "Older than 30 days")
+
+    voices = wall_data(engine, test_config).voices
+
+    # count 4: two detractors (newest first), then two promoters (newest first).
+    assert [voice.response_id for voice in voices] == ["R-2", "R-1", "R-3", "R-4"]
+    assert [voice.text for voice in voices] == [
+        "[ticket] still open, mail [e-mail]",
+        "Analyser down all night, call me on [phone]",
+        "Fixed while I watched",
+        "Results on the ward in minutes",
+    ]
+    newest = voices[0]
+    assert (newest.service, newest.score, newest.band) == ("Lab information system", 0, "detractor")
+    assert newest.responded_at == datetime(2024, 3, 9, 11, 0, tzinfo=BERLIN)
+    assert voices[2].band == "promoter"
+
+
+def test_hidden_response_is_never_shown(engine, test_config):
+    add_comment(engine, "R-HIDDEN", "lims", datetime(2024, 3, 12, 10, 0), 0, "Name and shame the night engineer")
+    add_comment(engine, "R-1", "lims", datetime(2024, 3, 11, 10, 0), 3, "Waited two hours")
+
+    voices = wall_data(engine, test_config).voices
+
+    assert [voice.response_id for voice in voices] == ["R-1"]
+
+
+def test_voices_fill_up_with_detractors_when_there_are_few_promoters(engine, test_config):
+    for number, day in enumerate((8, 9, 10, 11), start=1):
+        add_comment(engine, f"R-D{number}", "lims", datetime(2024, 3, day, 10, 0), 4, f"Complaint {number}")
+    add_comment(engine, "R-P1", "lims", datetime(2024, 3, 7, 10, 0), 10, "Praise")
+
+    voices = wall_data(engine, test_config).voices
+
+    assert [voice.response_id for voice in voices] == ["R-D4", "R-D3", "R-D2", "R-P1"]
+
+
+# --- monthly trend ---------------------------------------------------------
+
+
+def test_monthly_trend_pools_calendar_months(engine, config_copy):
+    config = config_copy.edit("wall.yaml", "period: week", "period: month").load()
+    add_responses(engine, "analysers", date(2024, 1, 31), [0, 0, 0, 0, 0])  # previous month
+    add_responses(engine, "analysers", datetime(2024, 2, 1, 0, 0), [10, 10])  # first moment of February
+    add_responses(engine, "analysers", date(2024, 2, 29), [10, 9, 7, 3])  # leap day
+    add_responses(engine, "analysers", datetime(2024, 3, 1, 0, 0), [10] * 9)  # March: not complete yet
+    add_tickets(engine, "analysers", date(2024, 2, 29), right=4, reopened=1)
+    add_tickets(engine, "analysers", datetime(2024, 3, 1, 0, 0), reassigned=3)
+
+    data = wall_data(engine, config)
+    series = data.nps_by_service["analysers"]
+
+    assert data.period == "month"
+    assert [period.start for period in series.periods] == [
+        date(2023, 11, 1), date(2023, 12, 1), date(2024, 1, 1), date(2024, 2, 1)
+    ]
+    assert series.current.end == date(2024, 3, 1)
+    assert responses_per_period(series) == [0, 0, 5, 6]
+    # February: 4 promoters, 1 passive, 1 detractor → NPS 50, SE ≈ 31.18; the band is cut at 100.
+    assert series.current.estimate.value == pytest.approx(50.0)
+    assert series.current.estimate.low == pytest.approx(50 - 1.96 * 31.18, abs=0.01)
+    assert series.current.estimate.high == 100.0
+    assert series.previous.estimate.value == pytest.approx(-100.0)
+    assert data.ftr_by_service["analysers"].current.counts == FtrCounts(5, 4, reopened=1, reassigned=0)
+    assert data.ftr_by_service["analysers"].current.estimate.value == pytest.approx(80.0)
