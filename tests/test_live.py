@@ -1,0 +1,142 @@
+"""The wall never goes blank: live YAML with a last good version, cached data with a stale badge."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import Engine, event, insert
+
+from layouts.application import create_app
+from obeya.database import create_schema, make_engine, refresh_rollups, survey_responses
+from obeya.live import LiveWall
+
+NOW = datetime(2025, 6, 18, 9, 30, tzinfo=timezone.utc)
+
+
+class Clock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.seconds = 1000.0
+
+    def __call__(self) -> float:
+        return self.seconds
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'wall.db'}")
+    create_schema(engine)
+    with engine.begin() as connection:
+        connection.execute(insert(survey_responses), [
+            {"response_id": f"R{i}", "ticket_id": f"T{i}", "service": "lims",
+             "responded_at": datetime(2025, 6, 10, 10, 0), "score": 10 if i % 2 else 3, "comment": None}
+            for i in range(40)
+        ])
+    refresh_rollups(engine)
+    return engine
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def live(config_copy, engine, clock):
+    return LiveWall(config_copy.path, engine, clock=clock, now=lambda: NOW)
+
+
+def count_queries(engine) -> list[str]:
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    return statements
+
+
+def test_an_edit_to_the_yaml_is_picked_up(live, config_copy):
+    assert live.config_state().config.wall.title == "Lab wall"
+    config_copy.edit("wall.yaml", "title: Lab wall", "title: Night shift wall")
+    state = live.config_state()
+    assert state.config.wall.title == "Night shift wall"
+    assert state.problems == ()
+
+
+def test_broken_yaml_keeps_the_last_good_config_and_names_the_problem(live, config_copy):
+    good = live.config_state()
+    config_copy.edit("personas.yaml", "    role: Pathologist", "      role: Pathologist")
+    broken = live.config_state()
+    assert broken.config == good.config
+    assert broken.version == good.version
+    assert [str(problem) for problem in broken.problems] == [
+        "personas.yaml:17:11: YAML syntax: mapping values are not allowed here (check the indentation)"
+    ]
+    config_copy.edit("personas.yaml", "      role: Pathologist", "    role: Pathologist")
+    fixed = live.config_state()
+    assert fixed.problems == ()
+    assert fixed.version == good.version + 1
+
+
+def test_a_wall_started_on_broken_yaml_has_problems_and_no_config(config_copy, engine):
+    config_copy.write("wall.yaml", "title: [unclosed\n")
+    state = LiveWall(config_copy.path, engine).config_state()
+    assert state.config is None
+    assert str(state.problems[0]).startswith("wall.yaml:2:1: YAML syntax:")
+
+
+def test_twenty_walls_cost_the_database_no_more_queries_than_one(config_copy, engine):
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(Engine, "before_cursor_execute", listener)
+    try:
+        app = create_app(config_dir=config_copy.path, database_url=str(engine.url))
+        client = app.server.test_client()
+        assert client.get("/_dash-layout").status_code == 200
+        one_wall = len(statements)
+        assert any("nps_daily" in statement for statement in statements)
+        for _ in range(19):
+            assert client.get("/_dash-layout").status_code == 200
+        assert len(statements) == one_wall
+    finally:
+        event.remove(Engine, "before_cursor_execute", listener)
+
+
+def test_data_is_read_again_after_the_refresh_period(live, engine, clock):
+    statements = count_queries(engine)
+    live.data_state()
+    first = len(statements)
+    clock.seconds += 299
+    live.data_state()
+    assert len(statements) == first
+    clock.seconds += 2
+    live.data_state()
+    assert len(statements) == 2 * first
+
+
+def test_unreadable_database_keeps_the_last_good_numbers_marked_stale(live, engine, clock, tmp_path):
+    good = live.data_state()
+    assert good.data is not None and good.stale_since is None
+    engine.dispose()
+    database_file = tmp_path / "wall.db"
+    original = database_file.read_bytes()
+    database_file.write_bytes(b"this is not a database at all" * 200)
+    clock.seconds += 301
+    stale = live.data_state()
+    assert stale.data is good.data
+    assert stale.stale_since == NOW
+    assert "not a database" in stale.error
+
+    engine.dispose()
+    database_file.write_bytes(original)
+    clock.seconds += 31  # while stale, the wall retries every 30 seconds
+    recovered = live.data_state()
+    assert recovered.stale_since is None
+    assert recovered.version == good.version + 1
+
+
+def test_a_database_that_was_never_reachable_gives_no_data_and_an_error(config_copy):
+    engine = make_engine("sqlite:////nonexistent-folder/for/sure/wall.db")
+    state = LiveWall(config_copy.path, engine, now=lambda: NOW).data_state()
+    assert state.data is None
+    assert state.stale_since == NOW
+    assert state.error
