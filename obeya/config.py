@@ -27,8 +27,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 PANEL_IDS = ("mission", "personas", "journey", "nps", "ftr", "voices")
 PanelId = Literal["mission", "personas", "journey", "nps", "ftr", "voices"]
-CONFIG_FILES = ("wall.yaml", "mission.yaml", "personas.yaml", "journeys.yaml", "services.yaml", "annotations.yaml")
-OPTIONAL_FILES = ("annotations.yaml",)
+CONFIG_FILES = ("wall.yaml", "mission.yaml", "personas.yaml", "journeys.yaml", "services.yaml", "annotations.yaml",
+                "sources.yaml")
+OPTIONAL_FILES = ("annotations.yaml", "sources.yaml")
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
@@ -191,6 +192,32 @@ class AnnotationsFile(Strict):
     annotations: list[Annotation] = []
 
 
+# --- sources.yaml (optional) ---------------------------------------------
+
+
+def _read_only_select(sql: str | None) -> str | None:
+    if sql is None:
+        return None
+    body = re.sub(r"--[^\n]*|/\*.*?\*/", " ", sql, flags=re.DOTALL).strip().rstrip(";").strip()
+    if not re.match(r"(?is)^(select|with)\b", body):
+        raise ValueError("must be a SELECT (or WITH ... SELECT) query: the wall only reads")
+    if ";" in body:
+        raise ValueError("must be one query: remove the ';' inside it")
+    return body
+
+
+class Sources(Strict):
+    """A team's own SELECTs returning the canonical columns, instead of the wall's tables."""
+
+    responses: str | None = None
+    ftr: str | None = None
+
+    @field_validator("responses", "ftr")
+    @classmethod
+    def _one_select(cls, value: str | None) -> str | None:
+        return _read_only_select(value)
+
+
 # --- the whole config ------------------------------------------------------
 
 
@@ -205,6 +232,7 @@ class Config:
     services: tuple[Service, ...]
     directory: Path
     annotations: tuple[Annotation, ...] = ()
+    sources: Sources = Sources()
 
     def persona(self, persona_id: str) -> Persona:
         return next(persona for persona in self.personas if persona.id == persona_id)
@@ -249,6 +277,7 @@ _MODELS = {
     "journeys.yaml": JourneysFile,
     "services.yaml": ServicesFile,
     "annotations.yaml": AnnotationsFile,
+    "sources.yaml": Sources,
 }
 
 
@@ -525,6 +554,7 @@ def load_config(directory: str | Path) -> Config:
         services=tuple(models["services.yaml"].services),
         directory=directory.resolve(),
         annotations=tuple(models["annotations.yaml"].annotations),
+        sources=models["sources.yaml"],
     )
     problems = _check_references(documents, config)
     if problems:

@@ -8,9 +8,11 @@ raw rows (the demo builder and the importer call `refresh_rollups`).
 
 from __future__ import annotations
 
+import logging
 import os
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Boolean,
@@ -21,20 +23,26 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Select,
     SmallInteger,
     String,
     Table,
     Text,
     and_,
     case,
+    cast,
     create_engine,
     delete,
     event,
     func,
     insert,
+    literal_column,
     select,
 )
 
+from sqlalchemy.exc import SQLAlchemyError
+
+log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "obeya.db"
 
@@ -127,44 +135,168 @@ def is_empty(engine: Engine) -> bool:
     return responses == 0 and results == 0
 
 
-def _day(column):
-    # date() exists on SQLite, PostgreSQL and MariaDB alike.
-    return func.date(column)
+rollup_settings = Table(
+    "rollup_settings",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", String(255), nullable=False),
+)
 
 
-def refresh_rollups(engine: Engine, since: date | datetime | None = None) -> None:
-    """Recompute the daily roll-ups from the raw rows, from `since` (inclusive) on.
+# --- days in the wall's time zone, in portable SQL --------------------------
+#
+# Timestamps are stored in UTC; a "day" on the wall is a day in its time zone.
+# SQLite has no time zones and MariaDB only with its zone tables loaded, so the
+# conversion is written out: the zone's UTC offsets are known (zoneinfo) for
+# every stretch between daylight-saving changes, and a CASE shifts each
+# timestamp by the offset of its stretch before taking its date.
 
-    With no `since` every day is recomputed.
-    """
-    since_day = since.date() if isinstance(since, datetime) else since
-    since_moment = datetime.combine(since_day, datetime.min.time()) if since_day else None
-    nps_source = select(
-        survey_responses.c.service,
-        _day(survey_responses.c.responded_at).label("day"),
+
+def offset_stretches(zone: str, first: datetime, last: datetime) -> list[tuple[datetime | None, int]]:
+    """(from this naive-UTC moment on, offset in seconds) for `zone` between `first` and `last`."""
+    tz = ZoneInfo(zone)
+    stretches: list[tuple[datetime | None, int]] = []
+    moment = first.replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
+    end = last + timedelta(days=1)
+    offset = _offset(tz, moment)
+    stretches.append((None, offset))
+    while moment <= end:
+        moment += timedelta(hours=1)
+        current = _offset(tz, moment)
+        if current != offset:
+            stretches.append((moment, current))
+            offset = current
+    return stretches
+
+
+def _offset(tz: ZoneInfo, moment_utc: datetime) -> int:
+    return int(moment_utc.replace(tzinfo=timezone.utc).astimezone(tz).utcoffset().total_seconds())
+
+
+def _shifted(column, seconds: int, dialect: str):
+    seconds = int(seconds)  # an integer from zoneinfo, never user input
+    if dialect == "sqlite":
+        return func.datetime(column, f"{seconds:+d} seconds")
+    if dialect == "postgresql":
+        return column + literal_column(f"INTERVAL '{seconds} seconds'")
+    return func.date_add(column, literal_column(f"INTERVAL {seconds} SECOND"))
+
+
+def local_day(column, stretches: list[tuple[datetime | None, int]], dialect: str):
+    """SQL for the date of `column` (naive UTC) in the zone the `stretches` describe."""
+    if len(stretches) == 1:
+        return func.date(_shifted(column, stretches[0][1], dialect))
+    cases = [(column < start, func.date(_shifted(column, offset, dialect)))
+             for (_, offset), (start, _) in zip(stretches, stretches[1:])]
+    return case(*cases, else_=func.date(_shifted(column, stretches[-1][1], dialect)))
+
+
+def _moment_bounds(connection, column) -> tuple[datetime, datetime] | None:
+    first, last = connection.execute(select(func.min(column), func.max(column))).one()
+    if first is None:
+        return None
+    return _as_datetime(first), _as_datetime(last)
+
+
+def _as_datetime(value) -> datetime:
+    if isinstance(value, str):
+        return datetime.fromisoformat(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime.combine(value, datetime.min.time())
+    return value.replace(tzinfo=None) if value.tzinfo else value
+
+
+def nps_day_counts(source, day) -> Select:
+    """Responses per service and day from `source` (a table or subquery with the response columns)."""
+    score = source.c.score
+    return select(
+        source.c.service.label("service"),
+        day.label("day"),
         func.count().label("responses"),
-        func.sum(case((survey_responses.c.score >= 9, 1), else_=0)).label("promoters"),
-        func.sum(case((and_(survey_responses.c.score >= 7, survey_responses.c.score <= 8), 1), else_=0)).label(
-            "passives"
-        ),
-        func.sum(case((survey_responses.c.score <= 6, 1), else_=0)).label("detractors"),
-    ).group_by(survey_responses.c.service, _day(survey_responses.c.responded_at))
-    ftr_source = select(
-        ftr_results.c.service,
-        _day(ftr_results.c.resolved_at).label("day"),
+        func.sum(case((score >= 9, 1), else_=0)).label("promoters"),
+        func.sum(case((and_(score >= 7, score <= 8), 1), else_=0)).label("passives"),
+        func.sum(case((score <= 6, 1), else_=0)).label("detractors"),
+    ).group_by(source.c.service, day)
+
+
+def ftr_day_counts(source, day) -> Select:
+    """Resolved tickets per service and day from `source` (a table or subquery with the ftr columns)."""
+    return select(
+        source.c.service.label("service"),
+        day.label("day"),
         func.count().label("resolved"),
-        func.sum(case((ftr_results.c.first_time_right, 1), else_=0)).label("first_time_right"),
-        func.sum(case((ftr_results.c.reopened, 1), else_=0)).label("reopened"),
-        func.sum(case((ftr_results.c.reassigned, 1), else_=0)).label("reassigned"),
-    ).group_by(ftr_results.c.service, _day(ftr_results.c.resolved_at))
-    if since_moment is not None:
-        nps_source = nps_source.where(survey_responses.c.responded_at >= since_moment)
-        ftr_source = ftr_source.where(ftr_results.c.resolved_at >= since_moment)
+        _count_true(source.c.first_time_right).label("first_time_right"),
+        _count_true(source.c.reopened).label("reopened"),
+        _count_true(source.c.reassigned).label("reassigned"),
+    ).group_by(source.c.service, day)
+
+
+def _count_true(column):
+    # A team's own SQL may give booleans as true/false or 1/0: both cast to 1/0; NULL counts as no.
+    return func.coalesce(func.sum(cast(column, Integer)), 0)
+
+
+def rollup_timezone(engine: Engine) -> str | None:
+    """The time zone the roll-ups count days in, or None before the first roll-up."""
+    with engine.connect() as connection:
+        return connection.execute(
+            select(rollup_settings.c.value).where(rollup_settings.c.name == "timezone")
+        ).scalar()
+
+
+def refresh_rollups(engine: Engine, since: date | datetime | None = None, zone: str | None = None) -> None:
+    """Recompute the daily roll-ups from the raw rows, from `since` on.
+
+    Days are counted in `zone` (default: the zone the roll-ups already use,
+    else UTC). A `since` datetime is a UTC moment, a date a UTC day; with no
+    `since`, or a new zone, every day is recomputed.
+    """
+    stored = rollup_timezone(engine)
+    zone = zone or stored or "UTC"
+    if stored != zone:
+        since = None
+    since_day = None
+    if since is not None:
+        moment = since if isinstance(since, datetime) else datetime.combine(since, datetime.min.time())
+        moment = moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        since_day = min(moment.date(), moment.astimezone(ZoneInfo(zone)).date())
+    dialect = engine.dialect.name
     with engine.begin() as connection:
-        for rollup, source in ((nps_daily, nps_source), (ftr_daily, ftr_source)):
+        for rollup, raw, moment_column, counts in (
+            (nps_daily, survey_responses, survey_responses.c.responded_at, nps_day_counts),
+            (ftr_daily, ftr_results, ftr_results.c.resolved_at, ftr_day_counts),
+        ):
             wipe = delete(rollup)
             if since_day is not None:
                 wipe = wipe.where(rollup.c.day >= since_day)
             connection.execute(wipe)
+            bounds = _moment_bounds(connection, moment_column)
+            if bounds is None:
+                continue
+            day = local_day(moment_column, offset_stretches(zone, *bounds), dialect)
+            source = counts(raw, day)
+            if since_day is not None:
+                # A day east of UTC starts the evening before in UTC: read a day early, keep whole days.
+                source = source.where(moment_column >= datetime.combine(since_day - timedelta(days=1),
+                                                                         datetime.min.time()))
+                source = select(source.subquery()).where(literal_column("day") >= since_day)
             # SQLite's date() gives 'YYYY-MM-DD' text, which is how SQLAlchemy stores a Date there.
             connection.execute(insert(rollup).from_select([column.name for column in rollup.c], source))
+        connection.execute(delete(rollup_settings).where(rollup_settings.c.name == "timezone"))
+        connection.execute(insert(rollup_settings).values(name="timezone", value=zone))
+
+
+def ensure_rollup_timezone(engine: Engine, zone: str) -> bool:
+    """Make the roll-ups count days in `zone`, re-counting them if they use another.
+
+    Returns False when they use another zone and cannot be re-counted (a
+    read-only database user): the wall then shows days in the zone they have.
+    """
+    if rollup_timezone(engine) == zone:
+        return True
+    try:
+        refresh_rollups(engine, zone=zone)
+    except SQLAlchemyError as error:
+        log.warning("cannot re-count the roll-ups in %s (read-only?): %s", zone, error)
+        return False
+    return True

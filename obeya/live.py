@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from obeya.config import Config, ConfigError, Problem, config_fingerprint, load_config
+from obeya.queries import SourceError
 from obeya.snapshot import WallData, load_wall_data
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ class LiveWall:
         previous = self._data_state
         try:
             data = load_wall_data(self.engine, config, now=self._now())
-        except (SQLAlchemyError, OSError) as error:
+        except (SQLAlchemyError, OSError, SourceError) as error:
             log.warning("database unreadable, keeping the last good data: %s", error)
             stale_since = previous.stale_since or self._now()
             self._data_state = DataState(previous.data, stale_since, _short(error), previous.version)

@@ -1,59 +1,189 @@
-"""SQL the wall runs on a refresh. Every query is bounded and pre-aggregated.
+"""SQL the wall runs on a refresh. Every query is bounded and aggregated in the database.
 
-Trends read the daily roll-ups (`nps_daily`, `ftr_daily`), a few thousand
-rows however many raw rows there are; comments read the newest raw rows
-through the `responded_at` index.
+Raw rows come from one of two places:
+
+- the wall's own tables: trends read the daily roll-ups (`nps_daily`,
+  `ftr_daily`), a few thousand rows however many raw rows there are;
+- a team's own SELECTs (`sources.yaml`): the wall wraps each as a subquery
+  and pushes the GROUP BY per service and day to the database.
+
+Comments always read the newest raw rows, newest first, with a LIMIT.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    func,
+    literal_column,
+    null,
+    select,
+    text,
+)
 
-from obeya.database import ftr_daily, nps_daily, survey_responses
+from obeya.config import Sources
+from obeya.database import (
+    ftr_daily,
+    ftr_day_counts,
+    local_day,
+    nps_daily,
+    nps_day_counts,
+    offset_stretches,
+    survey_responses,
+)
 from obeya.metrics import FtrCounts, NpsCounts
 
+RESPONSE_COLUMNS = {
+    "response_id": String,
+    "ticket_id": String,
+    "service": String,
+    "responded_at": DateTime,
+    "score": Integer,
+    "comment": Text,
+}
+FTR_COLUMNS = {
+    "ticket_id": String,
+    "service": String,
+    "resolved_at": DateTime,
+    "first_time_right": Boolean,
+    "reopened": Boolean,
+    "reassigned": Boolean,
+}
+OPTIONAL_COLUMNS = {"comment", "reopened", "reassigned"}
 
-def nps_daily_counts(connection: Connection, since: date) -> dict[tuple[str, date], NpsCounts]:
-    """Survey counts per (service, day) from `since` on."""
-    rows = connection.execute(
-        select(nps_daily.c.service, nps_daily.c.day, nps_daily.c.promoters, nps_daily.c.passives, nps_daily.c.detractors)
-        .where(nps_daily.c.day >= since)
-        .order_by(nps_daily.c.day)
-    )
-    return {(row.service, _as_date(row.day)): NpsCounts(row.promoters, row.passives, row.detractors) for row in rows}
+
+class SourceError(Exception):
+    """A team's own query cannot feed the wall: it fails, or lacks a column."""
 
 
-def ftr_daily_counts(connection: Connection, since: date) -> dict[tuple[str, date], FtrCounts]:
-    """First-time-right counts per (service, day) from `since` on."""
-    rows = connection.execute(
-        select(
-            ftr_daily.c.service,
-            ftr_daily.c.day,
-            ftr_daily.c.resolved,
-            ftr_daily.c.first_time_right,
-            ftr_daily.c.reopened,
-            ftr_daily.c.reassigned,
+def own_query(connection: Connection, sql: str, columns: dict, name: str):
+    """A team's SELECT as a typed subquery the wall can aggregate over; optional columns it lacks are NULL."""
+    probe = text(sql).columns().subquery("probe")
+    returned = {key.lower() for key in connection.execute(select(literal_column("*")).select_from(probe)
+                                                           .where(literal_column("1") == literal_column("0"))).keys()}
+    present = {column: kind for column, kind in columns.items() if column in returned}
+    typed = text(sql).columns(**{column: kind() for column, kind in present.items()}).subquery(f"{name}_rows")
+    return select(*[typed.c[column] if column in present else null().label(column) for column in columns]) \
+        .subquery(name)
+
+
+def check_own_query(connection: Connection, sql: str, columns: dict, what: str) -> list[str]:
+    """Problems with a team's query: it must run and return the canonical columns with usable values."""
+    probe = text(sql).columns().subquery("probe")
+    try:
+        result = connection.execute(select(literal_column("*")).select_from(probe).limit(1))
+        returned = [key.lower() for key in result.keys()]
+        row = result.first()
+    except Exception as error:  # any driver error is the team's query failing
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return [f"{what}: the query fails: {first_line[:200]}"]
+    problems = [
+        f"{what}: the query returns no column '{column}' (it returns: {', '.join(returned) or 'nothing'})"
+        for column in columns
+        if column not in returned and column not in OPTIONAL_COLUMNS
+    ]
+    if row is None or problems:
+        return problems
+    values = dict(zip(returned, row))
+    for column, kind in columns.items():
+        if column not in values or values[column] is None:
+            continue
+        value = values[column]
+        if kind is DateTime and not _usable_moment(value):
+            problems.append(f"{what}: column '{column}' gives {value!r}, not a timestamp")
+        if column == "score" and not (_whole(value) and 0 <= int(value) <= 10):
+            problems.append(f"{what}: column 'score' gives {value!r}, not a whole number from 0 to 10")
+        if kind is Boolean and value not in (True, False, 0, 1):
+            problems.append(f"{what}: column '{column}' gives {value!r}, not true/false or 1/0")
+    return problems
+
+
+def _usable_moment(value) -> bool:
+    if isinstance(value, datetime):
+        return True
+    try:
+        datetime.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _whole(value) -> bool:
+    try:
+        return float(value) == int(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def check_sources(connection: Connection, sources: Sources) -> list[str]:
+    """Every problem with the team's own queries in `sources.yaml` (none when it has none)."""
+    problems = []
+    if sources.responses:
+        problems += check_own_query(connection, sources.responses, RESPONSE_COLUMNS, "sources.yaml: responses")
+    if sources.ftr:
+        problems += check_own_query(connection, sources.ftr, FTR_COLUMNS, "sources.yaml: ftr")
+    return problems
+
+
+def _window_start(since: date) -> datetime:
+    # A local day east of UTC starts the evening before in UTC: read a day early, keep whole days.
+    return datetime.combine(since - timedelta(days=1), time.min)
+
+
+def _own_daily_counts(connection: Connection, raw, moment_column, counts, since: date, until: datetime, zone: str):
+    day = local_day(moment_column, offset_stretches(zone, _window_start(since), until), connection.dialect.name)
+    grouped = counts(raw, day).where(moment_column >= _window_start(since)).subquery("per_day")
+    return connection.execute(select(grouped).where(grouped.c.day >= since).order_by(grouped.c.day))
+
+
+def nps_daily_counts(connection: Connection, since: date, *, sources: Sources = Sources(), until: datetime | None = None,
+                     zone: str = "UTC") -> dict[tuple[str, date], NpsCounts]:
+    """Survey counts per (service, day in `zone`) from `since` on."""
+    if sources.responses:
+        raw = own_query(connection, sources.responses, RESPONSE_COLUMNS, "responses")
+        rows = _own_daily_counts(connection, raw, raw.c.responded_at, nps_day_counts, since,
+                                 until or datetime.now(), zone)
+    else:
+        rows = connection.execute(
+            select(nps_daily.c.service, nps_daily.c.day, nps_daily.c.promoters, nps_daily.c.passives,
+                   nps_daily.c.detractors)
+            .where(nps_daily.c.day >= since)
+            .order_by(nps_daily.c.day)
         )
-        .where(ftr_daily.c.day >= since)
-        .order_by(ftr_daily.c.day)
-    )
+    counts: dict[tuple[str, date], NpsCounts] = {}
+    for row in rows:
+        counts[(row.service, _as_date(row.day))] = NpsCounts(int(row.promoters), int(row.passives),
+                                                             int(row.detractors))
+    return counts
+
+
+def ftr_daily_counts(connection: Connection, since: date, *, sources: Sources = Sources(), until: datetime | None = None,
+                     zone: str = "UTC") -> dict[tuple[str, date], FtrCounts]:
+    """First-time-right counts per (service, day in `zone`) from `since` on."""
+    if sources.ftr:
+        raw = own_query(connection, sources.ftr, FTR_COLUMNS, "results")
+        rows = _own_daily_counts(connection, raw, raw.c.resolved_at, ftr_day_counts, since,
+                                 until or datetime.now(), zone)
+    else:
+        rows = connection.execute(
+            select(ftr_daily.c.service, ftr_daily.c.day, ftr_daily.c.resolved, ftr_daily.c.first_time_right,
+                   ftr_daily.c.reopened, ftr_daily.c.reassigned)
+            .where(ftr_daily.c.day >= since)
+            .order_by(ftr_daily.c.day)
+        )
     return {
-        (row.service, _as_date(row.day)): FtrCounts(row.resolved, row.first_time_right, row.reopened, row.reassigned)
+        (row.service, _as_date(row.day)): FtrCounts(int(row.resolved), int(row.first_time_right), int(row.reopened),
+                                                    int(row.reassigned))
         for row in rows
     }
-
-
-def latest_day(connection: Connection) -> date | None:
-    """The newest day with any survey response or resolved ticket."""
-    days = [
-        connection.execute(select(func.max(nps_daily.c.day))).scalar(),
-        connection.execute(select(func.max(ftr_daily.c.day))).scalar(),
-    ]
-    days = [_as_date(day) for day in days if day is not None]
-    return max(days) if days else None
 
 
 @dataclass(frozen=True)
@@ -69,32 +199,32 @@ class Comment:
 
 def recent_comments(
     connection: Connection, since: datetime, until: datetime, limit: int, *, detractors: bool,
-    hidden: frozenset[str] = frozenset(),
+    hidden: frozenset[str] = frozenset(), sources: Sources = Sources(),
 ) -> list[Comment]:
     """The newest non-empty comments from `since` up to `until` (naive UTC): detractors (0–6) or promoters (9–10)."""
-    score_filter = survey_responses.c.score <= 6 if detractors else survey_responses.c.score >= 9
+    raw = (own_query(connection, sources.responses, RESPONSE_COLUMNS, "responses") if sources.responses
+           else survey_responses)
+    score_filter = raw.c.score <= 6 if detractors else raw.c.score >= 9
     query = (
-        select(
-            survey_responses.c.response_id,
-            survey_responses.c.service,
-            survey_responses.c.score,
-            survey_responses.c.responded_at,
-            survey_responses.c.comment,
-        )
-        .where(survey_responses.c.responded_at >= since)
-        .where(survey_responses.c.responded_at <= until)
+        select(raw.c.response_id, raw.c.service, raw.c.score, raw.c.responded_at, raw.c.comment)
+        .where(raw.c.responded_at >= since)
+        .where(raw.c.responded_at <= until)
         .where(score_filter)
-        .where(survey_responses.c.comment.is_not(None))
-        .where(func.length(func.trim(survey_responses.c.comment)) > 0)
-        .order_by(survey_responses.c.responded_at.desc())
+        .where(raw.c.comment.is_not(None))
+        .where(func.length(func.trim(raw.c.comment)) > 0)
+        .order_by(raw.c.responded_at.desc())
         .limit(limit)
     )
     if hidden:
-        query = query.where(survey_responses.c.response_id.not_in(sorted(hidden)))
+        query = query.where(raw.c.response_id.not_in(sorted(hidden)))
     return [
-        Comment(row.response_id, row.service, int(row.score), row.responded_at, row.comment)
+        Comment(str(row.response_id), row.service, int(row.score), _as_moment(row.responded_at), row.comment)
         for row in connection.execute(query)
     ]
+
+
+def _as_moment(value) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def _as_date(value) -> date:
@@ -103,3 +233,4 @@ def _as_date(value) -> date:
     if isinstance(value, str):
         return date.fromisoformat(value[:10])
     return value
+

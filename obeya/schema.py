@@ -18,6 +18,7 @@ from obeya.config import (
     Mission,
     PersonasFile,
     ServicesFile,
+    Sources,
     Wall,
 )
 
@@ -28,6 +29,7 @@ SCHEMA_MODELS = {
     "journeys.yaml": JourneysFile,
     "services.yaml": ServicesFile,
     "annotations.yaml": AnnotationsFile,
+    "sources.yaml": Sources,
 }
 SCHEMA_FOLDER = "schema"
 

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from obeya import metrics, queries
 from obeya.config import Config
+from obeya.database import ensure_rollup_timezone
 from obeya.metrics import Change, Estimate, FtrCounts, NpsCounts, Status
 from obeya.privacy import mask_personal_data
 
@@ -176,9 +177,14 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None) 
     """Read the database once and compute every number the data panels show.
 
     `now` (default: the current time) decides which periods are complete;
-    the current period is the last complete one. Raises SQLAlchemy errors
-    when the database cannot be read; callers keep their last good data.
+    the current period is the last complete one. Days are days in the wall's
+    time zone: roll-ups counted in another zone are re-counted first (once).
+    Raises SQLAlchemy errors when the database cannot be read; callers keep
+    their last good data.
     """
+    sources = config.sources
+    if not (sources.responses and sources.ftr):
+        ensure_rollup_timezone(engine, config.wall.timezone)
     zone = ZoneInfo(config.wall.timezone)
     now = (now or datetime.now(timezone.utc)).astimezone(zone)
     settings = config.wall.nps
@@ -186,14 +192,17 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None) 
     since = starts[0]
     hidden = frozenset(config.wall.voices.hide)
     comments_since = datetime.combine(now.date() - timedelta(days=config.wall.voices.days), time.min)
-    comments_until = now.astimezone(timezone.utc).replace(tzinfo=None)  # stored as naive UTC
+    until = now.astimezone(timezone.utc).replace(tzinfo=None)  # stored as naive UTC
     with engine.connect() as connection:
-        nps_daily = queries.nps_daily_counts(connection, since)
-        ftr_daily = queries.ftr_daily_counts(connection, since)
-        half = max(config.wall.voices.count, 1)
-        window = (comments_since, comments_until, half)
-        comments = queries.recent_comments(connection, *window, detractors=True, hidden=hidden)
-        comments += queries.recent_comments(connection, *window, detractors=False, hidden=hidden)
+        problems = queries.check_sources(connection, sources)
+        if problems:
+            raise queries.SourceError("; ".join(problems))
+        scope = dict(sources=sources, until=until, zone=config.wall.timezone)
+        nps_daily = queries.nps_daily_counts(connection, since, **scope)
+        ftr_daily = queries.ftr_daily_counts(connection, since, **scope)
+        window = (comments_since, until, max(config.wall.voices.count, 1))
+        comments = queries.recent_comments(connection, *window, detractors=True, hidden=hidden, sources=sources)
+        comments += queries.recent_comments(connection, *window, detractors=False, hidden=hidden, sources=sources)
 
     common = dict(starts=starts, period=settings.period)
     overall = nps_series(nps_daily, service_id=None, name="All services", target=settings.target,

@@ -102,15 +102,14 @@ def test_twenty_walls_cost_the_database_no_more_queries_than_one(config_copy, en
 
 
 def test_data_is_read_again_after_the_refresh_period(live, engine, clock):
-    statements = count_queries(engine)
     live.data_state()
-    first = len(statements)
+    statements = count_queries(engine)
     clock.seconds += 299
     live.data_state()
-    assert len(statements) == first
+    assert statements == []
     clock.seconds += 2
     live.data_state()
-    assert len(statements) == 2 * first
+    assert any("nps_daily" in statement for statement in statements)
 
 
 def test_unreadable_database_keeps_the_last_good_numbers_marked_stale(live, engine, clock, tmp_path):

@@ -201,10 +201,6 @@ def test_as_of_is_in_the_walls_time_zone(engine, test_config):
     assert data.as_of.strftime("%H:%M") == "10:00"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limitation until issue 5: roll-ups count days in UTC, not in the wall's time zone",
-)
 def test_a_response_just_after_midnight_on_monday_in_berlin_counts_in_the_new_week(engine, test_config):
     add_responses(engine, "analysers", datetime(2024, 3, 3, 23, 30), [10])  # Monday 4 March 00:30 in Berlin
     data = wall_data(engine, test_config)

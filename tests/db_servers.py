@@ -1,0 +1,57 @@
+"""Real database servers for tests: a fresh, throw-away database per test run.
+
+PostgreSQL and MariaDB run on 127.0.0.1 on this machine and in CI. A server
+that cannot be reached fails the test under CI (CI=true) and skips it on a
+developer's machine, with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from contextlib import contextmanager
+from typing import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+SERVERS = {
+    "postgresql": "postgresql+psycopg2://postgres@127.0.0.1:5432",
+    "mariadb": "mysql+pymysql://root@127.0.0.1:3306",
+}
+ADMIN_DATABASE = {"postgresql": "test", "mariadb": "test"}
+KINDS = ("sqlite", "postgresql", "mariadb")
+
+
+def _unreachable(kind: str, error: Exception) -> None:
+    reason = f"{kind} server not reachable at {SERVERS[kind]}: {str(error).splitlines()[0]}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@contextmanager
+def fresh_database(kind: str, tmp_path) -> Iterator[str]:
+    """Yield the SQLAlchemy URL of a new empty database of `kind`; drop it afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'wall.db'}"
+        return
+    name = f"obeya_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(f"{SERVERS[kind]}/{ADMIN_DATABASE[kind]}", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {name}"))
+    except OperationalError as error:
+        admin.dispose()
+        _unreachable(kind, error)
+    url = f"{SERVERS[kind]}/{name}" + ("?charset=utf8mb4" if kind == "mariadb" else "")
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            if kind == "postgresql":
+                connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            else:
+                connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        admin.dispose()
