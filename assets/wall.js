@@ -232,11 +232,22 @@
     if (target.blur) { target.blur(); }
   }
 
+  var clockFormats = {};
+  /* HH:MM in the wall's time zone (the same zone as "as of" on the panels). */
   function clock() {
     var el = document.getElementById("wall-clock");
     if (!el) { return; }
-    var now = new Date();
-    var text = String(now.getHours()).padStart(2, "0") + ":" + String(now.getMinutes()).padStart(2, "0");
+    var settingsEl = document.getElementById("wall-settings");
+    var zone = (settingsEl && settingsEl.getAttribute("data-timezone")) || undefined;
+    var key = zone || "local";
+    if (!clockFormats[key]) {
+      try {
+        clockFormats[key] = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone });
+      } catch (error) {
+        clockFormats[key] = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+      }
+    }
+    var text = clockFormats[key].format(new Date());
     if (el.textContent !== text) { el.textContent = text; }
   }
 

@@ -15,6 +15,7 @@ import flask
 from dash import Dash, Input, Output, State, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
+from layouts.access import add_security_headers, content_security_policy, require_token, wall_token
 from layouts.components import Screen
 from layouts.wall import banner, wall_body, wall_layout
 from obeya import database
@@ -57,8 +58,13 @@ def _scale(viewport: dict | None) -> float:
     return round(max(float(viewport["height"]), 360.0) / DESIGN_HEIGHT, 3)
 
 
-def create_app(config_dir: str | Path | None = None, database_url: str | None = None) -> Dash:
-    """A ready-to-serve Dash app showing the wall for `config_dir` and `database_url`."""
+def create_app(config_dir: str | Path | None = None, database_url: str | None = None,
+               token: str | None = None) -> Dash:
+    """A ready-to-serve Dash app showing the wall for `config_dir` and `database_url`.
+
+    With a `token` (default: `OBEYA_WALL_TOKEN`) only screens that opened the
+    wall's link with it get in.
+    """
     live = LiveWall(config_dir or config_dir_from_env(), prepare_database(database_url))
     app = Dash(
         __name__,
@@ -138,4 +144,8 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         Output("viewport", "data"),
         Input("url", "search"),
     )
+    token = token or wall_token()
+    if token:
+        require_token(app.server, token)
+    add_security_headers(app.server, content_security_policy(app.csp_hashes()))
     return app

@@ -118,6 +118,7 @@ def wall_body(config: Config, data_state: DataState, screen: Screen, active_pane
             "data-rotate-seconds": str(config.wall.rotate_seconds),
             "data-idle-seconds": str(config.wall.idle_resume_seconds),
             "data-daily-reload-at": config.wall.daily_reload_at or "",
+            "data-timezone": config.wall.timezone,
         },
     )
     return [
