@@ -103,7 +103,7 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         data_state = live.data_state()
         config = config_state.config
         theme = config.wall.theme if config else "dark"
-        screen = Screen(scale=1.0, theme=theme, stale_since=data_state.stale_since)
+        screen = Screen(scale=1.0, theme=theme, stale_since=data_state.stale_since, data_error=data_state.error)
         panel = flask.request.args.get("panel") if flask.has_request_context() else None
         return wall_layout(config, config_state.problems, data_state, screen, panel,
                            rendered_key(config_state, data_state, 1.0))
@@ -130,7 +130,8 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         key = rendered_key(config_state, data_state, scale)
         if key == rendered:
             return no_update, no_update, no_update
-        screen = Screen(scale=scale, theme=config.wall.theme, stale_since=data_state.stale_since)
+        screen = Screen(scale=scale, theme=config.wall.theme, stale_since=data_state.stale_since,
+                        data_error=data_state.error)
         return wall_body(config, data_state, screen, active_panel=""), f"theme-{config.wall.theme}", key
 
     @app.callback(Output("wall-banner", "children"), Input("poll", "n_intervals"), prevent_initial_call=True)

@@ -1,12 +1,26 @@
-"""One plotly look for TVs: big type, thick lines, no mode bar, nothing hover-only.
+"""One plotly look for TVs, and the trend charts of the data panels.
 
 Sizes are pixels at 1080p; `scale` (viewport height / 1080) multiplies them
-so a 4K wall draws the same chart twice as large.
+so a 4K wall draws the same chart twice as large. Nothing needs hover: the
+numbers that matter are written on the chart.
+
+A trend shows one point per period with its 95% interval as a filled band
+and the target as a dashed, labelled line. A period with too few responses
+(or tickets) has no value: the line breaks there and a hollow marker sits on
+the floor of the chart instead.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from datetime import date
+
 import plotly.graph_objects as go
+
+from obeya.config import Annotation
+from obeya.metrics import NpsCounts
+from obeya.snapshot import FtrSeries, NpsSeries, PeriodValue
 
 PALETTES = {
     "dark": {
@@ -40,6 +54,9 @@ FONT_FAMILY = "Atkinson Hyperlegible, DejaVu Sans, sans-serif"
 
 # dcc.Graph(config=GRAPH_CONFIG): a picture, not a tool.
 GRAPH_CONFIG = {"staticPlot": True, "displayModeBar": False, "responsive": True}
+
+NOT_ENOUGH_SYMBOL = "circle-open"  # the placeholder of a period below the minimum
+NOTE_ROW_PX = 32  # height of one row of event labels above a chart
 
 
 def palette(theme: str) -> dict[str, str]:
@@ -77,3 +94,284 @@ def tv_layout(theme: str = "dark", scale: float = 1.0, **overrides) -> go.Layout
     )
     layout.update(overrides)
     return layout
+
+
+# --- period labels ----------------------------------------------------------
+
+
+def period_tick(start: date, period: str, *, first: bool = False) -> str:
+    """How one period is named under the x axis: '16 Nov' (week of) or 'Nov' ('Jan 2027', first: with year)."""
+    if period == "week":
+        return f"{start.day} {start:%b}"
+    return f"{start:%b %Y}" if first or start.month == 1 else f"{start:%b}"
+
+
+def span_words(count: int, period: str) -> str:
+    """What a trend of `count` periods covers: 'last 26 weeks', 'last 12 months'."""
+    unit = period if count == 1 else period + "s"
+    return f"last {count} {unit}"
+
+
+def period_kind(periods: Sequence[PeriodValue]) -> str:
+    """'week' or 'month', read from the periods themselves."""
+    if periods and (periods[0].end - periods[0].start).days == 7:
+        return "week"
+    return "month"
+
+
+def labelled_indices(count: int, most: int) -> list[int]:
+    """At most `most` evenly spaced indices of `count` points, always including the last (the current period)."""
+    if count <= 0:
+        return []
+    step = max(1, math.ceil(count / max(most, 1)))
+    return sorted(range(count - 1, -1, -step))
+
+
+# --- the trend chart both panels share -------------------------------------
+
+
+def signed_tick(value: float) -> str:
+    """A y-axis number with a real minus sign."""
+    return f"{value:g}".replace("-", "\u2212")
+
+
+def value_ticks(low: float, high: float, most: int) -> list[float]:
+    """Round values for the y axis between `low` and `high`, at most `most`, none hugging an edge."""
+    inset = (high - low) * 0.04  # a label at the very edge is half cut off or dropped
+    for step in (1, 2, 5, 10, 20, 25, 50, 100):
+        first = math.ceil((low + inset) / step) * step
+        ticks = [first + i * step for i in range(int((high - inset - first) // step) + 1)]
+        if len(ticks) <= most:
+            return ticks
+    return []
+
+
+def _runs(values: Sequence[float | None]) -> list[list[int]]:
+    """Indices of consecutive periods that have a value."""
+    runs: list[list[int]] = []
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def _band_traces(periods: Sequence[PeriodValue], colours: dict[str, str]) -> list[go.Scatter]:
+    """The 95% interval as filled polygons, one per run of periods with a value (gaps stay empty)."""
+    lows = [p.estimate.low if p.estimate else None for p in periods]
+    highs = [p.estimate.high if p.estimate else None for p in periods]
+    traces = []
+    for run in _runs(lows):
+        xs = [float(i) for i in run]
+        if len(run) == 1:  # a lone period: a narrow bar, so the interval stays visible
+            xs = [run[0] - 0.25, run[0] + 0.25]
+            run = [run[0], run[0]]
+        traces.append(
+            go.Scatter(
+                x=xs + xs[::-1],
+                y=[highs[i] for i in run] + [lows[i] for i in run][::-1],
+                mode="lines",
+                fill="toself",
+                fillcolor=colours["band"],
+                line=dict(width=0),
+                hoverinfo="skip",
+                name="95% interval",
+            )
+        )
+    return traces
+
+
+def _value_range(periods: Sequence[PeriodValue], target: float | None, floor: float, ceiling: float,
+                 padding: float) -> tuple[float, float]:
+    """A y range holding every band and the target, padded, within [floor, ceiling]."""
+    values = [v for p in periods if p.estimate for v in (p.estimate.low, p.estimate.high)]
+    if target is not None:
+        values.append(target)
+    if not values:
+        return floor, ceiling
+    low, high = min(values) - padding, max(values) + padding
+    if high - low < 4 * padding:  # a flat series still gets some room to breathe
+        middle = (high + low) / 2
+        low, high = middle - 2 * padding, middle + 2 * padding
+    return max(low, floor), min(high, ceiling)
+
+
+def annotate(figure: go.Figure, periods: Sequence[PeriodValue], notes: Sequence[Annotation], *, theme: str,
+             scale: float, compact: bool) -> None:
+    """Mark the team's dated events: a dotted line at the period holding the date, its text above the plot.
+
+    Labels start at their line and run right (left near the right edge);
+    events close together get the next row up, so labels never cross. A
+    small chart has no room for words: it draws the lines, its page's legend
+    names the events.
+    """
+    colours = palette(theme)
+    count = len(periods)
+    placed: list[tuple[int, int]] = []
+    for note in sorted(notes, key=lambda note: note.date):
+        index = next((i for i, period in enumerate(periods) if period.start <= note.date < period.end), None)
+        if index is None:
+            continue
+        reach = count * 0.35  # how far a label runs, in periods
+        row = 0
+        while any(abs(index - other) < reach and other_row == row for other, other_row in placed):
+            row += 1
+        figure.add_shape(type="line", xref="x", x0=index, x1=index, yref="paper", y0=0, y1=1,
+                         line=dict(color=colours["annotation"], width=px(2, scale), dash="dot"), layer="below")
+        if compact:
+            continue  # no room for words on a small chart: the page's legend names the events
+        placed.append((index, row))
+        text = note.text
+        runs_left = index > count * 0.65
+        figure.add_annotation(xref="x", x=index, yref="paper", y=1, yanchor="bottom",
+                              yshift=px(NOTE_ROW_PX * row, scale), showarrow=False,
+                              xanchor="right" if runs_left else "left", xshift=px(-4 if runs_left else 4, scale),
+                              text=text, font=dict(size=px(BASE_FONT_PX, scale), color=colours["annotation"]))
+    if placed:
+        rows = max(row for _, row in placed) + 1
+        figure.update_layout(margin=dict(t=px(10 + NOTE_ROW_PX * rows, scale)))
+
+
+def trend_figure(periods: Sequence[PeriodValue], target: float | None, *, theme: str, scale: float,
+                 value_range: tuple[float, float], suffix: str = "", compact: bool = False,
+                 counts_label: str | None = None, target_label: str | None = None,
+                 notes: Sequence[Annotation] = ()) -> go.Figure:
+    """A trend of one value per period with its 95% band, the target line and not-enough placeholders.
+
+    `counts_label` (e.g. "responses") adds a row with the number behind each
+    point, every other one when they would crowd, above the period labels.
+    `compact` is the small-multiple version: no period labels (the page says
+    what the charts span), so the line gets the height, and fewer y ticks.
+    """
+    colours = palette(theme)
+    count = len(periods)
+    values = [p.estimate.value if p.estimate else None for p in periods]
+    low, high = value_range
+    figure = go.Figure(layout=tv_layout(theme, scale))
+
+    for trace in _band_traces(periods, colours):
+        figure.add_trace(trace)
+
+    if target is not None:
+        target_label = target_label or f"target {signed_tick(target)}{suffix}"
+        # annotations get no automatic margin: leave room for the label right of the plot
+        figure.update_layout(margin=dict(r=px(_text_width(target_label) + 8 + 12, scale)))  # shift + air
+        figure.add_shape(type="line", xref="paper", x0=0, x1=1, yref="y", y0=target, y1=target,
+                         line=dict(color=colours["target"], width=px(3, scale), dash="dash"), layer="above")
+        figure.add_annotation(xref="paper", x=1, xanchor="left", xshift=px(8, scale), yref="y", y=target,
+                              text=target_label, showarrow=False,
+                              font=dict(size=px(BASE_FONT_PX, scale), color=colours["target"]))
+
+    figure.add_trace(
+        go.Scatter(
+            x=list(range(count)),
+            y=values,
+            mode="lines+markers",
+            connectgaps=False,
+            cliponaxis=False,
+            line=dict(color=colours["line"], width=px(4, scale)),
+            # the current period, last, gets the biggest dot
+            marker=dict(color=colours["line"], size=[px(11, scale)] * (count - 1) + [px(20, scale)]),
+            hoverinfo="skip",
+            name="value",
+        )
+    )
+
+    missing = [i for i, value in enumerate(values) if value is None]
+    if missing:
+        figure.add_trace(
+            go.Scatter(
+                x=missing,
+                y=[low + (high - low) * 0.06] * len(missing),  # on the floor of the chart
+                mode="markers",
+                marker=dict(symbol=NOT_ENOUGH_SYMBOL, color=colours["muted"], size=px(13 if compact else 18, scale),
+                            line=dict(width=px(3, scale), color=colours["muted"])),
+                hoverinfo="skip",
+                name="not enough",
+            )
+        )
+
+    period = period_kind(periods)
+    ticks = [] if compact else labelled_indices(count, 7)
+    figure.update_xaxes(
+        range=[-0.5, count - 0.5],
+        tickmode="array",
+        tickvals=ticks,
+        ticktext=[period_tick(periods[i].start, period, first=i == ticks[0]) for i in ticks],
+        showticklabels=not compact,
+        showgrid=False,
+        ticks="" if compact else "outside",
+        tickcolor=colours["grid"],
+        showline=True,
+        fixedrange=True,
+    )
+    y_ticks = value_ticks(low, high, 3 if compact else 5)
+    figure.update_yaxes(range=[low, high], tickmode="array", tickvals=y_ticks,
+                        ticktext=[signed_tick(tick) + suffix for tick in y_ticks], fixedrange=True, side="left")
+
+    annotate(figure, periods, notes, theme=theme, scale=scale, compact=compact)
+
+    if counts_label:
+        # The n behind each point, as a row between the plot and the period labels.
+        shown = labelled_indices(count, 14)
+        figure.add_trace(
+            go.Scatter(
+                x=shown,
+                y=[0] * len(shown),
+                yaxis="y2",
+                mode="text",
+                cliponaxis=False,
+                text=[f"{_count_of(periods[i]):,}" for i in shown],
+                textfont=dict(size=px(BASE_FONT_PX, scale), color=colours["muted"]),
+                hoverinfo="skip",
+                name="n",
+            )
+        )
+        figure.update_layout(
+            yaxis=dict(domain=[0.15, 1.0]),
+            yaxis2=dict(domain=[0.0, 0.09], range=[-1, 1], tickmode="array", tickvals=[0],
+                        ticktext=[counts_label], showgrid=False, zeroline=False, fixedrange=True,
+                        tickfont=dict(size=px(BASE_FONT_PX, scale), color=colours["muted"]), automargin=True),
+            xaxis=dict(anchor="y2"),
+        )
+    return figure
+
+
+def _text_width(text: str, size: float = BASE_FONT_PX) -> float:
+    """Roughly how wide `text` is at `size` px in Atkinson Hyperlegible (generous, never too narrow)."""
+    return len(text) * size * 0.72
+
+
+def _count_of(period: PeriodValue) -> int:
+    """Responses (NPS) or resolved tickets (FTR) behind one period."""
+    counts = period.counts
+    return counts.responses if isinstance(counts, NpsCounts) else counts.resolved
+
+
+# --- the two charts the panels draw ----------------------------------------
+
+
+def nps_trend_figure(series: NpsSeries, theme: str = "dark", scale: float = 1.0, *,
+                     compact: bool = False, notes: Sequence[Annotation] = ()) -> go.Figure:
+    """NPS per period with its 95% band, the labelled target line and not-enough placeholders.
+
+    The full chart also writes the number of responses under the points and
+    names the periods; `compact` is the small multiple for one service, its
+    target labelled with just the number.
+    """
+    value_range = _value_range(series.periods, series.target, -100, 100, padding=8)
+    target_label = signed_tick(series.target) if compact and series.target is not None else None
+    return trend_figure(series.periods, series.target, theme=theme, scale=scale, value_range=value_range,
+                        compact=compact, counts_label=None if compact else "responses", target_label=target_label,
+                        notes=notes)
+
+
+def ftr_trend_figure(series: FtrSeries, theme: str = "dark", scale: float = 1.0, *,
+                     notes: Sequence[Annotation] = ()) -> go.Figure:
+    """First-time-right per period in percent with its Wilson band and the target line (a small multiple)."""
+    value_range = _value_range(series.periods, series.target, 0, 100, padding=4)
+    return trend_figure(series.periods, series.target, theme=theme, scale=scale, value_range=value_range,
+                        suffix="%", compact=True, target_label=f"{series.target:g}%", notes=notes)

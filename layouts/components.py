@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from collections.abc import Sequence
+from datetime import date, timedelta
+
 from dash import html
 
+from obeya.config import Annotation
 from obeya.metrics import Status
+from obeya.snapshot import PeriodValue
 
 STATUS_WORDS: dict[str, str] = {
     "on_target": "On target",
@@ -30,6 +35,7 @@ class Screen:
     scale: float = 1.0  # viewport height / 1080: chart pixel sizes are multiplied by it
     theme: str = "dark"
     stale_since: datetime | None = None  # the data could not be refreshed since then
+    data_error: str | None = None  # why, in the database's words
 
 
 def icon(name: str, label: str | None = None) -> html.I:
@@ -73,3 +79,59 @@ def signed(value: float, decimals: int = 0) -> str:
     if round(value, decimals) < 0:
         return "\u2212" + text
     return text
+
+
+def period_name(value: PeriodValue, period: str) -> str:
+    """The period a value belongs to, as people say it: '16–22 Nov', '30 Nov – 6 Dec', 'November 2026'."""
+    if period == "month":
+        return f"{value.start:%B %Y}"
+    last: date = value.end - timedelta(days=1)
+    if last.month == value.start.month:
+        return f"week {value.start.day}\u2013{last.day} {last:%b}"
+    return f"week {value.start.day} {value.start:%b} \u2013 {last.day} {last:%b}"
+
+
+def grid_class(count: int, *, paged: bool = False) -> str:
+    """Columns × rows for `count` cards: 1×1 up to 3×2; always 3×2 when there are several pages,
+    so a card keeps its size from page to page."""
+    if paged:
+        return "3x2"
+    return {1: "1x1", 2: "2x1", 3: "3x1", 4: "2x2"}.get(count, "3x2")
+
+
+def chart_legend(*, not_enough: tuple[int, str, str] | None = None, notes: Sequence[Annotation] = ()) -> html.Div | None:
+    """The legend row under a page of charts: what a hollow marker means, and the dated events marked.
+
+    `not_enough` is (minimum, what is counted, what is not shown), e.g.
+    (30, "responses", "number"): "not enough responses (fewer than 30): no number shown".
+    """
+    parts: list = []
+    if not_enough:
+        minimum, what, value = not_enough
+        parts.append(html.Span([html.Span("\u25cb", className="not-enough-marker", **{"aria-hidden": "true"}),
+                                f" not enough {what} (fewer than {minimum}): no {value} shown"]))
+    if notes:
+        events = " · ".join(f"{note.date.day} {note.date:%b}: {note.text}" for note in sorted(notes, key=lambda n: n.date))
+        parts.append(html.Span([html.Span("\u2506", className="event-marker", **{"aria-hidden": "true"}),
+                                f" {events}"]))
+    if not parts:
+        return None
+    return html.Div(parts, className="chart-legend")
+
+
+def waiting_page(title: str, screen: Screen) -> list:
+    """The one page a data panel (nps, ftr, voices) shows before the database has ever answered."""
+    reason = f" The database says: {screen.data_error}" if screen.data_error else ""
+    return [
+        panel_heading(title, as_of=None, stale_since=screen.stale_since, data_panel=True),
+        html.Div(
+            [
+                html.Div(icon("bi-hourglass-split"), className="data-waiting-icon"),
+                html.Div("The numbers are not available yet", className="data-waiting-title"),
+                html.Div("Waiting for the database: the wall has not been able to read it since it started. "
+                         "It keeps trying, and the numbers appear here as soon as it answers." + reason,
+                         className="data-waiting-text"),
+            ],
+            className="data-waiting",
+        ),
+    ]

@@ -1,14 +1,96 @@
-"""The voices panel."""
+"""The voices panel: what customers wrote in the survey, detractors first.
+
+Each comment is a card with its score and band, service and date. Text is
+always plain text children (never markdown or HTML), so whatever a customer
+typed shows as the characters they typed. Long comments are cut at a word
+boundary in Python, so the CSS never has to clip.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from dash import html
 
-from layouts.components import Screen, panel_heading
+from layouts.components import Screen, grid_class, icon, panel_heading, waiting_page
 from obeya.config import Config
-from obeya.snapshot import WallData
+from obeya.snapshot import Voice, WallData
+
+TITLE = "Voice of the customer"
+VOICES_PER_PAGE = 6
+MAX_CHARACTERS = 200  # what fits a card of the 3 × 2 grid with its caption, even in capitals
+# Short comments get big type; longer ones step down so they still fit (never below --fs-body).
+# Limits are in "visual characters": a capital counts as 1.4, being that much wider.
+QUOTE_SIZES = ((90, "short"), (170, "medium"))
+
+BAND_WORDS = {"detractor": "Detractor", "passive": "Passive", "promoter": "Promoter"}
+BAND_ICONS = {"detractor": "bi-emoji-frown-fill", "passive": "bi-emoji-neutral-fill",
+              "promoter": "bi-emoji-smile-fill"}
 
 
 def render(config: Config, data: WallData | None, screen: Screen) -> list:
-    """Pages of the voices panel (placeholder)."""
-    return [html.Div([panel_heading("voices")])]
+    """Pages of the voices panel: up to six comments a page, or a note that there are none."""
+    if data is None:
+        return [waiting_page(TITLE, screen)]
+    days = config.wall.voices.days
+    subtitle = f"Survey comments, last {days} days, detractors first"
+    heading = dict(as_of=data.as_of, stale_since=screen.stale_since, data_panel=True)
+    if not data.voices:
+        return [[
+            panel_heading(TITLE, subtitle, **heading),
+            html.Div([html.Div(icon("bi-chat-square-text"), className="voices-empty-icon"),
+                      html.Div(f"No comments in the last {days} days", className="voices-empty-text")],
+                     className="voices-empty"),
+        ]]
+    chunks = [data.voices[i:i + VOICES_PER_PAGE] for i in range(0, len(data.voices), VOICES_PER_PAGE)]
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        page_subtitle = subtitle + (f" · page {number} of {len(chunks)}" if len(chunks) > 1 else "")
+        pages.append([
+            panel_heading(TITLE, page_subtitle, **heading),
+            html.Div([voice_card(voice) for voice in chunk],
+                     className=f"voices-grid card-grid-{grid_class(len(chunk), paged=len(chunks) > 1)}"),
+        ])
+    return pages
+
+
+def shorten(text: str, limit: int = MAX_CHARACTERS) -> str:
+    """`text` on one line, cut at a word boundary with '…' when longer than `limit` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut[: cut.rindex(" ")]  # do not break a word
+    return cut.rstrip(" ,;:.-\u2013\u2014") + "\u2026"
+
+
+def day_words(moment: datetime) -> str:
+    """'Mon 23 Nov'."""
+    return f"{moment:%a} {moment.day} {moment:%b}"
+
+
+def quote_size(text: str) -> str:
+    """'short', 'medium' or 'long': which type size a (shortened) comment is shown in."""
+    width = len(text) + 0.4 * sum(character.isupper() for character in text)
+    return next((size for limit, size in QUOTE_SIZES if width <= limit), "long")
+
+
+def voice_card(voice: Voice) -> html.Figure:
+    """One comment: the words, then who said how much, about what, when."""
+    text = shorten(voice.text)
+    return html.Figure(
+        [
+            html.Blockquote(f"\u201c{text}\u201d", className=f"voice-text voice-text-{quote_size(text)}"),
+            html.Figcaption(
+                [
+                    html.Span([icon(BAND_ICONS[voice.band]), html.Span(f"{voice.score}/10", className="voice-score"),
+                               BAND_WORDS[voice.band]], className=f"voice-band voice-{voice.band}"),
+                    html.Span(day_words(voice.responded_at), className="voice-date"),
+                    html.Span(voice.service, className="voice-service"),
+                ],
+                className="voice-meta",
+            ),
+        ],
+        className=f"voice-card voice-card-{voice.band}",
+    )

@@ -241,7 +241,9 @@ class Config:
         return next((service for service in self.services if service.id == service_id), None)
 
     def annotations_for(self, service_id: str | None) -> tuple[Annotation, ...]:
-        """Events to mark on a chart of `service_id` (None: the all-services chart)."""
+        """Events to mark on a chart of `service_id`; the all-services chart (None) shows every event."""
+        if service_id is None:
+            return self.annotations
         return tuple(note for note in self.annotations if note.service is None or note.service == service_id)
 
 

@@ -1,0 +1,156 @@
+"""The ftr panel as components: one card per key service with rate, gap, status, experience and miss reason."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from dash import dcc
+
+from layouts import ftr
+from layouts.components import Screen
+from obeya.config import Service
+from obeya.metrics import FtrCounts, NpsCounts
+from obeya.snapshot import WallData, complete_periods, ftr_series, nps_series
+
+TODAY = date(2024, 3, 13)
+AS_OF = datetime(2024, 3, 13, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+MIN = 30
+WEEKS = 6
+SCREEN = Screen(scale=1.0, theme="dark")
+
+
+# --- a fixture layer that speaks the domain --------------------------------
+
+
+def first_time_right(service: Service, weeks: list[FtrCounts]):
+    """The service's first-time-right series with one FtrCounts per week, oldest first."""
+    starts = complete_periods(TODAY, "week", len(weeks))
+    daily = {(service.id, start): counts for start, counts in zip(starts, weeks)}
+    return ftr_series(daily, service_id=service.id, name=service.name, target=service.ftr_target,
+                      expected_experience=service.expected_experience, starts=starts, period="week",
+                      min_resolved=MIN)
+
+
+def wall_data(config, current: FtrCounts = FtrCounts(100, 76, 20, 4), earlier: FtrCounts = FtrCounts(100, 80, 15, 5)):
+    """Every service of `config` with `earlier` counts for five weeks, then `current`."""
+    starts = complete_periods(TODAY, "week", WEEKS)
+    overall = nps_series({("any", s): NpsCounts(60, 25, 15) for s in starts}, service_id=None, name="All services",
+                         target=30, starts=starts, period="week", min_responses=MIN)
+    by_service = {s.id: first_time_right(s, [earlier] * (WEEKS - 1) + [current]) for s in config.services}
+    return WallData(AS_OF, "week", MIN, overall, {}, by_service, ())
+
+
+def config_with_services(config, count: int):
+    services = tuple(
+        Service(id=f"service-{i}", name=f"Service {i}", expected_experience=f"Experience number {i}.",
+                nps_target=30, ftr_target=80)
+        for i in range(count)
+    )
+    return dataclasses.replace(config, services=services)
+
+
+def texts(node) -> list[str]:
+    if node is None:
+        return []
+    if isinstance(node, (str, int, float)):
+        return [str(node)]
+    if isinstance(node, (list, tuple)):
+        return [text for child in node for text in texts(child)]
+    return texts(getattr(node, "children", None))
+
+
+def find(node, predicate) -> list:
+    found = []
+    if isinstance(node, (list, tuple)):
+        for child in node:
+            found += find(child, predicate)
+    elif node is not None and not isinstance(node, (str, int, float)):
+        if predicate(node):
+            found.append(node)
+        found += find(getattr(node, "children", None), predicate)
+    return found
+
+
+def cards(page) -> list:
+    return find(page, lambda c: "ftr-card" in (getattr(c, "className", None) or "").split())
+
+
+def text_of(node) -> str:
+    return " ".join(texts(node))
+
+
+# --- behaviour --------------------------------------------------------------
+
+
+def test_each_key_service_gets_a_card_with_its_chart(test_config):
+    page = ftr.render(test_config, wall_data(test_config), SCREEN)[0]
+    assert [texts(card)[0] for card in cards(page)] == [s.name for s in test_config.services]
+    graphs = find(page, lambda c: isinstance(c, dcc.Graph))
+    assert len(graphs) == len(test_config.services)
+    assert graphs[0].figure.layout.yaxis.ticktext[0].endswith("%")
+    assert "as of 10:00" in text_of(page)
+
+
+def test_card_shows_rate_gap_in_points_status_and_expected_experience(test_config):
+    # lab analysers aim for 80%; 76 of 100 is 76%, 4 points short, and 80 lies inside the interval
+    card = cards(ftr.render(test_config, wall_data(test_config), SCREEN)[0])[0]
+    words = text_of(card)
+    assert "76%" in words
+    assert "\u22124 pts" in words and "vs target 80%" in words
+    assert "Within noise" in words
+    assert "A broken analyser runs again within two hours, day or night." in words
+
+
+def test_off_target_card_says_so_with_icon_and_word(test_config):
+    card = cards(ftr.render(test_config, wall_data(test_config, current=FtrCounts(200, 120, 60, 20)), SCREEN)[0])[0]
+    badge = find(card, lambda c: "status" in (getattr(c, "className", None) or "").split())[0]
+    assert "status-off_target" in badge.className and "Off target" in texts(badge)
+    assert "\u221220 pts" in text_of(card)
+
+
+def test_on_target_gap_has_a_plus_sign(test_config):
+    card = cards(ftr.render(test_config, wall_data(test_config, current=FtrCounts(200, 190, 10, 0)), SCREEN)[0])[0]
+    words = text_of(card)
+    assert "+15 pts" in words and "On target" in words
+
+
+def test_main_miss_reason_is_named_when_the_data_says_why(test_config):
+    page = ftr.render(test_config, wall_data(test_config, current=FtrCounts(100, 76, 4, 20)), SCREEN)[0]
+    assert "Main miss reason: reassigned" in text_of(cards(page)[0])
+
+
+def test_no_miss_reason_when_none_was_recorded(test_config):
+    page = ftr.render(test_config, wall_data(test_config, current=FtrCounts(100, 76, 0, 0)), SCREEN)[0]
+    assert "Main miss reason" not in text_of(page)
+
+
+def test_too_few_tickets_show_not_enough_tickets_not_a_rate(test_config):
+    page = ftr.render(test_config, wall_data(test_config, current=FtrCounts(10, 9, 1, 0)), SCREEN)[0]
+    card = cards(page)[0]
+    words = text_of(card)
+    assert "Not enough tickets" in words and "No data" in words
+    assert "90%" not in words and "pts" not in words
+    assert "fewer than 30" in text_of(page)
+
+
+def test_six_services_fit_one_page_and_seven_make_two(test_config):
+    six = config_with_services(test_config, 6)
+    assert len(ftr.render(six, wall_data(six), SCREEN)) == 1
+    seven = config_with_services(test_config, 7)
+    pages = ftr.render(seven, wall_data(seven), SCREEN)
+    assert [len(cards(page)) for page in pages] == [6, 1]
+    assert "page 2 of 2" in text_of(pages[1])
+
+
+def test_without_data_the_panel_says_it_is_waiting_for_the_database(test_config):
+    pages = ftr.render(test_config, None, SCREEN)
+    assert len(pages) == 1
+    assert "Waiting for the database" in text_of(pages[0])
+
+
+def test_gap_words():
+    assert ftr.gap_words(-4.4) == "\u22124 pts"
+    assert ftr.gap_words(5.2) == "+5 pts"
+    assert ftr.gap_words(0.3) == "0 pts"

@@ -1,0 +1,222 @@
+"""The nps panel as components: the big number and what qualifies it, thin periods, pages of services."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from dash import dcc
+
+from layouts import nps
+from layouts.components import Screen
+from obeya.config import Service
+from obeya.metrics import NpsCounts
+from obeya.snapshot import WallData, complete_periods, nps_series
+
+TODAY = date(2024, 3, 13)
+AS_OF = datetime(2024, 3, 13, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+MIN = 30
+ENOUGH = (60, 25, 15)  # 100 responses, NPS 45, ±16
+THIN = (5, 3, 2)  # 10 responses
+
+
+# --- a fixture layer that speaks the domain --------------------------------
+
+
+def series(counts: list[tuple[int, int, int]], *, service_id: str | None = None, name: str = "All services",
+           target: float | None = 30):
+    """An NPS series with one (promoters, passives, detractors) per week, oldest first."""
+    starts = complete_periods(TODAY, "week", len(counts))
+    key = service_id or "any"
+    daily = {(key, start): NpsCounts(*c) for start, c in zip(starts, counts)}
+    return nps_series(daily, service_id=service_id, name=name, target=target, starts=starts, period="week",
+                      min_responses=MIN)
+
+
+def wall_data(overall, by_service=None) -> WallData:
+    return WallData(AS_OF, "week", MIN, overall, by_service or {}, {}, ())
+
+
+def config_with_services(config, count: int):
+    services = tuple(
+        Service(id=f"service-{i}", name=f"Service {i}", expected_experience="It just works.", nps_target=30,
+                ftr_target=85)
+        for i in range(count)
+    )
+    return dataclasses.replace(config, services=services)
+
+
+def services_data(config, counts=(ENOUGH,) * 6) -> dict:
+    return {s.id: series(list(counts), service_id=s.id, name=s.name, target=s.nps_target) for s in config.services}
+
+
+def texts(node) -> list[str]:
+    """Every string shown in a component tree, in order."""
+    if node is None:
+        return []
+    if isinstance(node, (str, int, float)):
+        return [str(node)]
+    if isinstance(node, (list, tuple)):
+        return [text for child in node for text in texts(child)]
+    return texts(getattr(node, "children", None))
+
+
+def text_of(page) -> str:
+    return " ".join(texts(page))
+
+
+def find(node, predicate) -> list:
+    """Every component in a tree for which `predicate` holds."""
+    found = []
+    if isinstance(node, (list, tuple)):
+        for child in node:
+            found += find(child, predicate)
+    elif node is not None and not isinstance(node, (str, int, float)):
+        if predicate(node):
+            found.append(node)
+        found += find(getattr(node, "children", None), predicate)
+    return found
+
+
+def by_class(node, name: str) -> list:
+    return find(node, lambda c: name in (getattr(c, "className", None) or "").split())
+
+
+SCREEN = Screen(scale=1.0, theme="dark")
+
+
+# --- behaviour --------------------------------------------------------------
+
+
+def test_first_page_shows_the_current_nps_as_the_big_number(test_config):
+    data = wall_data(series([ENOUGH] * 5 + [(70, 20, 10)]))
+    page = nps.render(test_config, data, SCREEN)[0]
+    assert texts(by_class(page, "nps-hero")) == ["60"]
+    words = text_of(page)
+    assert "Responses" in words and "100" in words
+    assert "target 30" in words
+    assert "as of 10:00" in words
+
+
+def test_first_page_shows_the_95_percent_interval(test_config):
+    overall = series([ENOUGH] * 6)
+    estimate = overall.current.estimate
+    page = nps.render(test_config, wall_data(overall), SCREEN)[0]
+    words = text_of(page)
+    assert f"{estimate.low:.0f} to {estimate.high:.0f}" in words
+    assert f"±{(estimate.high - estimate.low) / 2:.0f}" in words
+
+
+def test_status_is_shown_with_icon_and_word(test_config):
+    page = nps.render(test_config, wall_data(series([ENOUGH] * 6, target=10)), SCREEN)[0]
+    badge = by_class(page, "status")[0]
+    assert "status-on_target" in badge.className
+    assert "On target" in texts(badge)
+    assert find(badge, lambda c: "bi-check-circle-fill" in (getattr(c, "className", "") or ""))
+
+
+def test_a_change_larger_than_noise_is_called_significant(test_config):
+    page = nps.render(test_config, wall_data(series([ENOUGH] * 5 + [(20, 30, 50)])), SCREEN)[0]
+    words = text_of(page)
+    assert "significant" in words and "within noise" not in words
+    assert "\u221275" in words  # from 45 to −30: a real minus sign
+
+
+def test_a_small_change_is_within_noise(test_config):
+    page = nps.render(test_config, wall_data(series([ENOUGH] * 5 + [(61, 25, 14)])), SCREEN)[0]
+    words = text_of(page)
+    assert "within noise" in words and "significant" not in words
+    assert "+2" in words
+
+
+def test_current_period_below_minimum_shows_not_enough_responses_not_a_number(test_config):
+    data = wall_data(series([ENOUGH] * 5 + [THIN]))
+    page = nps.render(test_config, data, SCREEN)[0]
+    words = text_of(page)
+    assert "Not enough responses" in words
+    assert not by_class(page, "nps-hero")
+    assert "Responses 10 of the 30 needed" in words
+    assert "not enough responses to compare" in words
+    assert "No data" in words
+    assert "fewer than 30" in words  # the chart's legend for the hollow marker
+
+
+def test_promoter_passive_detractor_split_in_words(test_config):
+    page = nps.render(test_config, wall_data(series([ENOUGH] * 6)), SCREEN)[0]
+    legend = " ".join(texts(by_class(page, "nps-split-legend")))
+    assert "60%" in legend and "promoters" in legend
+    assert "25%" in legend and "passives" in legend
+    assert "15%" in legend and "detractors" in legend
+
+
+def test_overall_without_target_says_so(test_config):
+    page = nps.render(test_config, wall_data(series([ENOUGH] * 6, target=None)), SCREEN)[0]
+    assert "No target set" in text_of(page)
+
+
+def test_first_page_holds_the_trend_chart_at_screen_scale(test_config):
+    page = nps.render(test_config, wall_data(series([ENOUGH] * 6)), Screen(scale=2.0, theme="light"))[0]
+    graphs = find(page, lambda c: isinstance(c, dcc.Graph))
+    assert len(graphs) == 1
+    assert graphs[0].figure.layout.font.size == 48
+    assert graphs[0].config["staticPlot"] is True
+
+
+def test_services_follow_on_their_own_page_with_value_status_and_target(test_config):
+    data = wall_data(series([ENOUGH] * 6), services_data(test_config))
+    pages = nps.render(test_config, data, SCREEN)
+    assert len(pages) == 2
+    cards = by_class(pages[1], "nps-card")
+    assert [texts(card)[0] for card in cards] == [s.name for s in test_config.services]
+    words = text_of(cards[0])
+    assert "45" in words and "On target" in words and "target 20" in words
+    assert len(find(pages[1], lambda c: isinstance(c, dcc.Graph))) == len(test_config.services)
+
+
+def test_six_services_fit_one_page_and_seven_make_two(test_config):
+    six = config_with_services(test_config, 6)
+    assert len(nps.render(six, wall_data(series([ENOUGH] * 6), services_data(six)), SCREEN)) == 2
+    seven = config_with_services(test_config, 7)
+    pages = nps.render(seven, wall_data(series([ENOUGH] * 6), services_data(seven)), SCREEN)
+    assert len(pages) == 3
+    assert len(by_class(pages[1], "nps-card")) == 6 and len(by_class(pages[2], "nps-card")) == 1
+    assert "page 2 of 2" in text_of(pages[2])
+
+
+def test_a_service_below_minimum_shows_not_enough_responses(test_config):
+    data = wall_data(series([ENOUGH] * 6), services_data(test_config, counts=(ENOUGH,) * 5 + (THIN,)))
+    card = by_class(nps.render(test_config, data, SCREEN)[1], "nps-card")[0]
+    words = text_of(card)
+    assert "Not enough responses" in words and "No data" in words
+    assert not by_class(card, "nps-card-value")
+
+
+def test_stale_data_shows_the_stale_badge(test_config):
+    stale = Screen(stale_since=datetime(2024, 3, 13, 9, 30))
+    page = nps.render(test_config, wall_data(series([ENOUGH] * 6)), stale)[0]
+    assert "stale since 09:30" in text_of(page)
+
+
+def test_without_data_the_panel_says_it_is_waiting_for_the_database(test_config):
+    pages = nps.render(test_config, None, SCREEN)
+    assert len(pages) == 1
+    words = text_of(pages[0])
+    assert "The numbers are not available yet" in words
+    assert "Waiting for the database" in words
+
+
+@pytest.mark.parametrize(
+    ("start", "period", "words"),
+    [
+        (date(2026, 11, 16), "week", "week 16\u201322 Nov"),
+        (date(2026, 11, 30), "week", "week 30 Nov \u2013 6 Dec"),
+        (date(2026, 11, 1), "month", "November 2026"),
+    ],
+)
+def test_period_names(start, period, words):
+    from obeya.snapshot import PeriodValue, next_period_start
+
+    value = PeriodValue(start, next_period_start(start, period), NpsCounts(), None)
+    assert nps.period_name(value, period) == words
