@@ -139,3 +139,55 @@ def test_a_database_that_was_never_reachable_gives_no_data_and_an_error(config_c
     assert state.data is None
     assert state.stale_since == NOW
     assert state.error
+
+
+# --- a real PostgreSQL whose connections the test cuts -----------------------
+
+
+@pytest.fixture
+def postgres_through_proxy(tmp_path):
+    from tests.db_servers import fresh_database
+    from tests.tcp_proxy import TcpProxy
+
+    with fresh_database("postgresql", tmp_path) as url:
+        filler = make_engine(url)
+        create_schema(filler)
+        with filler.begin() as connection:
+            connection.execute(insert(survey_responses), [
+                {"response_id": f"R{i}", "ticket_id": f"T{i}", "service": "lims",
+                 "responded_at": datetime(2025, 6, 10, 10, 0), "score": 10 if i % 2 else 3, "comment": None}
+                for i in range(40)
+            ])
+        refresh_rollups(filler, zone="Europe/Berlin")
+        filler.dispose()
+        proxy = TcpProxy("127.0.0.1", 5432)
+        engine = make_engine(url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}") + "?connect_timeout=3")
+        try:
+            yield engine, proxy
+        finally:
+            engine.dispose()
+            proxy.close()
+
+
+def test_cut_postgres_connections_keep_the_last_numbers_stale_until_it_answers_again(postgres_through_proxy,
+                                                                                      config_copy, clock):
+    engine, proxy = postgres_through_proxy
+    live = LiveWall(config_copy.path, engine, clock=clock, now=lambda: NOW)
+    good = live.data_state()
+    assert good.data is not None and good.stale_since is None
+
+    proxy.cut()
+    clock.seconds += 301
+    stale = live.data_state()
+    assert stale.data is good.data
+    assert stale.stale_since == NOW
+    assert stale.error
+
+    clock.seconds += 31
+    assert live.data_state().data is good.data  # still cut: still the last good numbers
+
+    proxy.restore()
+    clock.seconds += 31
+    recovered = live.data_state()
+    assert recovered.stale_since is None and recovered.error is None
+    assert recovered.version == good.version + 1

@@ -1,0 +1,85 @@
+"""The frame: every configured panel mounted once, in order, with the hooks tests and users rely on."""
+
+from __future__ import annotations
+
+from dash import html
+
+from layouts import wall
+from layouts.components import Screen
+from obeya.live import DataState
+
+NO_DATA = DataState(None, None, "database not reachable", 0)
+
+
+def find(component, predicate):
+    """Every component in the tree below `component` for which `predicate` holds."""
+    found = [component] if predicate(component) else []
+    children = getattr(component, "children", None)
+    if isinstance(children, (list, tuple)):
+        for child in children:
+            found += find(child, predicate)
+    elif children is not None and not isinstance(children, (str, int, float)):
+        found += find(children, predicate)
+    return found
+
+
+def texts(component) -> str:
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    children = getattr(component, "children", None)
+    if isinstance(children, (list, tuple)):
+        return "".join(texts(child) for child in children if child is not None)
+    return texts(children) if children is not None else ""
+
+
+def attribute(component, name):
+    return component.to_plotly_json()["props"].get(name)
+
+
+def layout(config, panel=None):
+    return wall.wall_layout(config, (), NO_DATA, Screen(), panel, {})
+
+
+def test_the_wall_root_names_the_active_panel_and_every_panel_is_mounted_once(test_config):
+    root = layout(test_config)
+    assert root.id == "wall"
+    assert attribute(root, "data-active-panel") == "mission"
+    sections = find(root, lambda c: isinstance(c, html.Section))
+    assert [attribute(s, "data-panel") for s in sections] == ["mission", "personas", "journey", "nps", "ftr", "voices"]
+    assert [attribute(s, "data-seconds") for s in sections] == ["20", "20", "20", "30", "20", "20"]
+
+
+def test_a_deep_link_opens_that_panel_and_an_unknown_one_the_first(test_config):
+    assert attribute(layout(test_config, "nps"), "data-active-panel") == "nps"
+    assert attribute(layout(test_config, "<script>"), "data-active-panel") == "mission"
+
+
+def test_a_panel_that_fails_shows_its_error_and_the_others_still_render(test_config, monkeypatch):
+    def broken(config, data, screen):
+        raise RuntimeError("journey drawing failed")
+
+    monkeypatch.setitem(wall.PANELS, "journey", ("Journey", broken))
+    sections = wall.render_panels(test_config, NO_DATA, Screen(), "mission")
+    by_id = {attribute(s, "data-panel"): s for s in sections}
+    assert "This panel could not be drawn: RuntimeError: journey drawing failed" in texts(by_id["journey"])
+    assert "Ana Costa" in texts(by_id["personas"])
+    assert len(sections) == 6
+
+
+def test_a_wall_with_no_good_config_shows_the_problems(test_config):
+    from obeya.config import Problem
+
+    root = wall.wall_layout(None, (Problem("wall.yaml", 3, 1, "missing key 'title'"),), NO_DATA, Screen(), None, {})
+    assert "wall.yaml:3:1: missing key 'title'" in texts(root)
+    assert root.id == "wall"
+
+
+def test_the_banner_names_file_line_and_problem():
+    from obeya.config import Problem
+
+    problems = (Problem("personas.yaml", 17, 11, "YAML syntax: mapping values are not allowed here"),
+                Problem("wall.yaml", 2, 1, "unknown key 'x'"))
+    text = texts(html.Div(wall.banner(problems)))
+    assert "personas.yaml:17:11: YAML syntax: mapping values are not allowed here" in text
+    assert "(and 1 more)" in text
+    assert wall.banner(()) == []
