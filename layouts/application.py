@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif"}
-DESIGN_HEIGHT = 1080  # chart sizes are written for a 1080p screen
+DESIGN_HEIGHT = 1080
+RENDERED_KEPT = 8  # drawn walls kept (config × data × screen size); every screen shares them  # chart sizes are written for a 1080p screen
 
 
 def config_dir_from_env() -> Path:
@@ -98,15 +99,26 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
             "scale": scale,
         }
 
+    drawn: dict[tuple, list] = {}
+
+    def rendered_body(config_state, data_state, scale: float) -> list:
+        """The wall's panels for this config, data and screen size: drawn once, shared by every screen."""
+        key = tuple(rendered_key(config_state, data_state, scale).values())
+        if key not in drawn:
+            screen = Screen(scale=scale, theme=config_state.config.wall.theme, stale_since=data_state.stale_since,
+                            data_error=data_state.error)
+            while len(drawn) >= RENDERED_KEPT:
+                drawn.pop(next(iter(drawn)))
+            drawn[key] = wall_body(config_state.config, data_state, screen, active_panel="")
+        return drawn[key]
+
     def serve_layout():
         config_state = live.config_state()
         data_state = live.data_state()
         config = config_state.config
-        theme = config.wall.theme if config else "dark"
-        screen = Screen(scale=1.0, theme=theme, stale_since=data_state.stale_since, data_error=data_state.error)
         panel = flask.request.args.get("panel") if flask.has_request_context() else None
-        return wall_layout(config, config_state.problems, data_state, screen, panel,
-                           rendered_key(config_state, data_state, 1.0))
+        body = rendered_body(config_state, data_state, 1.0) if config else None
+        return wall_layout(config, config_state.problems, body, panel, rendered_key(config_state, data_state, 1.0))
 
     app.layout = serve_layout
 
@@ -130,9 +142,7 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         key = rendered_key(config_state, data_state, scale)
         if key == rendered:
             return no_update, no_update, no_update
-        screen = Screen(scale=scale, theme=config.wall.theme, stale_since=data_state.stale_since,
-                        data_error=data_state.error)
-        return wall_body(config, data_state, screen, active_panel=""), f"theme-{config.wall.theme}", key
+        return rendered_body(config_state, data_state, scale), f"theme-{config.wall.theme}", key
 
     @app.callback(Output("wall-banner", "children"), Input("poll", "n_intervals"), prevent_initial_call=True)
     def refresh_banner(_ticks):

@@ -153,9 +153,13 @@ def banner(problems: tuple[Problem, ...]) -> list:
             html.Code(first), more]
 
 
-def wall_layout(config: Config | None, problems: tuple[Problem, ...], data_state: DataState, screen: Screen,
+def wall_layout(config: Config | None, problems: tuple[Problem, ...], body: list | None,
                 active_panel: str | None, rendered_key: dict) -> html.Div:
-    """The whole page: #wall with its body, the stores and the poll timer."""
+    """The whole page: #wall around `body` (from `wall_body`), the stores and the poll timer.
+
+    With no good config the body is the list of problems. `active_panel` (a
+    deep link) is the panel wall.js shows first; an unknown one means the first.
+    """
     if config is None:
         body = problems_screen(problems)
         theme = "dark"
@@ -163,7 +167,6 @@ def wall_layout(config: Config | None, problems: tuple[Problem, ...], data_state
     else:
         ids = [setting.id for setting in config.wall.panels]
         panel = active_panel if active_panel in ids else ids[0]
-        body = wall_body(config, data_state, screen, panel)
         theme = config.wall.theme
     return html.Div(
         [

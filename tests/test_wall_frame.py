@@ -37,7 +37,7 @@ def attribute(component, name):
 
 
 def layout(config, panel=None):
-    return wall.wall_layout(config, (), NO_DATA, Screen(), panel, {})
+    return wall.wall_layout(config, (), wall.wall_body(config, NO_DATA, Screen(), ""), panel, {})
 
 
 def test_the_wall_root_names_the_active_panel_and_every_panel_is_mounted_once(test_config):
@@ -69,7 +69,7 @@ def test_a_panel_that_fails_shows_its_error_and_the_others_still_render(test_con
 def test_a_wall_with_no_good_config_shows_the_problems(test_config):
     from obeya.config import Problem
 
-    root = wall.wall_layout(None, (Problem("wall.yaml", 3, 1, "missing key 'title'"),), NO_DATA, Screen(), None, {})
+    root = wall.wall_layout(None, (Problem("wall.yaml", 3, 1, "missing key 'title'"),), None, None, {})
     assert "wall.yaml:3:1: missing key 'title'" in texts(root)
     assert root.id == "wall"
 

@@ -1,0 +1,149 @@
+"""Months on a TV in minutes: does the wall grow in the browser or on the server?
+
+    python bench/soak.py [--switches 2000] [--refreshes 200] [--server-refreshes 2000]
+
+Starts the wall (`python app.py`) on a copy of the shipped config and a demo
+database, opens it in headless Chromium at 1920×1080 and:
+
+1. switches panels --switches times (Right arrow), and every
+   switches/refreshes switches makes the server redraw every panel with
+   fresh data (the config's mtime changes, which re-reads config and data and
+   redraws the whole wall — more than a timed data refresh does);
+2. reads the JS heap and DOM node count (Chrome's Performance metrics, after
+   a forced garbage collection) after the first 100 switches and at the end;
+3. then asks the server for the full wall --server-refreshes times (each
+   renders every panel from fresh config and data) and reads its resident
+   memory after the first 100 and at the end.
+
+Targets (issue 4): heap at the end within 25% of the heap after 100
+switches; DOM nodes flat; server memory flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"server died:\n{server.stdout.read()}")
+        try:
+            with urllib.request.urlopen(url + "/_obeya/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("server did not answer in time")
+
+
+def browser_metrics(cdp) -> dict[str, float]:
+    cdp.send("HeapProfiler.collectGarbage")
+    metrics = {item["name"]: item["value"] for item in cdp.send("Performance.getMetrics")["metrics"]}
+    return {"heap_mb": metrics["JSHeapUsedSize"] / 2**20, "nodes": metrics["Nodes"]}
+
+
+def redraw_and_wait(page, config_dir: Path) -> None:
+    """Make the server redraw the wall, and wait until the browser shows the new panels."""
+    page.evaluate("() => { window.__soakMark = document.querySelector('#wall-panels > section'); }")
+    wall_yaml = config_dir / "wall.yaml"
+    wall_yaml.write_text(wall_yaml.read_text(encoding="utf-8"), encoding="utf-8")
+    os.utime(wall_yaml, None)
+    page.wait_for_function("() => document.querySelector('#wall-panels > section') !== window.__soakMark",
+                           timeout=30_000)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--switches", type=int, default=2000)
+    parser.add_argument("--refreshes", type=int, default=200)
+    parser.add_argument("--server-refreshes", type=int, default=2000)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="obeya-soak-"))
+    config_dir = work / "config"
+    shutil.copytree(ROOT / "config", config_dir)
+    env = dict(os.environ, OBEYA_CONFIG_DIR=str(config_dir), OBEYA_DATABASE_URL=f"sqlite:///{work / 'wall.db'}",
+               OBEYA_PORT=str(free_port()), OBEYA_HOST="127.0.0.1")
+    subprocess.run([sys.executable, "-m", "obeya", "demo", "--force"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{env['OBEYA_PORT']}"
+    server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_until_up(url, server)
+        print(f"machine: {platform.platform()}, {psutil.cpu_count()} cores, "
+              f"{psutil.virtual_memory().total / 2**30:.0f} GiB; Chromium headless at 1920x1080")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            page.goto(url + "/?rotate=0", wait_until="networkidle")
+            page.wait_for_selector("#wall-panels > section")
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("Performance.enable")
+            every = max(args.switches // max(args.refreshes, 1), 1)
+            started = time.monotonic()
+            early = None
+            refreshes = 0
+            for switch in range(1, args.switches + 1):
+                page.keyboard.press("ArrowRight")
+                if switch % every == 0 and refreshes < args.refreshes:
+                    redraw_and_wait(page, config_dir)
+                    refreshes += 1
+                if switch == 100:
+                    early = browser_metrics(cdp)
+            late = browser_metrics(cdp)
+            browser.close()
+        took = time.monotonic() - started
+        growth = 100 * (late["heap_mb"] / early["heap_mb"] - 1)
+        print(f"browser: {args.switches} switches and {refreshes} redraws in {took:.0f} s")
+        print(f"  JS heap after 100 switches {early['heap_mb']:.1f} MB, at the end {late['heap_mb']:.1f} MB "
+              f"({growth:+.1f}%; target within 25%)")
+        print(f"  DOM nodes after 100 switches {early['nodes']:.0f}, at the end {late['nodes']:.0f}")
+
+        process = psutil.Process(server.pid)
+        rss_early = None
+        started = time.monotonic()
+        for number in range(1, args.server_refreshes + 1):
+            if number % 10 == 0:  # new config and data every tenth time, as a redraw would
+                os.utime(config_dir / "wall.yaml", None)
+            with urllib.request.urlopen(url + "/_dash-layout", timeout=30) as response:
+                response.read()
+            if number == 100:
+                rss_early = process.memory_info().rss / 2**20
+        rss_late = process.memory_info().rss / 2**20
+        print(f"server: {args.server_refreshes} full-wall renders in {time.monotonic() - started:.0f} s; "
+              f"resident memory after 100 {rss_early:.0f} MB, at the end {rss_late:.0f} MB "
+              f"({100 * (rss_late / rss_early - 1):+.1f}%)")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
