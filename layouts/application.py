@@ -26,6 +26,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif"}
 DESIGN_HEIGHT = 1080
+DESIGN_WIDTH = 1920
 RENDERED_KEPT = 8  # drawn walls kept (config × data × screen size); every screen shares them  # chart sizes are written for a 1080p screen
 
 
@@ -54,9 +55,13 @@ def prepare_database(url: str | None = None):
 
 
 def _scale(viewport: dict | None) -> float:
-    if not viewport or not viewport.get("height"):
+    """Chart pixels per 1080p pixel: the same rule as the stylesheet's rem (height, or width below 16:9)."""
+    try:
+        height = float(viewport["height"])
+        width = float(viewport.get("width") or height * 16 / 9)
+    except (TypeError, KeyError, ValueError):
         return 1.0
-    return round(max(float(viewport["height"]), 360.0) / DESIGN_HEIGHT, 3)
+    return round(max(min(height / DESIGN_HEIGHT, width / DESIGN_WIDTH), 1 / 3), 3)
 
 
 def create_app(config_dir: str | Path | None = None, database_url: str | None = None,

@@ -1,14 +1,263 @@
-"""The personas panel."""
+"""The personas panel: the people we serve, as cards side by side.
+
+Up to four cards a page. Each card has the avatar (the team's image, or the
+initials), name, role, quote, goals, frustrations, needs and preferred
+channels. Text cannot shrink to fit in the browser, so this module estimates
+each card's height and decides how many cards share a page and how many
+bullets each list shows ("+N more" for the rest): nothing clips, nothing scrolls.
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from urllib.parse import quote
+
 from dash import html
 
-from layouts.components import Screen, panel_heading
-from obeya.config import Config
+from layouts.components import Screen, icon, panel_heading
+from layouts.textfit import PAGE_HEIGHT_REM, PAGE_WIDTH_REM, estimated_lines, text_width
+from obeya.config import Config, Persona
 from obeya.snapshot import WallData
+
+TITLE = "Who we serve"
+
+MAX_PER_PAGE = 4
+CAPS = (3, 2, 1)  # bullets per list a card shows, most preferred first
+
+# Text longer than this is cut at a word with "…" (a persona is read in seconds).
+MAX_QUOTE_CHARS = 240
+MAX_ITEM_CHARS = 120
+
+SECTIONS = [  # (attribute, label, icon)
+    ("goals", "Goals", "bi-flag-fill"),
+    ("frustrations", "Frustrations", "bi-emoji-frown-fill"),
+    ("needs", "Needs", "bi-heart-fill"),
+]
+
+# Preferred channels get an icon when we recognise the word; the word is always shown.
+CHANNEL_ICONS = [
+    (("chat",), "bi-chat-dots-fill"),
+    (("phone", "call", "telephone", "hotline"), "bi-telephone-fill"),
+    (("mail", "e-mail", "email"), "bi-envelope-fill"),
+    (("portal", "web", "self-service", "intranet"), "bi-window"),
+    (("walk-in", "walk in", "desk", "in person", "face to face"), "bi-person-walking"),
+    (("teams",), "bi-microsoft-teams"),
+    (("slack",), "bi-slack"),
+    (("whatsapp",), "bi-whatsapp"),
+    (("sms", "text message"), "bi-phone"),
+    (("video",), "bi-camera-video-fill"),
+]
+
+# Card geometry in rem, matching panel-personas.css.
+GRID_HEIGHT_REM = PAGE_HEIGHT_REM - 1.75 - 0.8  # below the heading and the page gap
+CARD_GAP_REM = 0.8
+CARD_PADDING_X_REM = 1.0
+CARD_PADDING_Y_REM = 1.9  # top (with the accent border) and bottom
+CARD_ROW_GAP_REM = 0.55
+HEADER_REM = 3.8  # avatar
+SECTION_LABEL_REM = 1.25
+ITEM_INDENT_REM = 1.1
+CHANNELS_TOP_REM = 0.6  # the line above the channels and its padding
+CHIP_ROW_REM = 1.25
+CHIP_ROW_GAP_REM = 0.35
+CHIP_GAP_REM = 0.4
+CHIP_EXTRA_REM = 2.3  # a chip's icon, gap and padding
+SMALL, BODY = 0.9, 1.0  # --fs-small, --fs-body
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text`, or its first words up to `limit` characters and '…'."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "\u2026"
+
+
+def shown_items(items: list[str], cap: int) -> tuple[list[str], int]:
+    """The bullets a list shows (at most `cap`, long ones shortened), and how many are left over."""
+    items = [shorten(item, MAX_ITEM_CHARS) for item in items]
+    if len(items) <= cap:
+        return items, 0
+    return items[: cap], len(items) - cap
+
+
+def card_width(columns: int) -> float:
+    return (PAGE_WIDTH_REM - (columns - 1) * CARD_GAP_REM) / columns
+
+
+def card_height(persona: Persona, columns: int, cap: int) -> float:
+    """Estimated height of a persona card in rem when `columns` cards share the width."""
+    inner = card_width(columns) - 2 * CARD_PADDING_X_REM
+    name_width = inner - HEADER_REM - 0.8
+    header = max(HEADER_REM,
+                 estimated_lines(persona.name, 1.2, name_width, bold=True) * 1.2 * 1.15
+                 + estimated_lines(persona.role, SMALL, name_width) * SMALL * 1.25)
+    quote_text = shorten(persona.quote, MAX_QUOTE_CHARS)
+    parts = [header, estimated_lines(quote_text, BODY, inner - 1.6) * BODY * 1.3]
+    for attribute, _label, _icon in SECTIONS:
+        items, more = shown_items(getattr(persona, attribute), cap)
+        if not items:
+            continue
+        lines = sum(estimated_lines(item, SMALL, inner - ITEM_INDENT_REM) for item in items) + (1 if more else 0)
+        parts.append(SECTION_LABEL_REM + lines * SMALL * 1.22)
+    if persona.channels:
+        parts.append(_channels_height(persona.channels, inner))
+    return CARD_PADDING_Y_REM + sum(parts) + CARD_ROW_GAP_REM * (len(parts) - 1)
+
+
+def _channels_height(channels: list[str], width: float) -> float:
+    """Height of the channel chips, wrapped to the card's width, with the line above them."""
+    rows: list[float] = []  # height of each row of chips
+    used = 0.0
+    for channel in channels:
+        chip = text_width(channel, SMALL, bold=True) + CHIP_EXTRA_REM
+        if chip > width:  # a chip wider than the card takes a row and wraps inside itself
+            lines = estimated_lines(channel, SMALL, width - CHIP_EXTRA_REM, bold=True)
+            rows.append(CHIP_ROW_REM + (lines - 1) * SMALL * 1.25)
+            used = width
+        elif rows and used + CHIP_GAP_REM + chip <= width:
+            used += CHIP_GAP_REM + chip
+        else:
+            rows.append(CHIP_ROW_REM)
+            used = chip
+    return CHANNELS_TOP_REM + sum(rows) + (len(rows) - 1) * CHIP_ROW_GAP_REM
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of persona cards: how many columns share its width, and each card with its bullet cap."""
+
+    columns: int
+    cards: list[tuple[Persona, int]]
+
+
+def _caps(people: list[Persona], columns: int) -> list[int] | None:
+    """The bullets per list each card can show at this width, or None if one does not fit at all."""
+    caps = [next((cap for cap in CAPS if card_height(persona, columns, cap) <= GRID_HEIGHT_REM), None)
+            for persona in people]
+    return None if None in caps else caps
+
+
+def _balanced(personas: list[Persona]) -> list[Page] | None:
+    """Pages of equal size (5 personas: 3 + 2, not 4 + 1), as many cards a page as fit, or None."""
+    for per_page in range(MAX_PER_PAGE, 1, -1):
+        size = math.ceil(len(personas) / math.ceil(len(personas) / per_page))
+        caps = _caps(personas, size)
+        if caps is not None:
+            cards = list(zip(personas, caps))
+            return [Page(size, cards[i:i + size]) for i in range(0, len(cards), size)]
+    return None
+
+
+def _page_of(people: list[Persona]) -> Page | None:
+    """`people` side by side on one page if every card fits; a lone card takes half the width,
+    or all of it if it must."""
+    widths = [max(len(people), 2)] + ([1] if len(people) == 1 else [])
+    for columns in widths:
+        caps = _caps(people, columns)
+        if caps is not None:
+            return Page(columns, list(zip(people, caps)))
+    return None
+
+
+def _greedy(personas: list[Persona]) -> list[Page]:
+    """Pages filled in order with as many cards as fit; a wordy persona gets a page with fewer, wider cards."""
+    pages, start = [], 0
+    while start < len(personas):
+        counts = range(min(MAX_PER_PAGE, len(personas) - start), 0, -1)
+        page = next((page for count in counts if (page := _page_of(personas[start:start + count]))), None)
+        if page is None:  # too wordy even alone at full width: the fewest bullets (its long texts are shortened)
+            page = Page(1, [(personas[start], CAPS[-1])])
+        pages.append(page)
+        start += len(page.cards)
+    return pages
+
+
+def pages_of(personas: tuple[Persona, ...]) -> list[Page]:
+    """The personas split into pages so that every card fits, in as few pages as possible.
+
+    Up to four cards a page, balanced when that costs no extra page. Each
+    card shows up to three bullets a list; a wordy card shows fewer
+    ("+N more") before it takes a page with fewer, wider cards.
+    """
+    people = list(personas)
+    balanced = _balanced(people)
+    greedy = _greedy(people)
+    return balanced if balanced is not None and len(balanced) <= len(greedy) else greedy
+
+
+def avatar(persona: Persona, config_dir_url: str = "/config-file/") -> html.Img | html.Div:
+    """The team's picture of the persona, or a circle with the initials."""
+    if persona.avatar:
+        return html.Img(src=config_dir_url + quote(persona.avatar), alt="", className="persona-avatar persona-photo")
+    return html.Div(persona.initials, className="persona-avatar persona-initials", **{"aria-hidden": "true"})
+
+
+def channel_icon(channel: str) -> str:
+    word = channel.lower()
+    for keys, glyph in CHANNEL_ICONS:
+        if any(key in word for key in keys):
+            return glyph
+    return "bi-chat-square-text-fill"
+
+
+def section(label: str, glyph: str, items: list[str], cap: int, kind: str) -> html.Div | None:
+    shown, more = shown_items(items, cap)
+    if not shown:
+        return None
+    bullets = [html.Li(item) for item in shown]
+    if more:
+        bullets.append(html.Li(f"+{more} more", className="persona-more"))
+    return html.Div(
+        [html.Div([icon(glyph), label], className="persona-section-label"),
+         html.Ul(bullets, className="persona-list")],
+        className=f"persona-section persona-{kind}",
+    )
+
+
+def persona_card(persona: Persona, cap: int) -> html.Article:
+    """One persona, everything a viewer needs to picture them."""
+    children = [
+        html.Div(
+            [
+                avatar(persona),
+                html.Div(
+                    [html.H2(persona.name, className="persona-name"), html.Div(persona.role, className="persona-role")],
+                    className="persona-who",
+                ),
+            ],
+            className="persona-header",
+        ),
+        html.Blockquote([icon("bi-quote"), html.Span(shorten(persona.quote, MAX_QUOTE_CHARS))],
+                        className="persona-quote"),
+    ]
+    children += [section(label, glyph, getattr(persona, attribute), cap, attribute)
+                 for attribute, label, glyph in SECTIONS]
+    if persona.channels:
+        children.append(html.Div(
+            [html.Span([icon(channel_icon(channel)), channel], className="persona-channel")
+             for channel in persona.channels],
+            className="persona-channels", **{"aria-label": "Preferred channels"},
+        ))
+    return html.Article([child for child in children if child is not None], className="persona-card",
+                        **{"data-persona": persona.id})
 
 
 def render(config: Config, data: WallData | None, screen: Screen) -> list:
-    """Pages of the personas panel (placeholder)."""
-    return [html.Div([panel_heading("personas")])]
+    """Pages of the personas panel: up to four cards side by side a page."""
+    pages = pages_of(config.personas)
+    total = len(config.personas)
+    result = []
+    first = 1
+    for page in pages:
+        subtitle = None
+        if len(pages) > 1:
+            last = first + len(page.cards) - 1
+            subtitle = f"personas {first}\u2013{last} of {total}" if last > first else f"persona {first} of {total}"
+        result.append([
+            panel_heading(TITLE, subtitle),
+            html.Div([persona_card(persona, cap) for persona, cap in page.cards],
+                     className=f"persona-grid columns-{page.columns}"),
+        ])
+        first += len(page.cards)
+    return result

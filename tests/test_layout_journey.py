@@ -1,0 +1,266 @@
+"""The journey panel: the map a viewer reads, the live numbers where it breaks, and pagination.
+
+Rendered without a browser: the tests walk the component tree for the text a
+viewer would see, and read the emotion figure's data. Live numbers come from a
+WallData built by hand, so each test says exactly what the database knew.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timezone
+
+from dash import dcc
+
+from layouts import journey
+from layouts.components import Screen
+from obeya.config import Journey, Stage
+from obeya.metrics import Estimate, FtrCounts, NpsCounts
+from obeya.snapshot import FtrSeries, NpsSeries, PeriodValue, WallData
+
+SCREEN = Screen(scale=1.0, theme="dark")
+AS_OF = datetime(2024, 3, 13, 10, 5, tzinfo=timezone.utc)
+
+
+def texts(node) -> list[str]:
+    """Every string a viewer can read in a component tree, in order."""
+    if node is None:
+        return []
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, (int, float)):
+        return [str(node)]
+    if isinstance(node, (list, tuple)):
+        return [text for child in node for text in texts(child)]
+    return texts(getattr(node, "children", None))
+
+
+def components(node) -> list:
+    """Every component in a tree, depth first."""
+    if isinstance(node, (list, tuple)):
+        return [found for child in node for found in components(child)]
+    if node is None or isinstance(node, (str, int, float)):
+        return []
+    return [node] + components(getattr(node, "children", None))
+
+
+# --- live numbers, as the database would have them ---------------------------------
+
+
+def period(estimate: Estimate | None, counts) -> PeriodValue:
+    return PeriodValue(date(2024, 3, 4), date(2024, 3, 11), counts, estimate)
+
+
+def nps(service_id: str, value: float | None, status: str, responses: int = 120) -> NpsSeries:
+    estimate = Estimate(value, value - 9, value + 9, responses) if value is not None else None
+    return NpsSeries(service_id, service_id, 20, (period(estimate, NpsCounts(responses, 0, 0)),), None, status)
+
+
+def ftr(service_id: str, value: float | None, status: str) -> FtrSeries:
+    estimate = Estimate(value, value - 4, value + 4, 200) if value is not None else None
+    return FtrSeries(service_id, service_id, 80, "", (period(estimate, FtrCounts(200, 150)),), None, status,
+                     None if value is None else value - 80, None)
+
+
+def wall_data(nps_series: list[NpsSeries], ftr_series: list[FtrSeries]) -> WallData:
+    overall = nps("all", 30, "on_target")
+    return WallData(AS_OF, "week", 30, overall, {s.service_id: s for s in nps_series},
+                    {s.service_id: s for s in ftr_series})
+
+
+def stage(name: str, emotion: int = 0, **fields) -> Stage:
+    return Stage(name=name, emotion=emotion, **fields)
+
+
+def with_journeys(config, *journeys: Journey):
+    return dataclasses.replace(config, journeys=tuple(journeys))
+
+
+# --- the map ---------------------------------------------------------------------
+
+
+def test_each_journey_is_a_page_with_its_title_persona_and_stages(test_config):
+    pages = journey.render(test_config, None, SCREEN)
+
+    assert len(pages) == 1
+    words = texts(pages[0])
+    assert "The analyser stops at night" in words
+    assert "Ana Costa, Lab technician, night shift" in words
+    for name in ("Analyser stops", "Calls for help", "Fix by phone", "Samples rerun", "Tells us"):
+        assert name in words
+    for row in ("Feeling", "Doing", "Touchpoints", "Pain points", "Opportunities", "Live numbers"):
+        assert row in words
+    assert "Sees an error code" in words and "Long menu before a person answers" in words
+
+
+def test_rows_no_stage_fills_are_left_out(test_config):
+    bare = Journey(id="bare", title="Bare", persona="ana", stages=[stage("One"), stage("Two", actions=["Calls"])])
+
+    words = texts(journey.render(with_journeys(test_config, bare), None, SCREEN)[0])
+
+    assert "Doing" in words
+    assert "Touchpoints" not in words and "Pain points" not in words and "Live numbers" not in words
+
+
+def test_nine_stages_continue_on_a_second_page(test_config):
+    nine = Journey(id="long", title="A long way", persona="ben",
+                   stages=[stage(f"Stage {n}", actions=[f"Does thing {n}"]) for n in range(1, 10)])
+
+    pages = journey.render(with_journeys(test_config, nine), None, SCREEN)
+
+    assert len(pages) == 2
+    first, second = texts(pages[0]), texts(pages[1])
+    assert "Ben Okafor, Lab manager \u00b7 stages 1\u20137 of 9" in first
+    assert "Ben Okafor, Lab manager \u00b7 stages 8\u20139 of 9" in second
+    assert [w for w in first if w.startswith("Stage ")] == [f"Stage {n}" for n in range(1, 8)]
+    assert [w for w in second if w.startswith("Stage ")] == ["Stage 8", "Stage 9"]
+
+
+def test_several_journeys_make_several_pages(test_config):
+    other = Journey(id="other", title="Another journey", persona="chen", stages=[stage("Only stage")])
+
+    pages = journey.render(with_journeys(test_config, *test_config.journeys, other), None, SCREEN)
+
+    assert len(pages) == 2
+    assert "Another journey" in texts(pages[1])
+
+
+def test_long_cells_show_three_bullets_and_say_how_many_more(test_config):
+    busy = Journey(id="busy", title="Busy", persona="ana",
+                   stages=[stage("Busy stage", actions=[f"Action {n}" for n in range(1, 7)])])
+
+    words = texts(journey.render(with_journeys(test_config, busy), None, SCREEN)[0])
+
+    assert [w for w in words if w.startswith("Action ")] == ["Action 1", "Action 2", "Action 3"]
+    assert "+3 more" in words
+
+
+def test_yaml_text_is_shown_as_plain_text(test_config):
+    sneaky = Journey(id="x", title="<b>Title</b>", persona="ana",
+                     stages=[stage("<script>alert(1)</script>", pain_points=["[link](javascript:alert(1))"])])
+
+    page = journey.render(with_journeys(test_config, sneaky), None, SCREEN)[0]
+
+    assert {"<b>Title</b>", "<script>alert(1)</script>", "[link](javascript:alert(1))"} <= set(texts(page))
+    assert not any(isinstance(c, dcc.Markdown) for c in components(page))
+
+
+# --- live numbers --------------------------------------------------------------
+
+
+def test_stages_with_services_show_nps_and_ftr_with_their_status_words(test_config):
+    data = wall_data([nps("analysers", 32, "on_target"), nps("lims", -12.4, "off_target")],
+                     [ftr("analysers", 71.4, "off_target"), ftr("lims", 91, "within_noise")])
+
+    page = journey.render(test_config, data, SCREEN)[0]
+
+    words = texts(page)
+    assert "Lab analysers" in words and "Lab information system" in words
+    assert {"32", "71%", "\u221212", "91%"} <= set(words)
+    assert {"On target", "Off target", "Within noise"} <= set(words)
+    assert "as of 10:05" in words
+
+
+def test_a_service_with_too_few_responses_says_so_instead_of_a_number(test_config):
+    data = wall_data([nps("analysers", None, "no_data", responses=4), nps("lims", 40, "on_target")],
+                     [ftr("analysers", 85, "on_target"), ftr("lims", None, "no_data")])
+
+    words = texts(journey.render(test_config, data, SCREEN)[0])
+
+    assert "not enough responses" in words
+    assert "not enough tickets" in words
+
+
+def test_a_service_without_any_number_yet_says_so_in_one_line(test_config):
+    data = wall_data([nps("analysers", None, "no_data"), nps("lims", None, "no_data")],
+                     [ftr("analysers", None, "no_data"), ftr("lims", None, "no_data")])
+
+    words = texts(journey.render(test_config, data, SCREEN)[0])
+
+    assert words.count("not enough data yet") == 4
+
+
+def test_without_data_the_map_still_renders_and_says_no_live_numbers_yet(test_config):
+    pages = journey.render(test_config, None, SCREEN)
+
+    words = texts(pages[0])
+    assert words.count("no live numbers yet") == 4  # one per service block: analysers, analysers, lims, lims
+    assert "no data yet" in words  # the freshness line of a data panel
+
+
+def test_a_stale_wall_says_since_when(test_config):
+    stale = Screen(scale=1.0, theme="dark", stale_since=datetime(2024, 3, 13, 9, 40))
+
+    words = texts(journey.render(test_config, None, stale)[0])
+
+    assert " stale since 09:40" in words
+
+
+def test_narrow_columns_switch_to_compact_numbers_with_the_words_by_the_label(test_config):
+    services = ["analysers", "lims"]
+    crowded = Journey(id="crowded", title="Crowded", persona="ana",
+                      stages=[stage(f"Step {n}", services=services) for n in range(1, 8)])
+    data = wall_data([nps("analysers", 32, "on_target"), nps("lims", 12, "off_target")],
+                     [ftr("analysers", 85, "on_target"), ftr("lims", 60, "off_target")])
+    config = with_journeys(test_config, crowded)
+
+    fit = journey.fit_journey(crowded, config, data)
+    words = texts(journey.render(config, data, SCREEN)[0])
+
+    assert fit.density.compact
+    assert words.count("On target") == 1 and words.count("Off target") == 1  # once, as the key
+    assert words.count("32") == 7  # the number itself in every stage
+
+
+def test_every_page_the_fit_chooses_is_estimated_to_fit(test_config):
+    wordy = [stage(f"A stage with a rather long name {n}", emotion=(n % 5) - 2,
+                   actions=["Something the customer does, described at some length"] * 4,
+                   touchpoints=["A touchpoint", "Another touchpoint"],
+                   pain_points=["A pain point described in a long and winding sentence"] * 2,
+                   opportunities=["An opportunity, also described at length"] * 3,
+                   services=["analysers", "lims"])
+             for n in range(1, 10)]
+    long = Journey(id="long", title="A journey with a long title that needs room", persona="ana", stages=wordy)
+    data = wall_data([nps("analysers", None, "no_data"), nps("lims", 40, "within_noise")],
+                     [ftr("analysers", 70, "off_target"), ftr("lims", None, "no_data")])
+    config = with_journeys(test_config, long)
+
+    for known in (None, data):
+        fit = journey.fit_journey(long, config, known)
+        assert sum(len(page) for page in fit.pages) == 9
+        first = 1
+        for page in fit.pages:
+            subtitle = journey.persona_line(long, config) + " \u00b7 " + journey.stage_span(first, len(page), 9)
+            room = journey.PAGE_HEIGHT_REM - journey.PAGE_GAP_REM - journey.heading_height(long.title, subtitle)
+            assert journey.map_height(page, fit.columns, fit.density, config, known) <= room
+            first += len(page)
+
+
+# --- the emotion curve -----------------------------------------------------------
+
+
+def test_emotion_figure_has_one_labelled_point_per_stage(test_config):
+    stages = test_config.journeys[0].stages
+
+    figure = journey.emotion_figure(stages, "dark", 1.0)
+
+    trace = figure.data[0]
+    assert list(trace.y) == [-2, -1, 0, 1, 1]
+    assert list(trace.text) == ["very unhappy", "unhappy", "neutral", "happy", "happy"]
+    assert "markers" in trace.mode and "text" in trace.mode
+
+
+def test_emotion_figure_scales_its_text_and_markers_with_the_screen(test_config):
+    stages = test_config.journeys[0].stages
+
+    small, large = journey.emotion_figure(stages, "light", 1.0), journey.emotion_figure(stages, "light", 2.0)
+
+    assert small.data[0].textfont.size >= 24
+    assert large.data[0].textfont.size == 2 * small.data[0].textfont.size
+    assert large.data[0].marker.size == 2 * small.data[0].marker.size
+
+
+def test_emotion_figure_of_a_short_last_page_keeps_the_column_width():
+    figure = journey.emotion_figure([stage("Eight"), stage("Nine")], "dark", 1.0, columns=7)
+
+    assert list(figure.layout.xaxis.range) == [-0.5, 6.5]
