@@ -2,8 +2,8 @@
 
     python -m obeya validate [CONFIG_DIR]     check the YAML; exit 0 valid, 1 invalid
     python -m obeya demo                      (re)build the demo database
-    python -m obeya import responses FILE.csv
-    python -m obeya import ftr FILE.csv
+    python -m obeya import responses FILE.csv  add survey responses; duplicates skipped, all or nothing
+    python -m obeya import ftr FILE.csv        add first-time-right results (--help for the options)
 
 Problems are printed one per line as `CONFIG_DIR/file:line:column: problem`,
 the directory written as the user gave it, so editors and terminals can jump
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, func, inspect, select
@@ -22,6 +23,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from obeya.config import ConfigError, load_config
 from obeya.database import ftr_results, make_engine, survey_responses
+from obeya.importer import (
+    IMPORT_KINDS,
+    ImportFileError,
+    ImportResult,
+    RollupRefreshFailed,
+    TimestampReader,
+    import_rows,
+    match_columns,
+    open_csv,
+)
 
 DEFAULT_CONFIG_DIR = "config/"
 
@@ -75,11 +86,48 @@ def _parser() -> argparse.ArgumentParser:
     importer = commands.add_parser(
         "import",
         help="import survey responses or first-time-right results from CSV",
-        description="Import survey responses or first-time-right results from a CSV file.",
+        description=(
+            "Import survey responses or first-time-right results from a CSV export into $OBEYA_DATABASE_URL "
+            "(or the embedded SQLite file) and refresh the wall's daily roll-ups. Rows whose id is already "
+            "there are skipped, so the same file can be imported again. One invalid row imports nothing "
+            "unless --skip-invalid. Exit 0 when imported, 1 when not, 2 on a usage error."
+        ),
     )
     importer.add_argument("kind", choices=("responses", "ftr"), help="what the CSV holds")
-    importer.add_argument("csv_file", metavar="FILE.csv", help="CSV file with the columns listed in DESIGN.md")
-    importer.set_defaults(run=_import)
+    importer.add_argument(
+        "csv_file",
+        metavar="FILE.csv",
+        help="comma, semicolon or tab separated; UTF-8, UTF-16 or Latin-1; common export headers are recognised",
+    )
+    importer.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        type=_column_and_header,
+        metavar="COLUMN=HEADER",
+        help="read COLUMN (e.g. score) from the column headed HEADER; repeat for more columns",
+    )
+    importer.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the valid rows and report the others (default: one invalid row imports nothing)",
+    )
+    order = importer.add_mutually_exclusive_group()
+    order.add_argument(
+        "--dayfirst", dest="dayfirst", action="store_const", const=True,
+        help="read dates like 01/03/2025 as 1 March",
+    )
+    order.add_argument(
+        "--monthfirst", dest="dayfirst", action="store_const", const=False,
+        help="read dates like 01/03/2025 as 3 January",
+    )
+    importer.add_argument(
+        "--timezone",
+        default="UTC",
+        metavar="ZONE",
+        help="IANA time zone of timestamps written without one, e.g. Europe/Amsterdam (default: UTC)",
+    )
+    importer.set_defaults(run=_import, dayfirst=None)
     return parser
 
 
@@ -168,10 +216,138 @@ def _row_counts(engine: Engine) -> tuple[int, int] | None:
 
 # --- import ----------------------------------------------------------------
 
+PROGRESS_MIN_BYTES = 1_000_000  # smaller files import before a bar would be worth drawing
+
+
+def _column_and_header(text: str) -> tuple[str, str]:
+    column, equals, header = text.partition("=")
+    if not equals or not column.strip() or not header.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not COLUMN=HEADER (like score=Rating)")
+    return column.strip(), header
+
 
 def _import(arguments: argparse.Namespace) -> int:
-    print("import is not available yet", file=sys.stderr)
+    kind = IMPORT_KINDS[arguments.kind]
+    shown = arguments.csv_file  # as the user wrote it, like validate
+    mapping: dict[str, str] = {}
+    try:
+        for column, header in arguments.map:
+            kind.column(column)
+            if column in mapping:
+                raise ValueError(f"{column} is mapped twice")
+            mapping[column] = header
+    except ValueError as error:
+        return _usage_error(f"argument --map: {error}")
+    try:
+        timestamps = TimestampReader(arguments.timezone, dayfirst=arguments.dayfirst)
+    except ValueError as error:
+        return _usage_error(f"argument --timezone: {error}")
+
+    try:
+        csv_file = open_csv(arguments.csv_file)
+        columns = match_columns(kind, csv_file.header, mapping, csv_file.header_line)
+    except ImportFileError as error:
+        for line, problem in error.problems:
+            print(f"{shown}:{line}: {problem}" if line else f"{shown}: {problem}")
+        print(f"{shown}: nothing imported")
+        return EXIT_INVALID
+
+    try:
+        engine = make_engine()
+    except (SQLAlchemyError, ImportError, OSError) as error:  # malformed URL, driver not installed, no folder
+        print(f"cannot use OBEYA_DATABASE_URL: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    where = engine.url.render_as_string(hide_password=True)
+    print(f"Importing {kind.noun} from {shown} ({csv_file.description}) into {where}")
+    print("Columns: " + ", ".join(f"{name}={_shell_word(csv_file.header[index])}" for name, index in columns.items()))
+    progress = _ProgressBar(sys.stderr, enabled=csv_file.size >= PROGRESS_MIN_BYTES)
+    failure = None
+    try:
+        result = import_rows(
+            engine, kind, csv_file, columns,
+            skip_invalid=arguments.skip_invalid, timestamps=timestamps, progress=progress,
+        )
+    except RollupRefreshFailed as refresh_failure:  # the rows are in; the wall's day counts lag behind
+        result = refresh_failure.result
+        failure = f"imported, but could not refresh the wall's daily roll-ups in {where}: {refresh_failure}"
+    except SQLAlchemyError as error:  # rolled back: nothing imported
+        result = None
+        failure = f"cannot import into {where}: {getattr(error, 'orig', None) or error}"
+    finally:
+        progress.close()  # before anything is printed, so no line starts in the middle of the bar
+        engine.dispose()
+
+    if result is None:
+        print(failure, file=sys.stderr)
+        print(f"{shown}: nothing imported")
+        return EXIT_INVALID
+    _print_rejected(shown, result)
+    print(_summary(shown, result))
+    if failure is not None:
+        print(failure, file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK if result.committed else EXIT_INVALID
+
+
+def _usage_error(message: str) -> int:
+    print(f"python -m obeya import: error: {message}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def _shell_word(header: str) -> str:
+    """A header as it would be typed after --map COLUMN=: quoted when it holds spaces or commas."""
+    return f'"{header}"' if not header or any(character in header for character in " ,;'\"") else header
+
+
+def _print_rejected(shown: str, result: ImportResult) -> None:
+    for problem in result.problems:
+        print(f"{shown}:{problem.line}: {problem.message}")
+    if result.rejected > len(result.problems):
+        print(f"… and {_count(result.rejected - len(result.problems), 'more rejected row')}")
+
+
+def _summary(shown: str, result: ImportResult) -> str:
+    read = _count(result.rows_read, "row") + " read"
+    if not result.committed:
+        return (
+            f"{shown}: {read}, {result.rejected:,} rejected: nothing imported "
+            "(--skip-invalid imports the valid rows)"
+        )
+    return (
+        f"{shown}: {read}: {result.imported:,} imported, "
+        f"{_count(result.duplicates, 'duplicate')} skipped, {result.rejected:,} rejected"
+    )
+
+
+class _ProgressBar:
+    """`import_rows`' progress as one redrawn line on a terminal; silent when stderr is not one."""
+
+    WIDTH = 30
+
+    def __init__(self, stream, *, enabled: bool = True) -> None:
+        self.stream = stream
+        self.enabled = enabled and stream.isatty()
+        self.drawn = 0  # characters on the line now
+        self.last_drawn_at = 0.0
+
+    def __call__(self, done_bytes: int, total_bytes: int, rows: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self.last_drawn_at < 0.1 and done_bytes < total_bytes):
+            return
+        self.last_drawn_at = now
+        fraction = min(done_bytes / total_bytes, 1.0) if total_bytes else 1.0
+        filled = round(fraction * self.WIDTH)
+        text = f"{fraction:4.0%} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {rows:,} rows"
+        self.stream.write("\r" + text.ljust(self.drawn))
+        self.stream.flush()
+        self.drawn = len(text)
+
+    def close(self) -> None:
+        """Wipe the bar so the summary starts on a clean line."""
+        if self.drawn:
+            self.stream.write("\r" + " " * self.drawn + "\r")
+            self.stream.flush()
+            self.drawn = 0
 
 
 if __name__ == "__main__":

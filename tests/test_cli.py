@@ -131,17 +131,152 @@ def test_help_lists_the_commands(capsys):
     assert "validate" in "\n".join(out) and "demo" in "\n".join(out) and "import" in "\n".join(out)
 
 
-@pytest.mark.parametrize("kind", ["responses", "ftr"])
-def test_import_is_not_available_yet(capsys, kind):
-    assert run(capsys, "import", kind, "survey.csv") == (2, [], ["import is not available yet"])
-
-
 def test_import_of_an_unknown_kind_is_a_usage_error(capsys):
     code, _, err = run(capsys, "import", "tickets", "tickets.csv")
     assert code == 2
     assert err[-1] == (
         "python -m obeya import: error: argument kind: invalid choice: 'tickets' (choose from 'responses', 'ftr')"
     )
+
+
+# --- import ----------------------------------------------------------------
+#
+# What each exit code means; the import rules themselves are in test_importer.py.
+
+IMPORTS = REPO_ROOT / "tests" / "fixtures" / "imports"
+
+
+@pytest.fixture
+def import_database(monkeypatch, tmp_path) -> str:
+    """OBEYA_DATABASE_URL for the import tests: a fresh SQLite file."""
+    url = f"sqlite:///{tmp_path / 'wall.db'}"
+    monkeypatch.setenv("OBEYA_DATABASE_URL", url)
+    monkeypatch.chdir(IMPORTS)
+    return url
+
+
+def test_import_exits_0_and_sums_up_what_it_did(capsys, import_database):
+    assert run(capsys, "import", "ftr", "jira-ftr.tsv") == (
+        0,
+        [
+            f"Importing first-time-right results from jira-ftr.tsv (UTF-8, tab-separated) into {import_database}",
+            'Columns: ticket_id="Issue key", service=Component/s, resolved_at=Resolved, '
+            'first_time_right="First time right", reopened="Reopen count", reassigned="Reassignment count"',
+            "jira-ftr.tsv: 6 rows read: 6 imported, 0 duplicates skipped, 0 rejected",
+        ],
+        [],
+    )
+
+
+def test_import_exits_1_and_imports_nothing_when_a_row_is_invalid(capsys, import_database):
+    code, out, err = run(capsys, "import", "responses", "helpdesk-latin1-semicolon.csv")
+    assert (code, out[-1], err) == (
+        1,
+        "helpdesk-latin1-semicolon.csv: 8 rows read, 3 rejected: nothing imported "
+        "(--skip-invalid imports the valid rows)",
+        [],
+    )
+
+
+def test_import_with_skip_invalid_exits_0_with_rejected_rows(capsys, import_database):
+    code, out, _ = run(capsys, "import", "responses", "helpdesk-latin1-semicolon.csv", "--skip-invalid")
+    assert (code, out[-1]) == (
+        0, "helpdesk-latin1-semicolon.csv: 8 rows read: 5 imported, 0 duplicates skipped, 3 rejected"
+    )
+
+
+def test_import_of_a_file_that_is_not_there_exits_1(capsys, import_database):
+    assert run(capsys, "import", "responses", "survey.csv") == (
+        1, ["survey.csv: no such file", "survey.csv: nothing imported"], []
+    )
+
+
+@pytest.mark.parametrize(
+    "options, error",
+    [
+        (["--map", "scor=Rating"], "argument --map: no column 'scor' for responses "
+                                   "(use one of response_id, ticket_id, service, responded_at, score, comment)"),
+        (["--map", "score=A", "--map", "score=B"], "argument --map: score is mapped twice"),
+        (["--map", "score"], "argument --map: 'score' is not COLUMN=HEADER (like score=Rating)"),
+        (["--dayfirst", "--monthfirst"], "argument --monthfirst: not allowed with argument --dayfirst"),
+        (["--timezone", "Mars/Olympus"], "argument --timezone: unknown time zone 'Mars/Olympus' "
+                                         "(use an IANA name like Europe/Amsterdam)"),
+    ],
+)
+def test_import_usage_errors_exit_2(capsys, import_database, options, error):
+    code, out, err = run(capsys, "import", "responses", "zones.csv", *options)
+    assert (code, out, err[-1]) == (2, [], f"python -m obeya import: error: {error}")
+
+
+def test_import_with_an_unusable_database_url_says_so(capsys, import_database, monkeypatch):
+    monkeypatch.setenv("OBEYA_DATABASE_URL", "not-a-url")
+    assert run(capsys, "import", "responses", "zones.csv") == (
+        1, [], ["cannot use OBEYA_DATABASE_URL: Could not parse SQLAlchemy URL from given URL string"]
+    )
+
+
+def test_import_that_the_database_refuses_imports_nothing_and_exits_1(capsys, import_database, monkeypatch):
+    import obeya.importer
+    from sqlalchemy.exc import OperationalError
+
+    def refuse(self, chunk):
+        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(obeya.importer._Writer, "write", refuse)
+    code, out, err = run(capsys, "import", "responses", "zones.csv")
+    assert (code, out[-1], err) == (
+        1, "zones.csv: nothing imported", [f"cannot import into {import_database}: disk I/O error"]
+    )
+
+
+def test_import_whose_rollups_cannot_be_refreshed_keeps_the_rows_and_exits_1(capsys, import_database, monkeypatch):
+    import obeya.importer
+    from sqlalchemy.exc import OperationalError
+
+    def refuse(engine, since=None, zone=None):
+        raise OperationalError("DELETE", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(obeya.importer, "refresh_rollups", refuse)
+    code, out, err = run(capsys, "import", "responses", "zones.csv")
+    assert (code, out[-1], err) == (
+        1,
+        "zones.csv: 6 rows read: 6 imported, 0 duplicates skipped, 0 rejected",
+        [f"imported, but could not refresh the wall's daily roll-ups in {import_database}: database is locked"],
+    )
+
+
+class _Terminal:
+    """A stand-in for stderr on a terminal."""
+
+    def __init__(self) -> None:
+        self.written = ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> None:
+        self.written += text
+
+    def flush(self) -> None:
+        pass
+
+
+def test_import_draws_a_progress_bar_on_a_terminal_and_wipes_it(capsys, import_database, monkeypatch):
+    import obeya.__main__
+
+    terminal = _Terminal()
+    monkeypatch.setattr(obeya.__main__, "PROGRESS_MIN_BYTES", 0)
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["import", "responses", "zones.csv"]) == 0
+    bar = "\r100% [" + "#" * 30 + "] 6 rows"
+    assert terminal.written == bar + "\r" + " " * (len(bar) - 1) + "\r"
+
+
+def test_import_draws_no_progress_bar_when_stderr_is_not_a_terminal(capsys, import_database, monkeypatch):
+    import obeya.__main__
+
+    monkeypatch.setattr(obeya.__main__, "PROGRESS_MIN_BYTES", 0)
+    assert run(capsys, "import", "responses", "zones.csv")[2] == []
 
 
 # --- demo ------------------------------------------------------------------
@@ -192,8 +327,10 @@ def test_demo_with_an_unusable_database_url_says_so(capsys, monkeypatch):
 # --- as a real process ------------------------------------------------------
 
 
-def _python_m_obeya(*argv: str) -> subprocess.CompletedProcess:
+def _python_m_obeya(*argv: str, database_url: str | None = None) -> subprocess.CompletedProcess:
     environment = {key: value for key, value in os.environ.items() if not key.startswith("OBEYA_")}
+    if database_url:
+        environment["OBEYA_DATABASE_URL"] = database_url
     return subprocess.run(
         [sys.executable, "-m", "obeya", *argv],
         cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=60,
@@ -206,6 +343,18 @@ def test_python_m_obeya_validate_from_the_repo_root():
         0,
         f"tests/fixtures/config/: valid {VALID}\n",
         "",
+    )
+
+
+def test_python_m_obeya_import_twice_adds_nothing_the_second_time(tmp_path):
+    url = f"sqlite:///{tmp_path / 'wall.db'}"
+    first = _python_m_obeya("import", "responses", "tests/fixtures/imports/zones.csv", database_url=url)
+    second = _python_m_obeya("import", "responses", "tests/fixtures/imports/zones.csv", database_url=url)
+    assert (first.returncode, first.stdout.splitlines()[-1], first.stderr) == (
+        0, "tests/fixtures/imports/zones.csv: 6 rows read: 6 imported, 0 duplicates skipped, 0 rejected", ""
+    )
+    assert (second.returncode, second.stdout.splitlines()[-1], second.stderr) == (
+        0, "tests/fixtures/imports/zones.csv: 6 rows read: 0 imported, 6 duplicates skipped, 0 rejected", ""
     )
 
 
