@@ -171,6 +171,7 @@
   function toggleHold() {
     if (state.held) {
       state.held = false;
+      if (rotateOverride === 0) { rotateOverride = null; } // rotate=0 held it: resume at the configured periods
       state.idleUntil = 0;
       state.shownAt = Date.now();
     } else {

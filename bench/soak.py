@@ -7,8 +7,8 @@ database, opens it in headless Chromium at 1920×1080 and:
 
 1. switches panels --switches times (Right arrow), and every
    switches/refreshes switches makes the server redraw every panel with
-   fresh data (the config's mtime changes, which re-reads config and data and
-   redraws the whole wall — more than a timed data refresh does);
+   fresh data (a comment in wall.yaml changes, which re-reads config and data
+   and redraws the whole wall — more than a timed data refresh does);
 2. reads the JS heap and DOM node count (Chrome's Performance metrics, after
    a forced garbage collection) after the first 100 switches and at the end;
 3. then asks the server for the full wall --server-refreshes times (each
@@ -67,12 +67,17 @@ def browser_metrics(cdp) -> dict[str, float]:
     return {"heap_mb": metrics["JSHeapUsedSize"] / 2**20, "nodes": metrics["Nodes"]}
 
 
+def edit_config(config_dir: Path) -> None:
+    """A real edit (a comment line changes), as a team's commit would make: new config, new data read."""
+    wall_yaml = config_dir / "wall.yaml"
+    lines = [line for line in wall_yaml.read_text(encoding="utf-8").splitlines() if not line.startswith("# soak ")]
+    wall_yaml.write_text("\n".join(lines + [f"# soak {time.monotonic_ns()}"]) + "\n", encoding="utf-8")
+
+
 def redraw_and_wait(page, config_dir: Path) -> None:
     """Make the server redraw the wall, and wait until the browser shows the new panels."""
     page.evaluate("() => { window.__soakMark = document.querySelector('#wall-panels > section'); }")
-    wall_yaml = config_dir / "wall.yaml"
-    wall_yaml.write_text(wall_yaml.read_text(encoding="utf-8"), encoding="utf-8")
-    os.utime(wall_yaml, None)
+    edit_config(config_dir)
     page.wait_for_function("() => document.querySelector('#wall-panels > section') !== window.__soakMark",
                            timeout=30_000)
 
@@ -130,7 +135,7 @@ def main() -> None:
         started = time.monotonic()
         for number in range(1, args.server_refreshes + 1):
             if number % 10 == 0:  # new config and data every tenth time, as a redraw would
-                os.utime(config_dir / "wall.yaml", None)
+                edit_config(config_dir)
             with urllib.request.urlopen(url + "/_dash-layout", timeout=30) as response:
                 response.read()
             if number == 100:

@@ -19,6 +19,7 @@ from layouts.access import add_security_headers, content_security_policy, requir
 from layouts.components import Screen
 from layouts.wall import banner, wall_body, wall_layout
 from obeya import database
+from obeya.cache import cache_from_env
 from obeya.live import LiveWall
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
     With a `token` (default: `OBEYA_WALL_TOKEN`) only screens that opened the
     wall's link with it get in.
     """
-    live = LiveWall(config_dir or config_dir_from_env(), prepare_database(database_url))
+    live = LiveWall(config_dir or config_dir_from_env(), prepare_database(database_url), cache=cache_from_env())
     app = Dash(
         __name__,
         title="Obeya Wall",
@@ -81,7 +82,7 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         compress=False,
     )
     app.live = live
-    boot_id = uuid.uuid4().hex
+    boot_id = os.environ.get("OBEYA_BOOT_ID") or uuid.uuid4().hex  # `serve` sets one for all its workers
 
     @app.server.route("/_obeya/health")
     def health():
@@ -97,9 +98,10 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         return flask.send_from_directory(live.config_dir.resolve(), name, max_age=300)
 
     def rendered_key(config_state, data_state, scale: float) -> dict:
+        # Digest and read time, not this process's counters: every worker of a server agrees on them.
         return {
-            "config": config_state.version,
-            "data": data_state.version,
+            "config": config_state.digest or config_state.version,
+            "data": data_state.read_at.isoformat() if data_state.read_at else data_state.version,
             "stale": data_state.stale_since.isoformat() if data_state.stale_since else None,
             "scale": scale,
         }

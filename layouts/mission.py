@@ -7,7 +7,6 @@ browser cannot shrink text to fit), so a long mission still fits the screen.
 
 from __future__ import annotations
 
-
 from dash import html
 
 from layouts.components import Screen, panel_heading

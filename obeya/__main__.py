@@ -1,9 +1,11 @@
-"""The command line: `python -m obeya validate | demo | import`.
+"""The command line: `python -m obeya validate | demo | import | schema | serve`.
 
-    python -m obeya validate [CONFIG_DIR]     check the YAML; exit 0 valid, 1 invalid
+    python -m obeya validate [CONFIG_DIR]     check the YAML (and sources.yaml's SQL); exit 0 valid, 1 invalid
     python -m obeya demo                      (re)build the demo database
     python -m obeya import responses FILE.csv  add survey responses; duplicates skipped, all or nothing
     python -m obeya import ftr FILE.csv        add first-time-right results (--help for the options)
+    python -m obeya schema [CONFIG_DIR]       write the JSON Schemas editors use into CONFIG_DIR/schema/
+    python -m obeya serve [--workers N]       serve the wall with gunicorn, for production
 
 Problems are printed one per line as `CONFIG_DIR/file:line:column: problem`,
 the directory written as the user gave it, so editors and terminals can jump
@@ -128,7 +130,46 @@ def _parser() -> argparse.ArgumentParser:
         help="IANA time zone of timestamps written without one, e.g. Europe/Amsterdam (default: UTC)",
     )
     importer.set_defaults(run=_import, dayfirst=None)
+
+    schema = commands.add_parser(
+        "schema",
+        help="write the config's JSON Schemas for editors",
+        description="Write one JSON Schema per config file into CONFIG_DIR/schema/, generated from the models.",
+    )
+    schema.add_argument("config_dir", nargs="?", metavar="CONFIG_DIR",
+                        help=f"default: $OBEYA_CONFIG_DIR or {DEFAULT_CONFIG_DIR}")
+    schema.set_defaults(run=_schema)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the wall with gunicorn (production)",
+        description=(
+            "Serve the wall with gunicorn on $OBEYA_HOST:$OBEYA_PORT (default 127.0.0.1:8050), never in debug "
+            "mode. Workers share the numbers they read through $OBEYA_CACHE_URL (Redis) or a temporary folder."
+        ),
+    )
+    serve.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    serve.set_defaults(run=_serve)
     return parser
+
+
+# --- schema and serve --------------------------------------------------------
+
+
+def _schema(arguments: argparse.Namespace) -> int:
+    from obeya.schema import write_schemas
+
+    directory = arguments.config_dir or os.environ.get("OBEYA_CONFIG_DIR") or DEFAULT_CONFIG_DIR
+    for path in write_schemas(directory):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _serve(arguments: argparse.Namespace) -> int:
+    from obeya.server import serve
+
+    return serve(workers=arguments.workers, threads=arguments.threads)
 
 
 # --- validate --------------------------------------------------------------
@@ -146,12 +187,55 @@ def _validate(arguments: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"{shown}{problem}")
         return EXIT_INVALID
+    if config.sources.responses or config.sources.ftr:
+        problems = _check_sources(config, directory)
+        if problems:
+            for problem in problems:
+                print(f"{shown}{problem}")
+            return EXIT_INVALID
     counts = ", ".join(
         _count(len(items), noun)
         for items, noun in ((config.personas, "persona"), (config.journeys, "journey"), (config.services, "service"))
     )
     print(f"{shown}: valid ({counts})")
     return EXIT_OK
+
+
+def _check_sources(config, directory: str) -> list[str]:
+    """sources.yaml's queries run against $OBEYA_DATABASE_URL and return the wall's columns."""
+    from obeya.config import key_position
+    from obeya.queries import check_own_query, FTR_COLUMNS, RESPONSE_COLUMNS
+
+    engine = _engine_or_message()
+    if engine is None:
+        return ["sources.yaml:1:1: cannot check the queries: OBEYA_DATABASE_URL is not usable"]
+    problems = []
+    try:
+        with engine.connect() as connection:
+            for key, sql, columns in (("responses", config.sources.responses, RESPONSE_COLUMNS),
+                                      ("ftr", config.sources.ftr, FTR_COLUMNS)):
+                if sql:
+                    line, column = key_position(directory, "sources.yaml", key)
+                    problems += [f"sources.yaml:{line}:{column}: {message}"
+                                 for message in check_own_query(connection, sql, columns, key)]
+    except SQLAlchemyError as error:
+        problems.append(f"sources.yaml:1:1: cannot reach the database to check the queries: {_first_line(error)}")
+    finally:
+        engine.dispose()
+    return problems
+
+
+def _first_line(error: Exception) -> str:
+    return (str(getattr(error, "orig", None) or error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _engine_or_message() -> Engine | None:
+    """The engine for $OBEYA_DATABASE_URL, or None after saying why it cannot be made."""
+    try:
+        return make_engine()
+    except (SQLAlchemyError, ImportError, OSError) as error:  # malformed URL, driver not installed, no folder
+        print(f"cannot use OBEYA_DATABASE_URL: {error}", file=sys.stderr)
+        return None
 
 
 def _count(number: int, noun: str) -> str:
@@ -162,10 +246,8 @@ def _count(number: int, noun: str) -> str:
 
 
 def _demo(arguments: argparse.Namespace) -> int:
-    try:
-        engine = make_engine()
-    except (SQLAlchemyError, ImportError, OSError) as error:  # malformed URL, driver not installed, no folder
-        print(f"cannot use OBEYA_DATABASE_URL: {error}", file=sys.stderr)
+    engine = _engine_or_message()
+    if engine is None:
         return EXIT_INVALID
     where = engine.url.render_as_string(hide_password=True)
     try:
@@ -252,10 +334,8 @@ def _import(arguments: argparse.Namespace) -> int:
         print(f"{shown}: nothing imported")
         return EXIT_INVALID
 
-    try:
-        engine = make_engine()
-    except (SQLAlchemyError, ImportError, OSError) as error:  # malformed URL, driver not installed, no folder
-        print(f"cannot use OBEYA_DATABASE_URL: {error}", file=sys.stderr)
+    engine = _engine_or_message()
+    if engine is None:
         return EXIT_INVALID
     where = engine.url.render_as_string(hide_password=True)
     print(f"Importing {kind.noun} from {shown} ({csv_file.description}) into {where}")

@@ -575,3 +575,11 @@ def config_fingerprint(directory: str | Path) -> tuple[tuple[str, int, int], ...
         except OSError:
             signature.append((name, -1, -1))
     return tuple(signature)
+
+
+def key_position(directory: str | Path, name: str, key: str) -> tuple[int, int]:
+    """Line and column of top-level `key` in config file `name` (1, 1 when it cannot be found)."""
+    try:
+        return _read(Path(directory), name).locate((key,))
+    except ConfigError:
+        return 1, 1

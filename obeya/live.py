@@ -8,6 +8,7 @@ the last good numbers (with the time they went stale) when the database fails.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -19,11 +20,14 @@ from typing import Callable
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from obeya.config import Config, ConfigError, Problem, config_fingerprint, load_config
+from obeya.cache import MemoryCache, ResultCache
+from obeya.config import CONFIG_FILES, Config, ConfigError, Problem, config_fingerprint, load_config
 from obeya.queries import SourceError
 from obeya.snapshot import WallData, load_wall_data
 
 log = logging.getLogger(__name__)
+STALE_RETRY_SECONDS = 30  # while the database fails, ask it again this often
+LOCK_SECONDS = 20  # longest one process may hold the read for the others
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class ConfigState:
     config: Config | None  # last good config; None when there never was one
     problems: tuple[Problem, ...]
     version: int  # grows each time a new good config is loaded
+    digest: str = ""  # of the good config's files: the same in every process that loaded them
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class DataState:
     stale_since: datetime | None
     error: str | None
     version: int  # grows with each successful read
+    read_at: datetime | None = None  # when the database was last read, by whichever process
 
 
 class LiveWall:
@@ -50,9 +56,11 @@ class LiveWall:
 
     def __init__(self, config_dir: str | Path, engine: Engine, *,
                  clock: Callable[[], float] = time.monotonic,
-                 now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+                 now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 cache: ResultCache | None = None):
         self.config_dir = Path(config_dir)
         self.engine = engine
+        self.cache = cache or MemoryCache(clock)
         self._clock = clock
         self._now = now
         self._lock = threading.Lock()
@@ -79,7 +87,7 @@ class LiveWall:
             log.warning("config problems, keeping the last good config:\n%s", error)
             self._config_state = ConfigState(previous.config, tuple(error.problems), previous.version)
             return
-        self._config_state = ConfigState(config, (), previous.version + 1)
+        self._config_state = ConfigState(config, (), previous.version + 1, config_digest(self.config_dir))
 
     def data_state(self) -> DataState:
         """The numbers, read from the database at most once per refresh period.
@@ -98,26 +106,79 @@ class LiveWall:
                 or self._data_config_version != config_state.version
             )
             if due:
-                self._read_data(config, config_state.version)
+                self._read_data(config, config_state)
             return self._data_state
 
     def _retry_seconds(self, config: Config) -> float:
         # While stale, retry sooner than a full refresh period so recovery shows quickly.
         refresh = config.wall.refresh_seconds
-        return min(refresh, 30) if self._data_state.stale_since else refresh
+        return min(refresh, STALE_RETRY_SECONDS) if self._data_state.stale_since else refresh
 
-    def _read_data(self, config: Config, config_version: int) -> None:
+    def _read_data(self, config: Config, config_state: ConfigState) -> None:
+        """Take the numbers another process read within the period, or read them (one process at a time)."""
         self._data_read_at = self._clock()
-        self._data_config_version = config_version
+        self._data_config_version = config_state.version
+        key = f"data:{config_state.digest}"
+        shared = self._shared(key)
+        if shared is None and self.cache.lock(key, LOCK_SECONDS):
+            try:
+                shared = self._shared(key) or self._query(config, key)
+            finally:
+                self.cache.unlock(key)
+        elif shared is None:
+            shared = self._wait_for(key)  # another process is reading right now
+        if shared is None:
+            return  # keep what we have; try again next time
+        data, stale_since, error, read_at = shared
         previous = self._data_state
+        if read_at == previous.read_at and stale_since == previous.stale_since:
+            return
+        version = previous.version + (1 if data is not previous.data and error is None else 0)
+        self._data_state = DataState(data if data is not None else previous.data, stale_since, error, version,
+                                     read_at)
+
+    def _shared(self, key: str) -> tuple | None:
         try:
-            data = load_wall_data(self.engine, config, now=self._now())
+            return self.cache.get(key)
+        except Exception as error:  # a cache that is down must not take the wall down
+            log.warning("result cache unreadable: %s", error)
+            return None
+
+    def _wait_for(self, key: str) -> tuple | None:
+        deadline = time.monotonic() + LOCK_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            if (shared := self._shared(key)) is not None:
+                return shared
+        return None
+
+    def _query(self, config: Config, key: str) -> tuple:
+        previous = self._data_state
+        now = self._now()
+        log.info("reading the wall's numbers from the database")  # bench/load.py counts these lines
+        try:
+            result = (load_wall_data(self.engine, config, now=now), None, None, now)
+            seconds = config.wall.refresh_seconds
         except (SQLAlchemyError, OSError, SourceError) as error:
             log.warning("database unreadable, keeping the last good data: %s", error)
-            stale_since = previous.stale_since or self._now()
-            self._data_state = DataState(previous.data, stale_since, _short(error), previous.version)
-            return
-        self._data_state = DataState(data, None, None, previous.version + 1)
+            result = (previous.data, previous.stale_since or now, _short(error), now)
+            seconds = min(config.wall.refresh_seconds, STALE_RETRY_SECONDS)
+        try:
+            self.cache.set(key, result, seconds)
+        except Exception as error:
+            log.warning("result cache not writable: %s", error)
+        return result
+
+
+def config_digest(directory: Path) -> str:
+    """A digest of the config files' contents: equal in every process that sees the same files."""
+    digest = hashlib.sha256()
+    for name in CONFIG_FILES:
+        try:
+            digest.update(name.encode() + b"\0" + (directory / name).read_bytes() + b"\0")
+        except OSError:
+            digest.update(name.encode() + b"\0-\0")
+    return digest.hexdigest()[:20]
 
 
 def _short(error: Exception) -> str:

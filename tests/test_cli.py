@@ -118,10 +118,11 @@ def test_no_command_shows_usage(capsys):
 
 
 def test_unknown_command_shows_usage(capsys):
-    code, out, err = run(capsys, "serve")
+    code, out, err = run(capsys, "nonsense")
     assert code == 2
     assert err[-1] == (
-        "python -m obeya: error: argument COMMAND: invalid choice: 'serve' (choose from 'validate', 'demo', 'import')"
+        "python -m obeya: error: argument COMMAND: invalid choice: 'nonsense' "
+        "(choose from 'validate', 'demo', 'import', 'schema', 'serve')"
     )
 
 
@@ -365,4 +366,30 @@ def test_python_m_obeya_validate_exits_1_on_an_invalid_config(config_copy):
         1,
         f"{config_copy.path}/mission.yaml:1:1: file not found\n",
         "",
+    )
+
+
+def test_schema_writes_one_schema_per_config_file(capsys, config_copy):
+    code, out, err = run(capsys, "schema", str(config_copy.path))
+    assert code == 0
+    written = sorted(path.name for path in (config_copy.path / "schema").iterdir())
+    assert written == ["annotations.schema.json", "journeys.schema.json", "mission.schema.json",
+                       "personas.schema.json", "services.schema.json", "sources.schema.json", "wall.schema.json"]
+    assert len(out) == 7 and all(line.startswith("wrote ") for line in out)
+
+
+def test_validate_runs_the_teams_own_sql_and_names_a_missing_column(capsys, monkeypatch, config_copy, tmp_path):
+    from obeya.database import create_schema, make_engine
+
+    url = f"sqlite:///{tmp_path / 'own.db'}"
+    create_schema(make_engine(url))
+    monkeypatch.setenv("OBEYA_DATABASE_URL", url)
+    config_copy.write("sources.yaml", "# our reporting replica\n"
+                                      "responses: SELECT response_id, ticket_id, service, score FROM survey_responses\n")
+    monkeypatch.chdir(config_copy.path.parent)
+    assert run(capsys, "validate", "config") == (
+        1,
+        ["config/sources.yaml:2:12: responses: the query returns no column 'responded_at' "
+         "(it returns: response_id, ticket_id, service, score)"],
+        [],
     )

@@ -191,3 +191,41 @@ def test_cut_postgres_connections_keep_the_last_numbers_stale_until_it_answers_a
     recovered = live.data_state()
     assert recovered.stale_since is None and recovered.error is None
     assert recovered.version == good.version + 1
+
+
+# --- several processes, one reader ----------------------------------------------
+
+
+def shared_caches(kind: str, tmp_path):
+    """Two caches that see the same store, as two workers of one server would."""
+    import os
+    import uuid
+
+    from obeya.cache import FileCache, RedisCache
+
+    if kind == "file":
+        return FileCache(tmp_path / "cache"), FileCache(tmp_path / "cache")
+    prefix = f"obeya-test-{uuid.uuid4().hex[:8]}:"
+    first = RedisCache("redis://127.0.0.1:6379/0", prefix=prefix)
+    try:
+        first.client.ping()
+    except Exception as error:  # the server is not there
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis not reachable at 127.0.0.1:6379: {error}")
+        pytest.skip(f"Redis not reachable at 127.0.0.1:6379: {error}")
+    return first, RedisCache("redis://127.0.0.1:6379/0", prefix=prefix)
+
+
+@pytest.mark.parametrize("kind", ["file", "redis"])
+def test_workers_sharing_a_cache_read_the_database_once_per_period(kind, config_copy, engine, tmp_path):
+    first_cache, second_cache = shared_caches(kind, tmp_path)
+    workers = [LiveWall(config_copy.path, engine, now=lambda: NOW, cache=cache) for cache in (first_cache,
+                                                                                            second_cache)]
+    workers[0].data_state()  # the roll-ups are counted in the wall's zone once
+    statements = count_queries(engine)
+    fresh = [LiveWall(config_copy.path, engine, now=lambda: NOW, cache=cache) for cache in (first_cache,
+                                                                                         second_cache)]
+    states = [worker.data_state() for worker in fresh]
+    assert statements == []  # both took what the first worker had read
+    assert states[0].data == states[1].data == workers[0].data_state().data
+    assert states[0].read_at == states[1].read_at

@@ -1,0 +1,69 @@
+"""Production serving: the wall under gunicorn, debug never on.
+
+Gunicorn forks its workers from this process. Before it does, the database is
+prepared once (schema, demo data on the embedded default) so workers do not
+race to build it, and, unless `OBEYA_CACHE_URL` names a Redis, a temporary
+folder is set as `OBEYA_CACHE_DIR` so the workers share what they read.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import uuid
+
+from gunicorn.app.base import BaseApplication
+
+
+class WallServer(BaseApplication):
+    """Gunicorn running the wall's Flask server in each worker."""
+
+    def __init__(self, options: dict) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from layouts.application import create_app  # in the worker, after the fork
+
+        return create_app().server
+
+
+def serve(workers: int = 2, threads: int = 4) -> int:
+    """Run gunicorn on OBEYA_HOST:OBEYA_PORT until stopped; returns its exit status."""
+    from layouts.application import prepare_database
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+    prepare_database().dispose()
+    # One boot id for all workers: screens reload when it changes, i.e. when this server restarts,
+    # not each time their requests land on another worker.
+    os.environ["OBEYA_BOOT_ID"] = uuid.uuid4().hex
+    cache_dir = None
+    if not os.environ.get("OBEYA_CACHE_URL") and not os.environ.get("OBEYA_CACHE_DIR"):
+        cache_dir = tempfile.mkdtemp(prefix="obeya-cache-")
+        os.environ["OBEYA_CACHE_DIR"] = cache_dir
+    host = os.environ.get("OBEYA_HOST", "127.0.0.1")
+    port = os.environ.get("OBEYA_PORT", "8050")
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": max(workers, 1),
+        "worker_class": "gthread",  # long-polling screens must not block each other
+        "threads": max(threads, 1),
+        "timeout": 60,
+        "graceful_timeout": 10,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "obeya-wall",
+    }
+    try:
+        WallServer(options).run()
+    finally:
+        if cache_dir:
+            shutil.rmtree(cache_dir, ignore_errors=True)
+    return 0
