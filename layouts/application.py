@@ -6,13 +6,16 @@ production server each build their own app.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import threading
 import uuid
 from pathlib import Path
 
 import flask
 from dash import Dash, Input, Output, State, no_update
+from dash._utils import to_json
 from sqlalchemy.exc import SQLAlchemyError
 
 from layouts.access import add_security_headers, content_security_policy, require_token, wall_token
@@ -28,6 +31,7 @@ DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif"}
 DESIGN_HEIGHT = 1080
 DESIGN_WIDTH = 1920
+POLL_OUTPUT = "..wall-body.children...wall.className...rendered.data.."  # Dash's id of the poll callback
 RENDERED_KEPT = 8  # drawn walls kept (config × data × screen size); every screen shares them  # chart sizes are written for a 1080p screen
 
 
@@ -107,10 +111,17 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         }
 
     drawn: dict[tuple, list] = {}
+    drawing = threading.Lock()  # one thread draws a new wall; the others wait for it instead of drawing it too
 
     def rendered_body(config_state, data_state, scale: float) -> list:
         """The wall's panels for this config, data and screen size: drawn once, shared by every screen."""
         key = tuple(rendered_key(config_state, data_state, scale).values())
+        if key in drawn:
+            return drawn[key]
+        with drawing:
+            return draw(key, config_state, data_state, scale)
+
+    def draw(key: tuple, config_state, data_state, scale: float) -> list:
         if key not in drawn:
             screen = Screen(scale=scale, theme=config_state.config.wall.theme, stale_since=data_state.stale_since,
                             data_error=data_state.error)
@@ -129,6 +140,19 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
 
     app.layout = serve_layout
 
+    def poll_answer(viewport, rendered) -> tuple | None:
+        """What a screen's poll gets: None when nothing changed, else (panels, theme class, new key)."""
+        config_state = live.config_state()
+        data_state = live.data_state()
+        config = config_state.config
+        if config is None:
+            return None
+        scale = _scale(viewport)
+        key = rendered_key(config_state, data_state, scale)
+        if key == rendered:
+            return None
+        return rendered_body(config_state, data_state, scale), f"theme-{config.wall.theme}", key
+
     @app.callback(
         Output("wall-body", "children"),
         Output("wall", "className"),
@@ -140,16 +164,38 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
     )
     def refresh_wall(_ticks, viewport, rendered):
         """Redraw the panels when the config, the data or the screen size changed; otherwise nothing."""
-        config_state = live.config_state()
-        data_state = live.data_state()
-        config = config_state.config
-        if config is None:
-            return no_update, no_update, no_update
-        scale = _scale(viewport)
-        key = rendered_key(config_state, data_state, scale)
-        if key == rendered:
-            return no_update, no_update, no_update
-        return rendered_body(config_state, data_state, scale), f"theme-{config.wall.theme}", key
+        return poll_answer(viewport, rendered) or (no_update, no_update, no_update)
+
+    serialized: dict[str, bytes] = {}
+
+    def answer_polls_from_the_drawn_wall():
+        """Every screen polls every 2 s; when the wall changed, fifty of them ask for it at once.
+
+        Dash would serialize the same ~250 KB wall for each of them (~75 ms of
+        CPU apiece); this answers the poll callback with the wall serialized
+        once per version, in the same format Dash uses.
+        """
+        if flask.request.method != "POST" or flask.request.path != "/_dash-update-component":
+            return None
+        request = flask.request.get_json(silent=True) or {}
+        if request.get("output") != POLL_OUTPUT:
+            return None
+        inputs = {f"{item['id']}.{item['property']}": item.get("value") for item in request.get("inputs", [])}
+        states = {f"{item['id']}.{item['property']}": item.get("value") for item in request.get("state", [])}
+        answer = poll_answer(inputs.get("viewport.data"), states.get("rendered.data"))
+        if answer is None:
+            return flask.Response(status=204)
+        panels, theme, key = answer
+        cache_key = json.dumps(key, sort_keys=True)
+        if cache_key not in serialized:
+            with drawing:
+                if cache_key not in serialized:
+                    while len(serialized) >= RENDERED_KEPT:
+                        serialized.pop(next(iter(serialized)))
+                    serialized[cache_key] = to_json({"multi": True, "response": {
+                        "wall-body": {"children": panels}, "wall": {"className": theme}, "rendered": {"data": key},
+                    }}).encode()
+        return flask.Response(serialized[cache_key], mimetype="application/json")
 
     @app.callback(Output("wall-banner", "children"), Input("poll", "n_intervals"), prevent_initial_call=True)
     def refresh_banner(_ticks):
@@ -165,5 +211,6 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
     token = token or wall_token()
     if token:
         require_token(app.server, token)
+    app.server.before_request(answer_polls_from_the_drawn_wall)  # after the token check, never before
     add_security_headers(app.server, content_security_policy(app.csp_hashes()))
     return app

@@ -55,6 +55,7 @@ def serve(workers: int = 2, threads: int = 4) -> int:
         "worker_class": "gthread",  # long-polling screens must not block each other
         "threads": max(threads, 1),
         "timeout": 60,
+        "keepalive": 30,  # screens poll every 2 s: keep their connections instead of resetting them
         "graceful_timeout": 10,
         "accesslog": None,
         "errorlog": "-",
