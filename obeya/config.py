@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import reprlib
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date
@@ -324,6 +325,21 @@ def _key_path(path: tuple[Any, ...]) -> str:
     return text
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader, but a value it cannot build (2026-02-30, `!!int twenty`, 5,000 digits) is a located YAML error."""
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError):
+            shown = node.value if isinstance(node.value, str) else ""
+            shown = shown if len(shown) <= 40 else shown[:39] + "…"
+            kind = node.tag.rsplit(":", 1)[-1]
+            raise yaml.constructor.ConstructorError(None, None, f"cannot read {shown!r} as a {kind}", node.start_mark) from None
+
+
 def _read(directory: Path, name: str) -> _Document:
     path = directory / name
     if not path.is_file() and name in OPTIONAL_FILES:
@@ -337,8 +353,16 @@ def _read(directory: Path, name: str) -> _Document:
     except OSError as error:
         raise ConfigError([Problem(name, 1, 1, f"cannot read the file ({error.strerror or error})")]) from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except RecursionError:
+        raise ConfigError([Problem(name, 1, 1, "YAML nested too deeply")]) from None
+    except yaml.reader.ReaderError as error:
+        before = text[: error.position]
+        line = 1 + sum(before.count(brk) for brk in ("\n", "\x85", "\u2028", "\u2029"))
+        column = len(re.split("[\n\x85\u2028\u2029]", before)[-1]) + 1
+        character = f"#x{error.character:04x}" if isinstance(error.character, int) else repr(error.character)
+        raise ConfigError([Problem(name, line, column, f"YAML syntax: unacceptable character {character}: {error.reason}")]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -362,9 +386,13 @@ def _syntax_message(error: yaml.MarkedYAMLError) -> str:
     return f"YAML syntax: {words}"
 
 
-def _repeated_keys(node: yaml.Node | None) -> list[tuple[tuple[int, int], str]]:
+def _repeated_keys(node: yaml.Node | None, seen: set[int] | None = None) -> list[tuple[tuple[int, int], str]]:
     """A key written twice in one mapping: PyYAML would silently keep the last one."""
     found = []
+    seen = set() if seen is None else seen
+    if id(node) in seen:  # an alias: its node was checked where its anchor is
+        return found
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -372,16 +400,38 @@ def _repeated_keys(node: yaml.Node | None) -> list[tuple[tuple[int, int], str]]:
                 position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 found.append((position, f"key '{key_node.value}' is repeated (first at line {first_line[key_node.value]})"))
             first_line.setdefault(key_node.value, key_node.start_mark.line + 1)
-            found.extend(_repeated_keys(value_node))
+            found.extend(_repeated_keys(value_node, seen))
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            found.extend(_repeated_keys(item))
+            found.extend(_repeated_keys(item, seen))
     return found
+
+
+class _ShortRepr(reprlib.Repr):
+    def repr_int(self, x, level):
+        return repr(x) if x.bit_length() <= 128 else f"a number of {x.bit_length()} bits"
+
+
+_short = _ShortRepr()
+_short.maxstring = _short.maxother = 60
+
+
+class _Shown:
+    """A value for a message: shortened when huge (a 4,000-digit number, a pasted essay)."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __repr__(self):
+        return _short.repr(self.value)
+
+    def __str__(self):
+        return str(self.value)
 
 
 def _friendly(kind: str, error: dict[str, Any]) -> str:
     """Pydantic's message for one error, in the words an editor of YAML uses."""
-    value = error.get("input")
+    value = _Shown(error.get("input"))
     context = error.get("ctx") or {}
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"must be a whole number, not {value!r}"
@@ -392,7 +442,7 @@ def _friendly(kind: str, error: dict[str, Any]) -> str:
     if kind in ("less_than_equal", "less_than"):
         return f"must be at most {context.get('le', context.get('lt')):g}"
     if kind == "string_type":
-        return "must not be empty" if value is None else f"must be text, not {value!r}"
+        return "must not be empty" if value.value is None else f"must be text, not {value!r}"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_too_long":
@@ -520,7 +570,7 @@ def _check_references(documents: dict[str, _Document], config: Config) -> list[P
                 )
             )
     for p, persona in enumerate(config.personas):
-        if persona.avatar and not (config.directory / persona.avatar).is_file():
+        if persona.avatar and not _is_file(config.directory / persona.avatar):
             problems.append(
                 documents["personas.yaml"].problem(
                     ("personas", p, "avatar"),
@@ -528,6 +578,13 @@ def _check_references(documents: dict[str, _Document], config: Config) -> list[P
                 )
             )
     return problems
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system
+        return False
 
 
 def load_config(directory: str | Path) -> Config:

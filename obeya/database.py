@@ -155,17 +155,19 @@ rollup_settings = Table(
 def offset_stretches(zone: str, first: datetime, last: datetime) -> list[tuple[datetime | None, int]]:
     """(from this naive-UTC moment on, offset in seconds) for `zone` between `first` and `last`."""
     tz = ZoneInfo(zone)
-    stretches: list[tuple[datetime | None, int]] = []
-    moment = first.replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
+    start = first.replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
     end = last + timedelta(days=1)
-    offset = _offset(tz, moment)
-    stretches.append((None, offset))
-    while moment <= end:
-        moment += timedelta(hours=1)
-        current = _offset(tz, moment)
-        if current != offset:
-            stretches.append((moment, current))
-            offset = current
+    stretches: list[tuple[datetime | None, int]] = [(None, _offset(tz, start))]
+    day = start
+    while day <= end:  # day by day, then hour by hour inside a day where the offset changed
+        following = day + timedelta(days=1)
+        if _offset(tz, following) != stretches[-1][1]:
+            moment = day
+            while moment < following:
+                moment += timedelta(hours=1)
+                if (offset := _offset(tz, moment)) != stretches[-1][1]:
+                    stretches.append((moment, offset))
+        day = following
     return stretches
 
 

@@ -183,7 +183,7 @@ FALSE_WORDS = ("false", "f", "no", "n", "0", "nee", "nein")
 _BOOLEANS = {**{word: True for word in TRUE_WORDS}, **{word: False for word in FALSE_WORDS}}
 _SCORES = {str(score): score for score in range(11)}
 _WHOLE_SCORE = re.compile(r"\+?(\d{1,2})(?:[.,]0+)?")  # "9", "09", "9.0", "9,00"
-_COUNT = re.compile(r"\+?\d+")
+_COUNT = re.compile(r"\+?\d{1,18}")
 
 
 def _quoted(text: str) -> str:
@@ -252,6 +252,7 @@ _OTHER_TIMESTAMP = re.compile(
     r"\s*(?P<zone>Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)?",
     re.IGNORECASE,
 )
+EARLIEST, LATEST = datetime(1900, 1, 1), datetime(2200, 1, 1)  # what the roll-ups can count
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 
@@ -284,9 +285,20 @@ class TimestampReader:
             moment = self._other_formats(value.strip())
         if moment.tzinfo is None:
             if self._local is None:
-                return moment.replace(microsecond=0) if moment.microsecond else moment
+                moment = moment.replace(microsecond=0) if moment.microsecond else moment
+                return self._in_range(moment, value)
             moment = moment.replace(tzinfo=self._local)
-        return moment.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
+        try:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
+        except OverflowError:
+            raise InvalidValue(f"{_quoted(value.strip())} is not between {EARLIEST:%Y} and {LATEST:%Y}") from None
+        return self._in_range(moment, value)
+
+    @staticmethod
+    def _in_range(moment: datetime, value: str) -> datetime:
+        if not EARLIEST <= moment < LATEST:
+            raise InvalidValue(f"{_quoted(value.strip())} is not between {EARLIEST:%Y} and {LATEST:%Y}")
+        return moment
 
     def _other_formats(self, text: str) -> datetime:
         if not text:
@@ -335,6 +347,8 @@ class TimestampReader:
         if zone.upper() in ("Z", "UTC", "GMT"):
             return moment.replace(tzinfo=timezone.utc)
         digits = zone[1:].replace(":", "")
+        if int(digits[:2]) > 23 or int(digits[2:] or 0) > 59:
+            raise not_a_timestamp
         offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
         return moment.replace(tzinfo=timezone(offset if zone[0] == "+" else -offset))
 
@@ -397,12 +411,16 @@ def open_csv(path: str | Path) -> CsvFile:
                     raise ImportFileError([(None, "the file has no header line")])
             else:
                 delimiter = sniff_separator(line)
+            try:
+                header = [name.strip() for name in next(csv.reader([line], delimiter=delimiter))]
+            except csv.Error as error:
+                raise ImportFileError([(line_number, _csv_problem(str(error)))]) from None
         return CsvFile(
             path=path,
             encoding=encoding,
             bom=bom,
             delimiter=delimiter,
-            header=[name.strip() for name in next(csv.reader([line], delimiter=delimiter))],
+            header=header,
             header_line=line_number,
             size=path.stat().st_size,
         )
@@ -421,6 +439,9 @@ def detect_encoding(path: Path) -> tuple[str, bool]:
     with path.open("rb") as binary:
         start = binary.read(4)
         if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            bad_line = _first_undecodable_line(binary, "utf-16")
+            if bad_line is not None:
+                raise ImportFileError([(bad_line, "not UTF-16, though the file starts with a UTF-16 byte order mark")])
             return "utf-16", True
         bom = start.startswith(codecs.BOM_UTF8)
         bad_line = _first_undecodable_line(binary, "utf-8")
@@ -461,7 +482,12 @@ def _separator_hint(line: str) -> str | None:
 
 def sniff_separator(header_line: str) -> str:
     """The separator that splits the header line into the most names; comma when none splits it."""
-    counts = {separator: len(next(csv.reader([header_line], delimiter=separator))) for separator in SEPARATORS}
+    counts = {}
+    for separator in SEPARATORS:
+        try:
+            counts[separator] = len(next(csv.reader([header_line], delimiter=separator)))
+        except csv.Error:
+            counts[separator] = 0
     return max(counts, key=lambda separator: counts[separator])  # ties go to the first: comma
 
 
