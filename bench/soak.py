@@ -75,11 +75,15 @@ def edit_config(config_dir: Path) -> None:
 
 
 def redraw_and_wait(page, config_dir: Path) -> None:
-    """Make the server redraw the wall, and wait until the browser shows the new panels."""
-    page.evaluate("() => { window.__soakMark = document.querySelector('#wall-panels > section'); }")
-    edit_config(config_dir)
-    page.wait_for_function("() => document.querySelector('#wall-panels > section') !== window.__soakMark",
-                           timeout=30_000)
+    """Make the server redraw the wall, and wait until the browser has received the redrawn wall."""
+
+    def carries_a_redrawn_wall(response) -> bool:
+        return ("/_dash-update-component" in response.url and response.status == 200
+                and int(response.headers.get("content-length", "0")) > 10_000)
+
+    with page.expect_response(carries_a_redrawn_wall, timeout=30_000):
+        edit_config(config_dir)
+    page.wait_for_function("() => document.querySelectorAll('#wall-panels > section').length > 0")
 
 
 def main() -> None:
@@ -119,7 +123,7 @@ def main() -> None:
                 if switch % every == 0 and refreshes < args.refreshes:
                     redraw_and_wait(page, config_dir)
                     refreshes += 1
-                if switch == 100:
+                if switch == min(100, args.switches):
                     early = browser_metrics(cdp)
             late = browser_metrics(cdp)
             browser.close()
@@ -138,7 +142,7 @@ def main() -> None:
                 edit_config(config_dir)
             with urllib.request.urlopen(url + "/_dash-layout", timeout=30) as response:
                 response.read()
-            if number == 100:
+            if number == min(100, args.server_refreshes):
                 rss_early = process.memory_info().rss / 2**20
         rss_late = process.memory_info().rss / 2**20
         print(f"server: {args.server_refreshes} full-wall renders in {time.monotonic() - started:.0f} s; "
