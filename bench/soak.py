@@ -34,6 +34,7 @@ import urllib.request
 from pathlib import Path
 
 import psutil
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,16 +75,20 @@ def edit_config(config_dir: Path) -> None:
     wall_yaml.write_text("\n".join(lines + [f"# soak {time.monotonic_ns()}"]) + "\n", encoding="utf-8")
 
 
-def redraw_and_wait(page, config_dir: Path) -> None:
-    """Make the server redraw the wall, and wait until the browser has received the redrawn wall."""
+def redraw_and_wait(page, config_dir: Path) -> bool:
+    """Make the server redraw the wall, and wait until the browser has received it; False if it did not come."""
 
     def carries_a_redrawn_wall(response) -> bool:
         return ("/_dash-update-component" in response.url and response.status == 200
                 and int(response.headers.get("content-length", "0")) > 10_000)
 
-    with page.expect_response(carries_a_redrawn_wall, timeout=30_000):
-        edit_config(config_dir)
+    try:
+        with page.expect_response(carries_a_redrawn_wall, timeout=30_000):
+            edit_config(config_dir)
+    except PlaywrightTimeout:
+        return False
     page.wait_for_function("() => document.querySelectorAll('#wall-panels > section').length > 0")
+    return True
 
 
 def main() -> None:
@@ -117,19 +122,24 @@ def main() -> None:
             every = max(args.switches // max(args.refreshes, 1), 1)
             started = time.monotonic()
             early = None
-            refreshes = 0
+            refreshes = missed = 0
             for switch in range(1, args.switches + 1):
                 page.keyboard.press("ArrowRight")
                 if switch % every == 0 and refreshes < args.refreshes:
-                    redraw_and_wait(page, config_dir)
-                    refreshes += 1
+                    if redraw_and_wait(page, config_dir):
+                        refreshes += 1
+                    else:
+                        missed += 1
+                        print(f"  a redraw did not arrive within 30 s (switch {switch})", flush=True)
+                if switch % 500 == 0:
+                    print(f"  {switch} switches, {refreshes} redraws", flush=True)
                 if switch == min(100, args.switches):
                     early = browser_metrics(cdp)
             late = browser_metrics(cdp)
             browser.close()
         took = time.monotonic() - started
         growth = 100 * (late["heap_mb"] / early["heap_mb"] - 1)
-        print(f"browser: {args.switches} switches and {refreshes} redraws in {took:.0f} s")
+        print(f"browser: {args.switches} switches and {refreshes} redraws ({missed} missed) in {took:.0f} s")
         print(f"  JS heap after 100 switches {early['heap_mb']:.1f} MB, at the end {late['heap_mb']:.1f} MB "
               f"({growth:+.1f}%; target within 25%)")
         print(f"  DOM nodes after 100 switches {early['nodes']:.0f}, at the end {late['nodes']:.0f}")
