@@ -38,12 +38,12 @@ def fresh_database(kind: str, tmp_path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'wall.db'}"
         return
     name = f"obeya_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(f"{SERVERS[kind]}/{ADMIN_DATABASE[kind]}", isolation_level="AUTOCOMMIT")
     try:
+        admin = create_engine(f"{SERVERS[kind]}/{ADMIN_DATABASE[kind]}", isolation_level="AUTOCOMMIT",
+                              connect_args={"connect_timeout": 5})
         with admin.connect() as connection:
             connection.execute(text(f"CREATE DATABASE {name}"))
-    except OperationalError as error:
-        admin.dispose()
+    except (OperationalError, ImportError) as error:  # server down, or its driver not installed
         _unreachable(kind, error)
     url = f"{SERVERS[kind]}/{name}" + ("?charset=utf8mb4" if kind == "mariadb" else "")
     try:

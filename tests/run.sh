@@ -39,10 +39,18 @@ if [ -x /usr/sbin/mariadbd ] && ! pgrep -x mariadbd >/dev/null 2>&1; then
       || say "MariaDB did not start"
   fi
 fi
+# mariadbd starts in the background: give it a little while to accept connections.
+if [ -x /usr/sbin/mariadbd ]; then
+  for _ in $(seq 1 30); do
+    "$PYTHON" -c "import socket; socket.create_connection(('127.0.0.1', 3306), 1)" 2>/dev/null && break
+    sleep 1
+  done
+fi
 if have redis-server && ! { have redis-cli && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; }; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" >/dev/null 2>&1 \
     || say "Redis did not start"
 fi
 
 # --- the tests ------------------------------------------------------------------------------
-exec "$PYTHON" -m pytest -p no:cacheprovider tests "$@"
+# -p no:dash: Dash installs a pytest plugin for its own Selenium harness, which we do not use.
+exec "$PYTHON" -m pytest -p no:cacheprovider -p no:dash tests "$@"
