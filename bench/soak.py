@@ -49,11 +49,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
+def wait_until_up(url: str, server: subprocess.Popen, log_path: Path, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"server died:\n{server.stdout.read()}")
+            raise SystemExit(f"server died:\n{log_path.read_text()}")
         try:
             with urllib.request.urlopen(url + "/_obeya/health", timeout=2):
                 return
@@ -106,10 +106,11 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "obeya", "demo", "--force"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{env['OBEYA_PORT']}"
-    server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+    log_path = work / "server.log"  # a file, not a pipe: an unread pipe fills up and blocks the server
+    with open(log_path, "w") as log:
+        server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_until_up(url, server)
+        wait_until_up(url, server, log_path)
         print(f"machine: {platform.platform()}, {psutil.cpu_count()} cores, "
               f"{psutil.virtual_memory().total / 2**30:.0f} GiB; Chromium headless at 1920x1080")
         with sync_playwright() as playwright:

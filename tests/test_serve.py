@@ -28,8 +28,11 @@ def served(tmp_path, test_config_dir):
                OBEYA_DATABASE_URL=f"sqlite:///{tmp_path / 'wall.db'}")
     env.pop("OBEYA_CACHE_URL", None)
     env.pop("OBEYA_WALL_TOKEN", None)
+    log_path = tmp_path / "serve.log"  # a file, not a pipe: an unread pipe fills up and blocks the server
+    log = open(log_path, "w")
     server = subprocess.Popen([sys.executable, "-m", "obeya", "serve", "--workers", "2"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                              stdout=log, stderr=subprocess.STDOUT)
+    server.log_path = log_path
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -39,7 +42,7 @@ def served(tmp_path, test_config_dir):
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
-                pytest.fail("serve did not start:\n" + (server.stdout.read() if server.stdout else ""))
+                pytest.fail("serve did not start:\n" + log_path.read_text())
             time.sleep(0.2)
     yield url, server
     server.terminate()
@@ -47,6 +50,7 @@ def served(tmp_path, test_config_dir):
         server.wait(timeout=15)
     except subprocess.TimeoutExpired:
         server.kill()
+    log.close()
 
 
 def get(url: str) -> tuple[int, dict, bytes]:
@@ -75,5 +79,6 @@ def test_workers_read_the_database_once_between_them(served):
     for _ in range(20):
         assert get(url + "/_dash-layout")[0] == 200
     server.terminate()
-    output, _ = server.communicate(timeout=15)
+    server.wait(timeout=15)
+    output = server.log_path.read_text()
     assert output.count("reading the wall's numbers from the database") == 1, output
