@@ -199,8 +199,12 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
 
     @app.callback(Output("wall-banner", "children"), Input("poll", "n_intervals"), prevent_initial_call=True)
     def refresh_banner(_ticks):
-        """The config-problem banner: shown while the files on disk are wrong, gone when fixed."""
-        return banner(live.config_state().problems)
+        """The config-problem banner: shown while the files on disk are wrong, gone when fixed.
+
+        A wall that never had a good config shows its problems full screen instead.
+        """
+        state = live.config_state()
+        return banner(state.problems) if state.config is not None else []
 
     # The browser tells the server its size once, at load; wall.js reports resizes.
     app.clientside_callback(
@@ -212,5 +216,8 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
     if token:
         require_token(app.server, token)
     app.server.before_request(answer_polls_from_the_drawn_wall)  # after the token check, never before
+    # Serialize once before any request: orjson (which plotly uses when installed) has crashed the
+    # process when its first use came from several threads at once, as when TVs reconnect together.
+    to_json({"warm-up": [0.5, "text"]})
     add_security_headers(app.server, content_security_policy(app.csp_hashes()))
     return app

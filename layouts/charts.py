@@ -12,6 +12,7 @@ the floor of the chart instead.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
 from datetime import date
@@ -224,7 +225,7 @@ def annotate(figure: go.Figure, periods: Sequence[PeriodValue], notes: Sequence[
         if compact:
             continue  # no room for words on a small chart: the page's legend names the events
         placed.append((index, row))
-        text = note.text
+        text = html.escape(note.text, quote=False)  # plotly reads tags in text: the team's words stay words
         runs_left = index > count * 0.65
         figure.add_annotation(xref="x", x=index, yref="paper", y=1, yanchor="bottom",
                               yshift=px(NOTE_ROW_PX * row, scale), showarrow=False,

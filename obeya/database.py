@@ -41,6 +41,7 @@ from sqlalchemy import (
 )
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -108,7 +109,12 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=True)
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        # No pool for a SQLite file: a pooled connection keeps reading a file that was replaced or
+        # moved away, so the wall would show old numbers as fresh instead of a stale badge.
+        engine = create_engine(url, poolclass=NullPool)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
