@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from obeya.config import load_config
-from wall_driver import REPO_ROOT, Wall, WallServer, new_page
+from wall_driver import REPO_ROOT, Wall, WallServer, new_page, write_rows
 
 HOSTILE_CONFIG_DIR = REPO_ROOT / "tests" / "fixtures" / "hostile" / "config"
 
@@ -109,10 +109,6 @@ def said(text: str) -> str:
 
 def fill_hostile_database(url: str, timezone_name: str) -> None:
     """Six weeks of answers and tickets for both services, and the newest comments all hostile."""
-    from sqlalchemy import insert
-
-    from obeya.database import create_schema, ftr_results, make_engine, refresh_rollups, survey_responses
-
     zone = ZoneInfo(timezone_name)
     today = datetime.now(zone).date()
 
@@ -137,13 +133,7 @@ def fill_hostile_database(url: str, timezone_name: str) -> None:
         responses.append(dict(response_id=f"R-HOSTILE-{n}", ticket_id=f"T-HOSTILE-{n}",
                               service=("analysers", "lims")[n % 2], responded_at=utc(yesterday, 14, n),
                               score=score, comment=comment))
-    engine = make_engine(url)
-    create_schema(engine)
-    with engine.begin() as connection:
-        connection.execute(insert(survey_responses), responses)
-        connection.execute(insert(ftr_results), results)
-    refresh_rollups(engine)
-    engine.dispose()
+    write_rows(url, responses, results)
 
 
 def hostile_config(folder: Path) -> Path:

@@ -22,6 +22,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import insert
+
+from obeya.database import create_schema, ftr_results, make_engine, refresh_rollups, survey_responses
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEST_CONFIG_DIR = REPO_ROOT / "tests" / "fixtures" / "config"
@@ -67,10 +70,6 @@ def fill_test_database(url: str, timezone_name: str) -> None:
     Days are the wall's local days (`timezone_name`), so every complete week
     the wall shows holds exactly seven days of answers.
     """
-    from sqlalchemy import insert
-
-    from obeya.database import create_schema, ftr_results, make_engine, refresh_rollups, survey_responses
-
     zone = ZoneInfo(timezone_name)
     today = datetime.now(zone).date()
 
@@ -103,6 +102,11 @@ def fill_test_database(url: str, timezone_name: str) -> None:
     # The newest comment of all, in the current (incomplete) week so no trend counts it: hidden by wall.yaml.
     responses.append(dict(response_id=KNOWN_DATA.hidden_response_id, ticket_id="T-HIDDEN", service="lims",
                           responded_at=utc(today, 6), score=1, comment=KNOWN_DATA.hidden_comment))
+    write_rows(url, responses, results)
+
+
+def write_rows(url: str, responses: list[dict], results: list[dict]) -> None:
+    """Put survey responses and first-time-right rows into a fresh wall database, roll-ups counted."""
     engine = make_engine(url)
     create_schema(engine)
     with engine.begin() as connection:
