@@ -146,7 +146,7 @@ def main() -> None:
         print(f"  DOM nodes after 100 switches {early['nodes']:.0f}, at the end {late['nodes']:.0f}")
 
         process = psutil.Process(server.pid)
-        rss_early = None
+        rss_early = rss_middle = None
         started = time.monotonic()
         for number in range(1, args.server_refreshes + 1):
             if number % 10 == 0:  # new config and data every tenth time, as a redraw would
@@ -155,10 +155,13 @@ def main() -> None:
                 response.read()
             if number == min(100, args.server_refreshes):
                 rss_early = process.memory_info().rss / 2**20
+            if number == args.server_refreshes // 2:
+                rss_middle = process.memory_info().rss / 2**20
         rss_late = process.memory_info().rss / 2**20
         print(f"server: {args.server_refreshes} full-wall renders in {time.monotonic() - started:.0f} s; "
-              f"resident memory after 100 {rss_early:.0f} MB, at the end {rss_late:.0f} MB "
-              f"({100 * (rss_late / rss_early - 1):+.1f}%)")
+              f"resident memory after 100 {rss_early:.0f} MB, halfway {rss_middle:.0f} MB, "
+              f"at the end {rss_late:.0f} MB ({100 * (rss_late / rss_early - 1):+.1f}% since 100, "
+              f"{100 * (rss_late / rss_middle - 1):+.1f}% over the second half)")
     finally:
         server.terminate()
         server.wait(timeout=10)

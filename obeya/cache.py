@@ -32,9 +32,10 @@ class ResultCache(Protocol):
 
 
 class MemoryCache:
-    """Within one process; `clock` (seconds) decides when entries expire."""
+    """Within one process; `clock` (seconds) decides when entries expire; the oldest go past `most` entries."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic, most: int = 16) -> None:
+        self._most = most
         self._clock = clock
         self._values: dict[str, tuple[float, Any]] = {}
         self._locks: dict[str, float] = {}
@@ -48,7 +49,9 @@ class MemoryCache:
     def set(self, key: str, value: Any, seconds: int) -> None:
         with self._mutex:
             now = self._clock()
-            self._values = {k: v for k, v in self._values.items() if v[0] > now}
+            self._values = {k: v for k, v in self._values.items() if v[0] > now and k != key}
+            while len(self._values) >= self._most:  # a config edited every minute must not pile up data
+                self._values.pop(next(iter(self._values)))
             self._values[key] = (now + seconds, value)
 
     def lock(self, key: str, seconds: int) -> bool:
@@ -81,11 +84,21 @@ class FileCache:
         return value if expires > time.time() else None
 
     def set(self, key: str, value: Any, seconds: int) -> None:
+        self._forget_expired()
         path = self._path(key, ".pickle")
         handle, temporary = tempfile.mkstemp(dir=self.folder)
         with os.fdopen(handle, "wb") as file:
             pickle.dump((time.time() + seconds, value), file)
         os.replace(temporary, path)  # readers see the old or the new file, never half of one
+
+    def _forget_expired(self) -> None:
+        for old in self.folder.glob("*.pickle"):
+            try:
+                expires, _ = pickle.loads(old.read_bytes())
+                if expires <= time.time():
+                    old.unlink(missing_ok=True)
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+                pass
 
     def lock(self, key: str, seconds: int) -> bool:
         path = self._path(key, ".lock")

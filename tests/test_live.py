@@ -229,3 +229,22 @@ def test_workers_sharing_a_cache_read_the_database_once_per_period(kind, config_
     assert statements == []  # both took what the first worker had read
     assert states[0].data == states[1].data == workers[0].data_state().data
     assert states[0].read_at == states[1].read_at
+
+
+def test_the_memory_cache_keeps_a_bounded_number_of_results():
+    from obeya.cache import MemoryCache
+
+    cache = MemoryCache(most=4)
+    for number in range(10):
+        cache.set(f"data:{number}", number, 300)
+    assert [cache.get(f"data:{number}") for number in range(10)] == [None] * 6 + [6, 7, 8, 9]
+
+
+def test_the_folder_cache_forgets_expired_results(tmp_path):
+    from obeya.cache import FileCache
+
+    cache = FileCache(tmp_path)
+    cache.set("data:old", "old", -1)
+    cache.set("data:new", "new", 300)
+    assert sorted(path.name for path in tmp_path.glob("*.pickle")) == ["data_new.pickle"]
+    assert cache.get("data:new") == "new"
