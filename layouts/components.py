@@ -119,6 +119,20 @@ def chart_legend(*, not_enough: tuple[int, str, str] | None = None, notes: Seque
     return html.Div(parts, className="chart-legend")
 
 
+def small_charts_legend(config, data, charted: Sequence, what: str, value: str) -> html.Div | None:
+    """The legend under a page of small charts: hollow markers (if any) and the events the charts mark.
+
+    `charted` are the series (NPS or first-time-right) on the page; `what` and
+    `value` name what is counted and what is not shown, as in `chart_legend`.
+    """
+    missing = any(period.estimate is None for series in charted for period in series.periods)
+    first, end = data.nps_overall.periods[0].start, data.nps_overall.periods[-1].end
+    notes = {note for series in charted for note in config.annotations_for(series.service_id)
+             if first <= note.date < end}
+    return chart_legend(not_enough=(data.min_responses, what, value) if missing else None,
+                        notes=sorted(notes, key=lambda note: note.date))
+
+
 def waiting_page(title: str, screen: Screen) -> list:
     """The one page a data panel (nps, ftr, voices) shows before the database has ever answered."""
     reason = f" The database says: {screen.data_error}" if screen.data_error else ""

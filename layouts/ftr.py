@@ -15,7 +15,7 @@ from dash import dcc, html
 from layouts.charts import GRAPH_CONFIG, ftr_trend_figure, span_words
 from layouts.components import (
     Screen,
-    chart_legend,
+    small_charts_legend,
     grid_class,
     icon,
     panel_heading,
@@ -52,12 +52,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
                                  className=f"card-grid card-grid-{grid_class(len(chunk), paged=len(chunks) > 1)}"))
         else:
             page.append(html.Div("No key services in services.yaml yet.", className="ftr-empty"))
-        missing = any(p.estimate is None for series in chunk for p in series.periods)
-        first, end = data.nps_overall.periods[0].start, data.nps_overall.periods[-1].end
-        notes = {note for series in chunk for note in config.annotations_for(series.service_id)
-                 if first <= note.date < end}
-        legend = chart_legend(not_enough=(data.min_responses, "tickets", "rate") if missing else None,
-                              notes=sorted(notes, key=lambda note: note.date))
+        legend = small_charts_legend(config, data, chunk, "tickets", "rate")
         if legend:
             page.append(legend)
         pages.append(page)

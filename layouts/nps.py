@@ -17,6 +17,7 @@ from layouts.charts import GRAPH_CONFIG, nps_trend_figure, span_words
 from layouts.components import (
     Screen,
     chart_legend,
+    small_charts_legend,
     grid_class,
     icon,
     panel_heading,
@@ -56,12 +57,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
                       for series in chunk],
                      className=f"card-grid card-grid-{grid_class(len(chunk), paged=len(chunks) > 1)}"),
         ]
-        missing = any(p.estimate is None for series in chunk for p in series.periods)
-        first, end = data.nps_overall.periods[0].start, data.nps_overall.periods[-1].end
-        notes = {note for series in chunk for note in config.annotations_for(series.service_id)
-                 if first <= note.date < end}
-        legend = chart_legend(not_enough=(data.min_responses, "responses", "number") if missing else None,
-                              notes=sorted(notes, key=lambda note: note.date))
+        legend = small_charts_legend(config, data, chunk, "responses", "number")
         if legend:
             page.append(legend)
         pages.append(page)

@@ -40,7 +40,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
             panel_heading(TITLE, subtitle, **heading),
             html.Div([html.Div(icon("bi-chat-square-text"), className="voices-empty-icon"),
                       html.Div(f"No comments in the last {days} days", className="voices-empty-text")],
-                     className="voices-empty"),
+                     className="data-waiting voices-empty"),  # laid out like the waiting page
         ]]
     chunks = [data.voices[i:i + VOICES_PER_PAGE] for i in range(0, len(data.voices), VOICES_PER_PAGE)]
     pages = []

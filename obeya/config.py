@@ -273,7 +273,7 @@ class ConfigError(Exception):
 
 # --- loading ---------------------------------------------------------------
 
-_MODELS = {
+FILE_MODELS = {  # each config file and the model of its contents (schema.py writes their JSON Schemas)
     "wall.yaml": Wall,
     "mission.yaml": Mission,
     "personas.yaml": PersonasFile,
@@ -597,7 +597,7 @@ def load_config(directory: str | Path) -> Config:
     problems: list[Problem] = []
     documents: dict[str, _Document] = {}
     models: dict[str, Any] = {}
-    for name, model in _MODELS.items():
+    for name, model in FILE_MODELS.items():
         try:
             documents[name] = _read(directory, name)
             models[name] = _validate(documents[name], model)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -64,19 +65,22 @@ class SourceError(Exception):
     """A team's own query cannot feed the wall: it fails, or lacks a column."""
 
 
-def own_query(connection: Connection, sql: str, columns: dict, name: str):
-    """A team's SELECT as a typed subquery the wall can aggregate over; optional columns it lacks are NULL."""
-    probe = text(sql).columns().subquery("probe")
-    returned = {key.lower() for key in connection.execute(select(literal_column("*")).select_from(probe)
-                                                           .where(literal_column("1") == literal_column("0"))).keys()}
+def own_query(sql: str, columns: dict, name: str, returned: set[str]):
+    """A team's SELECT as a typed subquery the wall can aggregate over; optional columns it lacks are NULL.
+
+    `returned` are the column names the query gives (from `inspect_own_query`).
+    """
     present = {column: kind for column, kind in columns.items() if column in returned}
     typed = text(sql).columns(**{column: kind() for column, kind in present.items()}).subquery(f"{name}_rows")
     return select(*[typed.c[column] if column in present else null().label(column) for column in columns]) \
         .subquery(name)
 
 
-def check_own_query(connection: Connection, sql: str, columns: dict, what: str) -> list[str]:
-    """Problems with a team's query: it must run and return the canonical columns with usable values."""
+def inspect_own_query(connection: Connection, sql: str, columns: dict, what: str) -> tuple[list[str], set[str]]:
+    """Run a team's query for one row: (problems, the column names it returns).
+
+    It must run and return the canonical columns with usable values.
+    """
     probe = text(sql).columns().subquery("probe")
     try:
         result = connection.execute(select(literal_column("*")).select_from(probe).limit(1))
@@ -84,14 +88,14 @@ def check_own_query(connection: Connection, sql: str, columns: dict, what: str) 
         row = result.first()
     except Exception as error:  # any driver error is the team's query failing
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        return [f"{what}: the query fails: {first_line[:200]}"]
+        return [f"{what}: the query fails: {first_line[:200]}"], set()
     problems = [
         f"{what}: the query returns no column '{column}' (it returns: {', '.join(returned) or 'nothing'})"
         for column in columns
         if column not in returned and column not in OPTIONAL_COLUMNS
     ]
     if row is None or problems:
-        return problems
+        return problems, set(returned)
     values = dict(zip(returned, row))
     for column, kind in columns.items():
         if column not in values or values[column] is None:
@@ -103,7 +107,35 @@ def check_own_query(connection: Connection, sql: str, columns: dict, what: str) 
             problems.append(f"{what}: column 'score' gives {value!r}, not a whole number from 0 to 10")
         if kind is Boolean and value not in (True, False, 0, 1):
             problems.append(f"{what}: column '{column}' gives {value!r}, not true/false or 1/0")
-    return problems
+    return problems, set(returned)
+
+
+def check_own_query(connection: Connection, sql: str, columns: dict, what: str) -> list[str]:
+    """Problems with a team's query (none when it runs and returns the canonical columns)."""
+    return inspect_own_query(connection, sql, columns, what)[0]
+
+
+@dataclass(frozen=True)
+class RawRows:
+    """Where one refresh reads raw rows: the team's SELECTs as subqueries, or None for the wall's own tables."""
+
+    responses: Any = None
+    ftr: Any = None
+
+
+def raw_rows(connection: Connection, sources: Sources) -> RawRows:
+    """Check the team's queries once and wrap them for this refresh; raises SourceError naming what is wrong."""
+    problems: list[str] = []
+    wrapped = {}
+    for key, sql, columns, name in (("responses", sources.responses, RESPONSE_COLUMNS, "responses"),
+                                    ("ftr", sources.ftr, FTR_COLUMNS, "results")):
+        if sql:
+            found, returned = inspect_own_query(connection, sql, columns, f"sources.yaml: {key}")
+            problems += found
+            wrapped[key] = own_query(sql, columns, name, returned)
+    if problems:
+        raise SourceError("; ".join(problems))
+    return RawRows(**wrapped)
 
 
 def _usable_moment(value) -> bool:
@@ -145,11 +177,12 @@ def _own_daily_counts(connection: Connection, raw, moment_column, counts, since:
 
 
 def nps_daily_counts(connection: Connection, since: date, *, sources: Sources = Sources(), until: datetime | None = None,
-                     zone: str = "UTC") -> dict[tuple[str, date], NpsCounts]:
-    """Survey counts per (service, day in `zone`) from `since` on."""
-    if sources.responses:
-        raw = own_query(connection, sources.responses, RESPONSE_COLUMNS, "responses")
-        rows = _own_daily_counts(connection, raw, raw.c.responded_at, nps_day_counts, since,
+                     zone: str = "UTC", raw: RawRows | None = None) -> dict[tuple[str, date], NpsCounts]:
+    """Survey counts per (service, day in `zone`) from `since` on (`raw`: from `raw_rows`, else made here)."""
+    raw = raw or raw_rows(connection, sources)
+    if raw.responses is not None:
+        own = raw.responses
+        rows = _own_daily_counts(connection, own, own.c.responded_at, nps_day_counts, since,
                                  until or datetime.now(), zone)
     else:
         rows = connection.execute(
@@ -166,11 +199,12 @@ def nps_daily_counts(connection: Connection, since: date, *, sources: Sources = 
 
 
 def ftr_daily_counts(connection: Connection, since: date, *, sources: Sources = Sources(), until: datetime | None = None,
-                     zone: str = "UTC") -> dict[tuple[str, date], FtrCounts]:
-    """First-time-right counts per (service, day in `zone`) from `since` on."""
-    if sources.ftr:
-        raw = own_query(connection, sources.ftr, FTR_COLUMNS, "results")
-        rows = _own_daily_counts(connection, raw, raw.c.resolved_at, ftr_day_counts, since,
+                     zone: str = "UTC", raw: RawRows | None = None) -> dict[tuple[str, date], FtrCounts]:
+    """First-time-right counts per (service, day in `zone`) from `since` on (`raw`: from `raw_rows`, else made here)."""
+    raw = raw or raw_rows(connection, sources)
+    if raw.ftr is not None:
+        own = raw.ftr
+        rows = _own_daily_counts(connection, own, own.c.resolved_at, ftr_day_counts, since,
                                  until or datetime.now(), zone)
     else:
         rows = connection.execute(
@@ -199,24 +233,24 @@ class Comment:
 
 def recent_comments(
     connection: Connection, since: datetime, until: datetime, limit: int, *, detractors: bool,
-    hidden: frozenset[str] = frozenset(), sources: Sources = Sources(),
+    hidden: frozenset[str] = frozenset(), sources: Sources = Sources(), raw: RawRows | None = None,
 ) -> list[Comment]:
     """The newest non-empty comments from `since` up to `until` (naive UTC): detractors (0–6) or promoters (9–10)."""
-    raw = (own_query(connection, sources.responses, RESPONSE_COLUMNS, "responses") if sources.responses
-           else survey_responses)
-    score_filter = raw.c.score <= 6 if detractors else raw.c.score >= 9
+    own = (raw or raw_rows(connection, sources)).responses
+    rows = own if own is not None else survey_responses
+    score_filter = rows.c.score <= 6 if detractors else rows.c.score >= 9
     query = (
-        select(raw.c.response_id, raw.c.service, raw.c.score, raw.c.responded_at, raw.c.comment)
-        .where(raw.c.responded_at >= since)
-        .where(raw.c.responded_at <= until)
+        select(rows.c.response_id, rows.c.service, rows.c.score, rows.c.responded_at, rows.c.comment)
+        .where(rows.c.responded_at >= since)
+        .where(rows.c.responded_at <= until)
         .where(score_filter)
-        .where(raw.c.comment.is_not(None))
-        .where(func.length(func.trim(raw.c.comment)) > 0)
-        .order_by(raw.c.responded_at.desc())
+        .where(rows.c.comment.is_not(None))
+        .where(func.length(func.trim(rows.c.comment)) > 0)
+        .order_by(rows.c.responded_at.desc())
         .limit(limit)
     )
     if hidden:
-        query = query.where(raw.c.response_id.not_in(sorted(hidden)))
+        query = query.where(rows.c.response_id.not_in(sorted(hidden)))
     return [
         Comment(str(row.response_id), row.service, int(row.score), _as_moment(row.responded_at), row.comment)
         for row in connection.execute(query)

@@ -11,26 +11,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from obeya.config import (
-    PANEL_IDS,
-    AnnotationsFile,
-    JourneysFile,
-    Mission,
-    PersonasFile,
-    ServicesFile,
-    Sources,
-    Wall,
-)
+from obeya.config import FILE_MODELS, PANEL_IDS, Wall
 
-SCHEMA_MODELS = {
-    "wall.yaml": Wall,
-    "mission.yaml": Mission,
-    "personas.yaml": PersonasFile,
-    "journeys.yaml": JourneysFile,
-    "services.yaml": ServicesFile,
-    "annotations.yaml": AnnotationsFile,
-    "sources.yaml": Sources,
-}
+SCHEMA_MODELS = FILE_MODELS  # every config file has a schema
 SCHEMA_FOLDER = "schema"
 
 

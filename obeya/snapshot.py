@@ -194,15 +194,12 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None) 
     comments_since = datetime.combine(now.date() - timedelta(days=config.wall.voices.days), time.min)
     until = now.astimezone(timezone.utc).replace(tzinfo=None)  # stored as naive UTC
     with engine.connect() as connection:
-        problems = queries.check_sources(connection, sources)
-        if problems:
-            raise queries.SourceError("; ".join(problems))
-        scope = dict(sources=sources, until=until, zone=config.wall.timezone)
-        nps_daily = queries.nps_daily_counts(connection, since, **scope)
-        ftr_daily = queries.ftr_daily_counts(connection, since, **scope)
+        raw = queries.raw_rows(connection, sources)  # the team's own queries checked once per refresh
+        nps_daily = queries.nps_daily_counts(connection, since, raw=raw, until=until, zone=config.wall.timezone)
+        ftr_daily = queries.ftr_daily_counts(connection, since, raw=raw, until=until, zone=config.wall.timezone)
         window = (comments_since, until, max(config.wall.voices.count, 1))
-        comments = queries.recent_comments(connection, *window, detractors=True, hidden=hidden, sources=sources)
-        comments += queries.recent_comments(connection, *window, detractors=False, hidden=hidden, sources=sources)
+        comments = queries.recent_comments(connection, *window, detractors=True, hidden=hidden, raw=raw)
+        comments += queries.recent_comments(connection, *window, detractors=False, hidden=hidden, raw=raw)
 
     common = dict(starts=starts, period=settings.period)
     overall = nps_series(nps_daily, service_id=None, name="All services", target=settings.target,

@@ -240,3 +240,20 @@ def test_own_sql_must_only_read(config_copy):
     assert str(error.value) == (
         "sources.yaml:1:12: responses: must be a SELECT (or WITH ... SELECT) query: the wall only reads"
     )
+
+
+def test_a_refresh_probes_each_of_the_teams_queries_once(engine, config_copy):
+    from sqlalchemy import event
+
+    fill(engine)
+    fill_jira(engine)
+    config_copy.write("sources.yaml", yaml_block("responses", JIRA_RESPONSES) + yaml_block("ftr", JIRA_FTR))
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        load_wall_data(engine, config_copy.load(), now=NOW)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    probes = [statement for statement in statements if "AS probe" in statement]
+    assert len(probes) == 2  # one for responses, one for ftr: not again for each aggregate

@@ -13,6 +13,7 @@ from layouts.components import Screen
 from obeya.config import Service
 from obeya.metrics import FtrCounts, NpsCounts
 from obeya.snapshot import WallData, complete_periods, ftr_series, nps_series
+from tests.component_tree import find, text_of, texts
 
 TODAY = date(2024, 3, 13)
 AS_OF = datetime(2024, 3, 13, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -51,34 +52,8 @@ def config_with_services(config, count: int):
     return dataclasses.replace(config, services=services)
 
 
-def texts(node) -> list[str]:
-    if node is None:
-        return []
-    if isinstance(node, (str, int, float)):
-        return [str(node)]
-    if isinstance(node, (list, tuple)):
-        return [text for child in node for text in texts(child)]
-    return texts(getattr(node, "children", None))
-
-
-def find(node, predicate) -> list:
-    found = []
-    if isinstance(node, (list, tuple)):
-        for child in node:
-            found += find(child, predicate)
-    elif node is not None and not isinstance(node, (str, int, float)):
-        if predicate(node):
-            found.append(node)
-        found += find(getattr(node, "children", None), predicate)
-    return found
-
-
 def cards(page) -> list:
     return find(page, lambda c: "ftr-card" in (getattr(c, "className", None) or "").split())
-
-
-def text_of(node) -> str:
-    return " ".join(texts(node))
 
 
 # --- behaviour --------------------------------------------------------------

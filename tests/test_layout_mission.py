@@ -14,34 +14,9 @@ from dash import dcc
 from layouts import mission
 from layouts.components import Screen
 from obeya.config import Mission
+from tests.component_tree import class_names, components, texts
 
 SCREEN = Screen(scale=1.0, theme="dark")
-
-
-def texts(node) -> list[str]:
-    """Every string a viewer can read in a component tree, in order."""
-    if node is None:
-        return []
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, (int, float)):
-        return [str(node)]
-    if isinstance(node, (list, tuple)):
-        return [text for child in node for text in texts(child)]
-    return texts(getattr(node, "children", None))
-
-
-def components(node) -> list:
-    """Every component in a tree, depth first."""
-    if isinstance(node, (list, tuple)):
-        return [found for child in node for found in components(child)]
-    if node is None or isinstance(node, (str, int, float)):
-        return []
-    return [node] + components(getattr(node, "children", None))
-
-
-def class_names(node) -> list[str]:
-    return [name for component in components(node) for name in (getattr(component, "className", "") or "").split()]
 
 
 def with_mission(config, **fields):

@@ -14,6 +14,7 @@ from layouts.components import Screen
 from obeya.config import Service
 from obeya.metrics import NpsCounts
 from obeya.snapshot import WallData, complete_periods, nps_series
+from tests.component_tree import find, text_of, texts, with_class
 
 TODAY = date(2024, 3, 13)
 AS_OF = datetime(2024, 3, 13, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -52,38 +53,6 @@ def services_data(config, counts=(ENOUGH,) * 6) -> dict:
     return {s.id: series(list(counts), service_id=s.id, name=s.name, target=s.nps_target) for s in config.services}
 
 
-def texts(node) -> list[str]:
-    """Every string shown in a component tree, in order."""
-    if node is None:
-        return []
-    if isinstance(node, (str, int, float)):
-        return [str(node)]
-    if isinstance(node, (list, tuple)):
-        return [text for child in node for text in texts(child)]
-    return texts(getattr(node, "children", None))
-
-
-def text_of(page) -> str:
-    return " ".join(texts(page))
-
-
-def find(node, predicate) -> list:
-    """Every component in a tree for which `predicate` holds."""
-    found = []
-    if isinstance(node, (list, tuple)):
-        for child in node:
-            found += find(child, predicate)
-    elif node is not None and not isinstance(node, (str, int, float)):
-        if predicate(node):
-            found.append(node)
-        found += find(getattr(node, "children", None), predicate)
-    return found
-
-
-def by_class(node, name: str) -> list:
-    return find(node, lambda c: name in (getattr(c, "className", None) or "").split())
-
-
 SCREEN = Screen(scale=1.0, theme="dark")
 
 
@@ -93,7 +62,7 @@ SCREEN = Screen(scale=1.0, theme="dark")
 def test_first_page_shows_the_current_nps_as_the_big_number(test_config):
     data = wall_data(series([ENOUGH] * 5 + [(70, 20, 10)]))
     page = nps.render(test_config, data, SCREEN)[0]
-    assert texts(by_class(page, "nps-hero")) == ["60"]
+    assert texts(with_class(page, "nps-hero")) == ["60"]
     words = text_of(page)
     assert "Responses" in words and "100" in words
     assert "target 30" in words
@@ -111,7 +80,7 @@ def test_first_page_shows_the_95_percent_interval(test_config):
 
 def test_status_is_shown_with_icon_and_word(test_config):
     page = nps.render(test_config, wall_data(series([ENOUGH] * 6, target=10)), SCREEN)[0]
-    badge = by_class(page, "status")[0]
+    badge = with_class(page, "status")[0]
     assert "status-on_target" in badge.className
     assert "On target" in texts(badge)
     assert find(badge, lambda c: "bi-check-circle-fill" in (getattr(c, "className", "") or ""))
@@ -136,7 +105,7 @@ def test_current_period_below_minimum_shows_not_enough_responses_not_a_number(te
     page = nps.render(test_config, data, SCREEN)[0]
     words = text_of(page)
     assert "Not enough responses" in words
-    assert not by_class(page, "nps-hero")
+    assert not with_class(page, "nps-hero")
     assert "Responses 10 of the 30 needed" in words
     assert "not enough responses to compare" in words
     assert "No data" in words
@@ -145,7 +114,7 @@ def test_current_period_below_minimum_shows_not_enough_responses_not_a_number(te
 
 def test_promoter_passive_detractor_split_in_words(test_config):
     page = nps.render(test_config, wall_data(series([ENOUGH] * 6)), SCREEN)[0]
-    legend = " ".join(texts(by_class(page, "nps-split-legend")))
+    legend = " ".join(texts(with_class(page, "nps-split-legend")))
     assert "60%" in legend and "promoters" in legend
     assert "25%" in legend and "passives" in legend
     assert "15%" in legend and "detractors" in legend
@@ -168,7 +137,7 @@ def test_services_follow_on_their_own_page_with_value_status_and_target(test_con
     data = wall_data(series([ENOUGH] * 6), services_data(test_config))
     pages = nps.render(test_config, data, SCREEN)
     assert len(pages) == 2
-    cards = by_class(pages[1], "nps-card")
+    cards = with_class(pages[1], "nps-card")
     assert [texts(card)[0] for card in cards] == [s.name for s in test_config.services]
     words = text_of(cards[0])
     assert "45" in words and "On target" in words and "target 20" in words
@@ -181,16 +150,16 @@ def test_six_services_fit_one_page_and_seven_make_two(test_config):
     seven = config_with_services(test_config, 7)
     pages = nps.render(seven, wall_data(series([ENOUGH] * 6), services_data(seven)), SCREEN)
     assert len(pages) == 3
-    assert len(by_class(pages[1], "nps-card")) == 6 and len(by_class(pages[2], "nps-card")) == 1
+    assert len(with_class(pages[1], "nps-card")) == 6 and len(with_class(pages[2], "nps-card")) == 1
     assert "page 2 of 2" in text_of(pages[2])
 
 
 def test_a_service_below_minimum_shows_not_enough_responses(test_config):
     data = wall_data(series([ENOUGH] * 6), services_data(test_config, counts=(ENOUGH,) * 5 + (THIN,)))
-    card = by_class(nps.render(test_config, data, SCREEN)[1], "nps-card")[0]
+    card = with_class(nps.render(test_config, data, SCREEN)[1], "nps-card")[0]
     words = text_of(card)
     assert "Not enough responses" in words and "No data" in words
-    assert not by_class(card, "nps-card-value")
+    assert not with_class(card, "nps-card-value")
 
 
 def test_stale_data_shows_the_stale_badge(test_config):

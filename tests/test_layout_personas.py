@@ -13,30 +13,9 @@ from dash import dcc, html
 from layouts import personas
 from layouts.components import Screen
 from obeya.config import Persona
+from tests.component_tree import components, texts
 
 SCREEN = Screen(scale=1.0, theme="dark")
-
-
-def texts(node) -> list[str]:
-    """Every string a viewer can read in a component tree, in order."""
-    if node is None:
-        return []
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, (int, float)):
-        return [str(node)]
-    if isinstance(node, (list, tuple)):
-        return [text for child in node for text in texts(child)]
-    return texts(getattr(node, "children", None))
-
-
-def components(node) -> list:
-    """Every component in a tree, depth first."""
-    if isinstance(node, (list, tuple)):
-        return [found for child in node for found in components(child)]
-    if node is None or isinstance(node, (str, int, float)):
-        return []
-    return [node] + components(getattr(node, "children", None))
 
 
 def cards(page) -> list:

@@ -11,6 +11,7 @@ from layouts import voices
 from layouts.components import Screen
 from obeya.metrics import NpsCounts, score_band
 from obeya.snapshot import Voice, WallData, complete_periods, nps_series
+from tests.component_tree import find, text_of, texts, with_class
 
 BERLIN = ZoneInfo("Europe/Berlin")
 AS_OF = datetime(2024, 3, 13, 10, 0, tzinfo=BERLIN)
@@ -32,38 +33,8 @@ def wall_data(*comments: Voice) -> WallData:
     return WallData(AS_OF, "week", 30, overall, {}, {}, tuple(comments))
 
 
-def texts(node) -> list[str]:
-    if node is None:
-        return []
-    if isinstance(node, (str, int, float)):
-        return [str(node)]
-    if isinstance(node, (list, tuple)):
-        return [text for child in node for text in texts(child)]
-    return texts(getattr(node, "children", None))
-
-
-def find(node, predicate) -> list:
-    found = []
-    if isinstance(node, (list, tuple)):
-        for child in node:
-            found += find(child, predicate)
-    elif node is not None and not isinstance(node, (str, int, float)):
-        if predicate(node):
-            found.append(node)
-        found += find(getattr(node, "children", None), predicate)
-    return found
-
-
-def with_class(node, name: str) -> list:
-    return find(node, lambda c: name in (getattr(c, "className", None) or "").split())
-
-
 def quotes(page) -> list[str]:
     return [" ".join(texts(quote)) for quote in with_class(page, "voice-text")]
-
-
-def text_of(node) -> str:
-    return " ".join(texts(node))
 
 
 # --- behaviour --------------------------------------------------------------
