@@ -150,6 +150,8 @@ class Service(Strict):
     expected_experience: Text
     nps_target: Annotated[float, Field(ge=-100, le=100)]
     ftr_target: Annotated[float, Field(ge=0, le=100)]
+    # Other spellings of the id in exports and team SQL: display names, codes.
+    aliases: list[Annotated[str, Field(min_length=1, max_length=64)]] = []
 
 
 class ServicesFile(Strict):
@@ -240,6 +242,16 @@ class Config:
 
     def service(self, service_id: str) -> Service | None:
         return next((service for service in self.services if service.id == service_id), None)
+
+    def service_id_for(self, spelling: str | None) -> str | None:
+        """The service id that `spelling` (an id or one of its aliases, any case) names; None when unknown."""
+        if spelling is None:
+            return None
+        wanted = str(spelling).strip().casefold()
+        for service in self.services:
+            if wanted == service.id.casefold() or wanted in (alias.strip().casefold() for alias in service.aliases):
+                return service.id
+        return None
 
     def annotations_for(self, service_id: str | None) -> tuple[Annotation, ...]:
         """Events to mark on a chart of `service_id`; the all-services chart (None) shows every event."""

@@ -244,6 +244,22 @@ def _count_true(column):
     return func.coalesce(func.sum(cast(column, Integer)), 0)
 
 
+DATA_MARKER = "data_changed"  # rollup_settings row that every writer of raw rows bumps
+
+
+def mark_data_changed(connection) -> None:
+    """Tell open walls that raw rows changed: call inside the writer's transaction."""
+    connection.execute(delete(rollup_settings).where(rollup_settings.c.name == DATA_MARKER))
+    connection.execute(insert(rollup_settings).values(
+        name=DATA_MARKER, value=datetime.now(timezone.utc).isoformat(timespec="microseconds")))
+
+
+def data_marker(connection) -> str | None:
+    """The last change mark (a cheap primary-key read the wall polls); None when nothing marked yet."""
+    return connection.execute(
+        select(rollup_settings.c.value).where(rollup_settings.c.name == DATA_MARKER)).scalar()
+
+
 def rollup_timezone(engine: Engine) -> str | None:
     """The time zone the roll-ups count days in, or None before the first roll-up."""
     with engine.connect() as connection:
