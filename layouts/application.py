@@ -12,10 +12,11 @@ import os
 import threading
 import uuid
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import flask
 from dash import Dash, Input, Output, State, no_update
-from dash._utils import to_json
+from plotly.io.json import to_json_plotly  # what Dash serializes callback answers with
 from sqlalchemy.exc import SQLAlchemyError
 
 from layouts.access import add_security_headers, content_security_policy, require_token, wall_token
@@ -23,6 +24,7 @@ from layouts.components import Screen
 from layouts.wall import banner, wall_body, wall_layout
 from obeya import database
 from obeya.cache import cache_from_env
+from obeya.engine import is_embedded_default, make_engine
 from obeya.live import LiveWall
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,7 @@ DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif"}
 DESIGN_HEIGHT = 1080
 DESIGN_WIDTH = 1920
-POLL_OUTPUT = "..wall-body.children...wall.className...rendered.data.."  # Dash's id of the poll callback
+SHARED_ANSWER = {"X-Obeya-Poll": "shared"}  # marks a poll answered from the drawn wall, not by Dash's dispatch
 RENDERED_KEPT = 8  # drawn walls kept (config × data × screen size); every screen shares them  # chart sizes are written for a 1080p screen
 
 
@@ -39,24 +41,59 @@ def config_dir_from_env() -> Path:
     return Path(os.environ.get("OBEYA_CONFIG_DIR") or DEFAULT_CONFIG_DIR)
 
 
-def prepare_database(url: str | None = None):
-    """The engine for `url` (default from the environment), with the schema in place.
+def prepare_database(url: str | None = None) -> None:
+    """Create the wall's tables where they are missing, before the wall starts reading.
 
     The embedded default database is filled with demo data when empty, so a
-    fresh clone shows a full wall. A database that cannot be reached is not
-    fatal: the wall starts and shows the problem until it can.
+    fresh clone shows a full wall. A database that cannot be reached, or a
+    read-only user, is not fatal: the wall starts and shows what it can.
+    Raises DatabaseUrlError for a URL that cannot be used at all.
     """
     url = url or database.database_url()
-    engine = database.make_engine(url)
+    engine = make_engine(url)
     try:
-        database.create_schema(engine)
-        if url == f"sqlite:///{database.DEFAULT_DATABASE_PATH}":
+        if is_embedded_default(url):
             from obeya.demo import ensure_demo_database
 
+            database.create_schema(engine)
             ensure_demo_database(engine)
+        elif not database.has_schema(engine):
+            database.create_schema(engine)
     except SQLAlchemyError as error:
-        log.warning("database not ready, the wall starts without data: %s", error)
-    return engine
+        log.warning("could not create the wall's tables (a read-only user?); the wall starts and reads what "
+                    "there is: %s", error)
+    finally:
+        engine.dispose()
+
+
+def warm_up() -> None:
+    """Import and run once what drawing imports lazily, before any screen is served.
+
+    Screens that reconnect together after a restart draw in parallel threads;
+    a module that two threads import at the same time can be seen half
+    initialised ("partially initialized module 'numpy'"), so nothing may be
+    left to import on first use. orjson, too, has crashed the process when its
+    first use came from several threads at once.
+    """
+    import numpy
+    import pandas  # noqa: F401  (plotly's serializer looks for it)
+    import plotly.graph_objects as go
+
+    figure = go.Figure(go.Scatter(x=numpy.arange(3), y=numpy.array([0.5, 1.5, 2.5]), mode="lines+markers"))
+    figure.add_hline(y=1, line_dash="dot")
+    figure.add_annotation(x=1, y=1, text="warm-up", font={"size": 12})
+    to_json_plotly({"warm-up": figure, "text": ["a", 0.5, None]})
+
+
+def poll_response(panels: list, theme: str, key: dict) -> dict:
+    """The poll callback's answer in Dash's reply format: the outputs of a multi-output callback."""
+    return {"multi": True, "response": {
+        "wall-body": {"children": panels}, "wall": {"className": theme}, "rendered": {"data": key}}}
+
+
+def drawn_key(key: dict, complete: bool) -> dict:
+    """The key a screen keeps for what it shows; an incomplete drawing gets one no poll matches, so it is redrawn."""
+    return key if complete else {**key, "incomplete": uuid.uuid4().hex}
 
 
 def _scale(viewport: dict | None) -> float:
@@ -76,7 +113,10 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
     With a `token` (default: `OBEYA_WALL_TOKEN`) only screens that opened the
     wall's link with it get in.
     """
-    live = LiveWall(config_dir or config_dir_from_env(), prepare_database(database_url), cache=cache_from_env())
+    url = database_url or database.database_url()
+    prepare_database(url)
+    warm_up()
+    live = LiveWall(config_dir or config_dir_from_env(), make_engine(url, read_only=True), cache=cache_from_env())
     app = Dash(
         __name__,
         title="Obeya Wall",
@@ -107,36 +147,50 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
             "config": config_state.digest or config_state.version,
             "data": data_state.read_at.isoformat() if data_state.read_at else data_state.version,
             "stale": data_state.stale_since.isoformat() if data_state.stale_since else None,
+            "problem": data_state.problem,
             "scale": scale,
         }
 
     drawn: dict[tuple, list] = {}
     drawing = threading.Lock()  # one thread draws a new wall; the others wait for it instead of drawing it too
 
-    def rendered_body(config_state, data_state, scale: float) -> list:
-        """The wall's panels for this config, data and screen size: drawn once, shared by every screen."""
+    def rendered_body(config_state, data_state, scale: float) -> tuple[list, bool]:
+        """The wall's panels for this config, data and screen size: drawn once, shared by every screen.
+
+        Also whether every panel was drawn: a drawing with a broken panel is
+        never kept, so the next poll tries that panel again.
+        """
         key = tuple(rendered_key(config_state, data_state, scale).values())
         if key in drawn:
-            return drawn[key]
+            return drawn[key], True
         with drawing:
             return draw(key, config_state, data_state, scale)
 
-    def draw(key: tuple, config_state, data_state, scale: float) -> list:
-        if key not in drawn:
-            screen = Screen(scale=scale, theme=config_state.config.wall.theme, stale_since=data_state.stale_since,
-                            data_error=data_state.error)
-            while len(drawn) >= RENDERED_KEPT:
-                drawn.pop(next(iter(drawn)))
-            drawn[key] = wall_body(config_state.config, data_state, screen, active_panel="")
-        return drawn[key]
+    def draw(key: tuple, config_state, data_state, scale: float) -> tuple[list, bool]:
+        if key in drawn:
+            return drawn[key], True
+        config = config_state.config
+        stale_since = data_state.stale_since.astimezone(ZoneInfo(config.wall.timezone)) \
+            if data_state.stale_since else None  # every time on the wall is in the wall's zone
+        screen = Screen(scale=scale, theme=config.wall.theme, stale_since=stale_since, problem=data_state.problem,
+                        reading=data_state.reading)
+        failed: list[str] = []
+        body = wall_body(config, data_state, screen, active_panel="", failed=failed)
+        if failed:
+            return body, False
+        while len(drawn) >= RENDERED_KEPT:
+            drawn.pop(next(iter(drawn)))
+        drawn[key] = body
+        return body, True
 
     def serve_layout():
         config_state = live.config_state()
         data_state = live.data_state()
         config = config_state.config
         panel = flask.request.args.get("panel") if flask.has_request_context() else None
-        body = rendered_body(config_state, data_state, 1.0) if config else None
-        return wall_layout(config, config_state.problems, body, panel, rendered_key(config_state, data_state, 1.0))
+        body, complete = rendered_body(config_state, data_state, 1.0) if config else (None, True)
+        return wall_layout(config, config_state.problems, body, panel,
+                           drawn_key(rendered_key(config_state, data_state, 1.0), complete))
 
     app.layout = serve_layout
 
@@ -151,7 +205,10 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         key = rendered_key(config_state, data_state, scale)
         if key == rendered:
             return None
-        return rendered_body(config_state, data_state, scale), f"theme-{config.wall.theme}", key
+        body, complete = rendered_body(config_state, data_state, scale)
+        return body, f"theme-{config.wall.theme}", drawn_key(key, complete)
+
+    callbacks_before = set(app.callback_map)
 
     @app.callback(
         Output("wall-body", "children"),
@@ -166,6 +223,7 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         """Redraw the panels when the config, the data or the screen size changed; otherwise nothing."""
         return poll_answer(viewport, rendered) or (no_update, no_update, no_update)
 
+    (poll_output,) = set(app.callback_map) - callbacks_before  # Dash's own id of the poll callback
     serialized: dict[str, bytes] = {}
 
     def answer_polls_from_the_drawn_wall():
@@ -173,29 +231,31 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
 
         Dash would serialize the same ~250 KB wall for each of them (~75 ms of
         CPU apiece); this answers the poll callback with the wall serialized
-        once per version, in the same format Dash uses.
+        once per version, in the same format Dash uses (tests compare the two).
         """
-        if flask.request.method != "POST" or flask.request.path != "/_dash-update-component":
+        if flask.request.method != "POST" or flask.request.path != app.config.requests_pathname_prefix + \
+                "_dash-update-component":
             return None
         request = flask.request.get_json(silent=True) or {}
-        if request.get("output") != POLL_OUTPUT:
+        if request.get("output") != poll_output:
             return None
         inputs = {f"{item['id']}.{item['property']}": item.get("value") for item in request.get("inputs", [])}
         states = {f"{item['id']}.{item['property']}": item.get("value") for item in request.get("state", [])}
         answer = poll_answer(inputs.get("viewport.data"), states.get("rendered.data"))
         if answer is None:
-            return flask.Response(status=204)
+            return flask.Response(status=204, headers=SHARED_ANSWER)
         panels, theme, key = answer
         cache_key = json.dumps(key, sort_keys=True)
+        if "incomplete" in key:  # drawn with a broken panel: sent once, never kept
+            return flask.Response(to_json_plotly(poll_response(panels, theme, key)), mimetype="application/json",
+                                  headers=SHARED_ANSWER)
         if cache_key not in serialized:
             with drawing:
                 if cache_key not in serialized:
                     while len(serialized) >= RENDERED_KEPT:
                         serialized.pop(next(iter(serialized)))
-                    serialized[cache_key] = to_json({"multi": True, "response": {
-                        "wall-body": {"children": panels}, "wall": {"className": theme}, "rendered": {"data": key},
-                    }}).encode()
-        return flask.Response(serialized[cache_key], mimetype="application/json")
+                    serialized[cache_key] = to_json_plotly(poll_response(panels, theme, key)).encode()
+        return flask.Response(serialized[cache_key], mimetype="application/json", headers=SHARED_ANSWER)
 
     @app.callback(Output("wall-banner", "children"), Input("poll", "n_intervals"), prevent_initial_call=True)
     def refresh_banner(_ticks):
@@ -216,8 +276,5 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
     if token:
         require_token(app.server, token)
     app.server.before_request(answer_polls_from_the_drawn_wall)  # after the token check, never before
-    # Serialize once before any request: orjson (which plotly uses when installed) has crashed the
-    # process when its first use came from several threads at once, as when TVs reconnect together.
-    to_json({"warm-up": [0.5, "text"]})
     add_security_headers(app.server, content_security_policy(app.csp_hashes()))
     return app

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from dash import html
 
 from obeya.config import Annotation
+from obeya.engine import PROBLEM_WORDS
 from obeya.metrics import Status
 from obeya.snapshot import PeriodValue
 
@@ -34,8 +35,9 @@ class Screen:
 
     scale: float = 1.0  # viewport height / 1080: chart pixel sizes are multiplied by it
     theme: str = "dark"
-    stale_since: datetime | None = None  # the data could not be refreshed since then
-    data_error: str | None = None  # why, in the database's words
+    stale_since: datetime | None = None  # the data could not be refreshed since then (in the wall's zone)
+    problem: str | None = None  # what kind of database trouble (obeya.engine.PROBLEM_WORDS): never host or SQL
+    reading: bool = False  # the first read of the numbers is still running
 
 
 def icon(name: str, label: str | None = None) -> html.I:
@@ -51,23 +53,28 @@ def status_badge(status: Status, *, chip: bool = False, words: str | None = None
     return html.Span([icon(STATUS_ICONS[status]), words or STATUS_WORDS[status]], className=classes)
 
 
-def freshness(as_of: datetime | None, stale_since: datetime | None = None) -> html.Div:
-    """'as of HH:MM', plus a stale badge when the database could not be read since then."""
+def freshness(as_of: datetime | None, stale_since: datetime | None = None, problem: str | None = None) -> html.Div:
+    """'as of HH:MM', plus a stale badge when the database could not be read since then.
+
+    "database too slow" is said in the badge, the kind of trouble people can act on at a glance.
+    """
     parts: list = [f"as of {as_of:%H:%M}" if as_of else "no data yet"]
     if stale_since is not None:
-        parts.append(html.Span([icon("bi-exclamation-triangle-fill"), f" stale since {stale_since:%H:%M}"],
+        what = PROBLEM_WORDS["slow"] if problem == "slow" else "stale"
+        parts.append(html.Span([icon("bi-exclamation-triangle-fill"), f" {what} since {stale_since:%H:%M}"],
                                className="stale-badge"))
     return html.Div(parts, className="freshness")
 
 
 def panel_heading(title: str, subtitle: str | None = None, *, as_of: datetime | None = None,
-                  stale_since: datetime | None = None, data_panel: bool = False) -> html.Div:
+                  stale_since: datetime | None = None, problem: str | None = None,
+                  data_panel: bool = False) -> html.Div:
     """The heading row of a page: title, optional subtitle, and freshness on data panels."""
     children: list = [html.H1(title, className="panel-title")]
     if subtitle:
         children.append(html.Div(subtitle, className="panel-subtitle"))
     if data_panel:
-        children.append(freshness(as_of, stale_since))
+        children.append(freshness(as_of, stale_since, problem))
     return html.Div(children, className="panel-heading")
 
 
@@ -133,18 +140,48 @@ def small_charts_legend(config, data, charted: Sequence, what: str, value: str) 
                         notes=sorted(notes, key=lambda note: note.date))
 
 
+UNKNOWN_NAMES_SHOWN = 3
+
+
+def data_notes(data) -> html.Div | None:
+    """What the numbers leave out or count differently, said once on the first page of a data panel:
+    rows of services that are not in services.yaml, and days counted in another zone than the wall's."""
+    notes: list = []
+    if data.unknown_services:
+        total = sum(data.unknown_services.values())
+        names = [f"\u201c{name}\u201d ({count:,})" for name, count in list(data.unknown_services.items())
+                 [:UNKNOWN_NAMES_SHOWN]]
+        more = len(data.unknown_services) - UNKNOWN_NAMES_SHOWN
+        listed = ", ".join(names) + (f" and {more} more" if more > 0 else "")
+        notes.append(html.Span([icon("bi-exclamation-triangle-fill"),
+                                f" Not counted: {total:,} rows name a service that is not in services.yaml: {listed}"]))
+    if data.rollup_zone:
+        notes.append(html.Span([icon("bi-clock-history"),
+                                f" Days counted in {data.rollup_zone}, not {data.zone}: run \u201cobeya rollups\u201d"]))
+    return html.Div(notes, className="chart-legend data-notes") if notes else None
+
+
 def waiting_page(title: str, screen: Screen) -> list:
-    """The one page a data panel (nps, ftr, voices) shows before the database has ever answered."""
-    reason = f" The database says: {screen.data_error}" if screen.data_error else ""
+    """The one page a data panel (nps, ftr, voices) shows before the database has ever answered.
+
+    While the first read runs it says so; after a failed one it names the kind
+    of problem (never a host, user or SQL: those are in the server's log).
+    """
+    if screen.reading and screen.problem is None:
+        title_text = "Reading the numbers\u2026"
+        text = "The wall is reading the database; the numbers appear here as soon as it answers."
+    else:
+        title_text = "The numbers are not available yet"
+        reason = f" Problem: {PROBLEM_WORDS.get(screen.problem, screen.problem)}." if screen.problem else ""
+        text = ("Waiting for the database: the wall has not been able to read it since it started. "
+                "It keeps trying, and the numbers appear here as soon as it answers." + reason)
     return [
-        panel_heading(title, as_of=None, stale_since=screen.stale_since, data_panel=True),
+        panel_heading(title, as_of=None, stale_since=screen.stale_since, problem=screen.problem, data_panel=True),
         html.Div(
             [
                 html.Div(icon("bi-hourglass-split"), className="data-waiting-icon"),
-                html.Div("The numbers are not available yet", className="data-waiting-title"),
-                html.Div("Waiting for the database: the wall has not been able to read it since it started. "
-                         "It keeps trying, and the numbers appear here as soon as it answers." + reason,
-                         className="data-waiting-text"),
+                html.Div(title_text, className="data-waiting-title"),
+                html.Div(text, className="data-waiting-text"),
             ],
             className="data-waiting",
         ),

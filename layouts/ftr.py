@@ -22,6 +22,7 @@ from layouts.components import (
     period_name,
     signed,
     status_badge,
+    data_notes,
     waiting_page,
 )
 from obeya.config import Annotation, Config
@@ -45,7 +46,8 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
         subtitle = f"Resolved tickets right the first time · {period} · charts: {span}"
         if len(chunks) > 1:
             subtitle += f" · page {number} of {len(chunks)}"
-        page = [panel_heading(TITLE, subtitle, as_of=data.as_of, stale_since=screen.stale_since, data_panel=True)]
+        page = [panel_heading(TITLE, subtitle, as_of=data.as_of, stale_since=screen.stale_since,
+                              problem=screen.problem, data_panel=True)]
         if chunk:
             page.append(html.Div([service_card(series, data, screen, notes=config.annotations_for(series.service_id))
                                   for series in chunk],
@@ -55,6 +57,8 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
         legend = small_charts_legend(config, data, chunk, "tickets", "rate")
         if legend:
             page.append(legend)
+        if number == 1 and (notes := data_notes(data)):
+            page.append(notes)
         pages.append(page)
     return pages
 

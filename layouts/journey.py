@@ -63,7 +63,7 @@ METRICS_GAP_REM = 0.8       # between NPS and FTR when they share a line
 HEADING_LINE_REM = 1.75     # one line of the page heading (--fs-h2)
 SUBTITLE_LINE_REM = 1.3     # one line of its subtitle, with the gap above
 FRESHNESS_REM = 6.0         # "as of 14:05"
-STALE_BADGE_REM = 10.0      # "⚠ stale since 13:40"
+STALE_BADGE_REM = 15.0      # "⚠ database too slow since 13:40"
 PAGE_GAP_REM = 0.8          # between heading and map
 
 # The curve, in pixels at 1080p (× screen.scale).
@@ -472,7 +472,7 @@ def journey_map(stages: list[Stage], fit: Fit, config: Config, data: WallData | 
 def render(config: Config, data: WallData | None, screen: Screen) -> list:
     """Pages of the journey panel: each journey on a page of its own, or on more when it has many stages."""
     pages = []
-    heading = dict(as_of=data.as_of if data else None, stale_since=screen.stale_since, data_panel=True)
+    heading = dict(as_of=data.as_of if data else None, stale_since=screen.stale_since, problem=screen.problem, data_panel=True)
     for journey in config.journeys:
         fit = fit_journey(journey, config, data, stale=screen.stale_since is not None)
         first = 1

@@ -24,6 +24,7 @@ from layouts.components import (
     period_name,
     signed,
     status_badge,
+    data_notes,
     waiting_page,
 )
 from obeya.config import Annotation, Config
@@ -38,7 +39,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
     """Pages of the nps panel: the overall picture, then the services six to a page."""
     if data is None:
         return [waiting_page(TITLE, screen)]
-    heading = dict(as_of=data.as_of, stale_since=screen.stale_since, data_panel=True)
+    heading = dict(as_of=data.as_of, stale_since=screen.stale_since, problem=screen.problem, data_panel=True)
     current = data.nps_overall.current
     span = span_words(len(data.nps_overall.periods), data.period)
     pages = [[
@@ -92,6 +93,7 @@ def overview(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[
                               className="chart nps-trend-chart", responsive=True),
                     chart_legend(not_enough=(data.min_responses, "responses", "number"))
                     if any(p.estimate is None for p in series.periods) else None,
+                    data_notes(data),
                 ],
                 className="nps-trend",
             ),

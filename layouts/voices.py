@@ -34,7 +34,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
         return [waiting_page(TITLE, screen)]
     days = config.wall.voices.days
     subtitle = f"Survey comments, last {days} days, detractors first"
-    heading = dict(as_of=data.as_of, stale_since=screen.stale_since, data_panel=True)
+    heading = dict(as_of=data.as_of, stale_since=screen.stale_since, problem=screen.problem, data_panel=True)
     if not data.voices:
         return [[
             panel_heading(TITLE, subtitle, **heading),

@@ -42,8 +42,10 @@ def panel_section(panel_id: str, pages: list, seconds: int, *, active: bool) -> 
     )
 
 
-def render_panels(config: Config, data_state: DataState, screen: Screen, active_panel: str) -> list[html.Section]:
-    """Every configured panel, in rotation order. A panel that fails shows its error, not a blank wall."""
+def render_panels(config: Config, data_state: DataState, screen: Screen, active_panel: str,
+                  failed: list[str] | None = None) -> list[html.Section]:
+    """Every configured panel, in rotation order. A panel that fails shows its error, not a blank wall,
+    and its id is added to `failed` (so the drawing is not kept and the panel is tried again)."""
     sections = []
     for setting in config.wall.panels:
         title, render = PANELS[setting.id]
@@ -52,6 +54,8 @@ def render_panels(config: Config, data_state: DataState, screen: Screen, active_
         except Exception as error:  # one broken panel must not take the others down
             log.exception("panel %s failed", setting.id)
             pages = [_panel_error(title, f"{type(error).__name__}: {error}")]
+            if failed is not None:
+                failed.append(setting.id)
         sections.append(
             panel_section(setting.id, pages, config.wall.seconds_for(setting.id), active=setting.id == active_panel)
         )
@@ -109,8 +113,9 @@ def footer(config: Config, active_panel: str) -> html.Footer:
     )
 
 
-def wall_body(config: Config, data_state: DataState, screen: Screen, active_panel: str) -> list:
-    """The children of #wall-body: everything that depends on config and data."""
+def wall_body(config: Config, data_state: DataState, screen: Screen, active_panel: str,
+              failed: list[str] | None = None) -> list:
+    """The children of #wall-body: everything that depends on config and data (`failed`: see render_panels)."""
     settings = html.Div(
         id="wall-settings",
         hidden=True,
@@ -124,7 +129,7 @@ def wall_body(config: Config, data_state: DataState, screen: Screen, active_pane
     return [
         settings,
         header(config),
-        html.Main(render_panels(config, data_state, screen, active_panel), id="wall-panels"),
+        html.Main(render_panels(config, data_state, screen, active_panel, failed), id="wall-panels"),
         footer(config, active_panel),
     ]
 

@@ -71,6 +71,8 @@ class Wall(Strict):
     rotate_seconds: Annotated[int, Field(ge=5, le=3600)] = 30
     idle_resume_seconds: Annotated[int, Field(ge=10, le=3600)] = 120
     refresh_seconds: Annotated[int, Field(ge=10, le=86400)] = 300
+    # A read that takes longer is stopped by the database; the wall keeps its last numbers ("database too slow").
+    database_timeout_seconds: Annotated[int, Field(ge=1, le=600)] = 30
     daily_reload_at: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] | None = "04:00"
     panels: list[PanelSetting] = [PanelSetting(id=panel) for panel in PANEL_IDS]
     nps: NpsSettings = NpsSettings()

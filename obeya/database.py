@@ -36,16 +36,16 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     literal_column,
     select,
 )
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
+
+from obeya.engine import DEFAULT_DATABASE_PATH, database_url, make_engine  # noqa: F401  (where callers find them)
 
 log = logging.getLogger(__name__)
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "obeya.db"
 
 metadata = MetaData()
 
@@ -99,38 +99,15 @@ ftr_daily = Table(
 )
 
 
-def database_url() -> str:
-    """The URL the wall reads: `OBEYA_DATABASE_URL`, else the embedded SQLite file."""
-    return os.environ.get("OBEYA_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE_PATH}"
-
-
-def make_engine(url: str | None = None) -> Engine:
-    """An engine for `url` (default: `database_url()`), creating SQLite's folder."""
-    url = url or database_url()
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        # No pool for a SQLite file: a pooled connection keeps reading a file that was replaced or
-        # moved away, so the wall would show old numbers as fresh instead of a stale badge.
-        engine = create_engine(url, poolclass=NullPool)
-    else:
-        engine = create_engine(url, pool_pre_ping=True)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
-
-
-def _sqlite_pragmas(connection, _record) -> None:
-    # WAL lets the wall read while an import writes; a busy timeout rides out the lock.
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
-
 def create_schema(engine: Engine) -> None:
     """Create the wall's tables and indexes where they are missing."""
     metadata.create_all(engine)
+
+
+def has_schema(engine: Engine) -> bool:
+    """True when every table of the wall is there (so a read-only user never needs to create one)."""
+    existing = set(inspect(engine).get_table_names())
+    return all(table in existing for table in metadata.tables)
 
 
 def is_empty(engine: Engine) -> bool:

@@ -20,14 +20,19 @@ from typing import Callable
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from pydantic import TypeAdapter
+
 from obeya.cache import MemoryCache, ResultCache
 from obeya.config import CONFIG_FILES, Config, ConfigError, Problem, config_fingerprint, load_config
+from obeya.database import data_marker
+from obeya.engine import CONNECT_SECONDS, PROBLEM_WORDS, ProblemKind, problem_kind, reading
 from obeya.queries import SourceError
 from obeya.snapshot import WallData, load_wall_data
 
 log = logging.getLogger(__name__)
 STALE_RETRY_SECONDS = 30  # while the database fails, ask it again this often
-LOCK_SECONDS = 20  # longest one process may hold the read for the others
+MARKER_SECONDS = 5  # how often the writers' change marker is checked between full reads
+MARKER_TIMEOUT_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -46,13 +51,35 @@ class DataState:
 
     data: WallData | None  # last good data; None when the database was never read
     stale_since: datetime | None
-    error: str | None
+    problem: ProblemKind | None  # what kind of trouble the last read had (engine.PROBLEM_WORDS says it)
     version: int  # grows with each successful read
     read_at: datetime | None = None  # when the database was last read, by whichever process
+    reading: bool = False  # the first read is running: nothing to show yet, nothing wrong either
+
+
+@dataclass(frozen=True)
+class SharedRead:
+    """What one read leaves in the shared cache for every process: plain data, as JSON (never code)."""
+
+    data: WallData | None
+    stale_since: datetime | None
+    problem: ProblemKind | None
+    read_at: datetime
+
+
+SHARED_READ = TypeAdapter(SharedRead)
 
 
 class LiveWall:
-    """Config and data for every screen of one server, reloaded and cached."""
+    """Config and data for every screen of one server, reloaded and cached.
+
+    Screens never wait on the database: `data_state` answers with what the
+    wall has and, when a read is due, starts one in a background thread
+    (one at a time in this process; one across processes through the
+    shared cache's lock). Between full reads, a cheap change marker
+    (`database.data_marker`) is checked every few seconds, so an import shows
+    within seconds.
+    """
 
     def __init__(self, config_dir: str | Path, engine: Engine, *,
                  clock: Callable[[], float] = time.monotonic,
@@ -63,12 +90,17 @@ class LiveWall:
         self.cache = cache or MemoryCache(clock)
         self._clock = clock
         self._now = now
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the config and the bookkeeping below; never held while reading
         self._fingerprint = None
         self._config_state = ConfigState(None, (), 0)
-        self._data_state = DataState(None, None, None, 0)
+        self._data_state = DataState(None, None, None, 0, reading=True)
         self._data_read_at: float | None = None
         self._data_config_version = -1
+        self._marker: str | None = None
+        self._marker_seen = False
+        self._marker_checked_at: float | None = None
+        self._reader: threading.Thread | None = None
+        self._logged_zone: str | None = None
 
     def config_state(self) -> ConfigState:
         """The current config state, re-reading the folder if a file changed."""
@@ -90,81 +122,151 @@ class LiveWall:
         self._config_state = ConfigState(config, (), previous.version + 1, config_digest(self.config_dir))
 
     def data_state(self) -> DataState:
-        """The numbers, read from the database at most once per refresh period.
+        """The numbers as the wall has them now; starts a background read when one is due.
 
         On a database error the last good numbers stay, marked stale since the
-        first failure; the next call after a retry interval tries again.
+        first failure; a retry follows after a short interval.
         """
         config_state = self.config_state()
-        config = config_state.config
-        if config is None:
-            return self._data_state
+        if config_state.config is not None:
+            self._start_read_if_due(config_state)
+        return self._data_state
+
+    def settle(self, timeout: float = 120) -> DataState:
+        """Start a due read and wait for it to finish: for tests, benches and the command line."""
+        self.data_state()
+        reader = self._reader
+        if reader is not None:
+            reader.join(timeout)
+        return self._data_state
+
+    def _start_read_if_due(self, config_state: ConfigState) -> None:
         with self._lock:
-            due = (
+            if self._reader is not None and self._reader.is_alive():
+                return
+            config = config_state.config
+            now = self._clock()
+            read_due = (
                 self._data_read_at is None
-                or self._clock() - self._data_read_at >= self._retry_seconds(config)
+                or now - self._data_read_at >= self._retry_seconds(config)
                 or self._data_config_version != config_state.version
             )
-            if due:
-                self._read_data(config, config_state)
-            return self._data_state
+            marker_due = self._marker_checked_at is None or now - self._marker_checked_at >= MARKER_SECONDS
+            if not (read_due or marker_due):
+                return
+            if read_due:  # counted as started now, so a read that fails is retried after the interval
+                self._data_read_at = now
+                self._data_config_version = config_state.version
+            self._marker_checked_at = now
+            self._reader = threading.Thread(target=self._background_read, args=(config_state, read_due),
+                                            name="obeya-read", daemon=True)
+            self._reader.start()
 
     def _retry_seconds(self, config: Config) -> float:
         # While stale, retry sooner than a full refresh period so recovery shows quickly.
         refresh = config.wall.refresh_seconds
         return min(refresh, STALE_RETRY_SECONDS) if self._data_state.stale_since else refresh
 
+    def _background_read(self, config_state: ConfigState, read_due: bool) -> None:
+        try:
+            marker = self._read_marker(config_state.config)
+            if marker != self._marker or not self._marker_seen:
+                read_due = read_due or self._marker_seen  # a first look only learns the marker
+                self._marker, self._marker_seen = marker, True
+            if read_due:
+                self._read_data(config_state.config, config_state)
+        except Exception:  # the reader must never die silently with the wall waiting on it
+            log.exception("reading the wall's numbers failed")
+
+    def _read_marker(self, config: Config) -> str | None:
+        """The writers' change marker; None where there is none (no table yet, team SQL only, database down)."""
+        try:
+            with reading(self.engine, min(config.wall.database_timeout_seconds, MARKER_TIMEOUT_SECONDS)) as connection:
+                return data_marker(connection)
+        except (SQLAlchemyError, OSError):
+            return self._marker
+
     def _read_data(self, config: Config, config_state: ConfigState) -> None:
         """Take the numbers another process read within the period, or read them (one process at a time)."""
-        self._data_read_at = self._clock()
-        self._data_config_version = config_state.version
-        key = f"data:{config_state.digest}"
+        key = f"data:{config_state.digest}:{self._marker or '-'}"
         shared = self._shared(key)
-        if shared is None and self.cache.lock(key, LOCK_SECONDS):
-            try:
-                shared = self._shared(key) or self._query(config, key)
-            finally:
-                self.cache.unlock(key)
-        elif shared is None:
-            shared = self._wait_for(key)  # another process is reading right now
+        if shared is None:
+            lock_seconds = config.wall.database_timeout_seconds + CONNECT_SECONDS + 10
+            token = self._lock_shared(key, lock_seconds)
+            if token is not None:
+                try:
+                    shared = self._shared(key) or self._query(config, key)
+                finally:
+                    self._unlock_shared(key, token)
+            else:
+                shared = self._wait_for(key, lock_seconds)  # another process is reading right now
         if shared is None:
             return  # keep what we have; try again next time
-        data, stale_since, error, read_at = shared
         previous = self._data_state
-        if read_at == previous.read_at and stale_since == previous.stale_since:
+        if shared.read_at == previous.read_at and shared.stale_since == previous.stale_since:
             return
-        version = previous.version + (1 if data is not previous.data and error is None else 0)
-        self._data_state = DataState(data if data is not None else previous.data, stale_since, error, version,
-                                     read_at)
+        fresh = shared.problem is None and shared.data is not None
+        self._note_rollup_zone(shared.data)
+        self._data_state = DataState(shared.data if shared.data is not None else previous.data, shared.stale_since,
+                                     shared.problem, previous.version + (1 if fresh else 0), shared.read_at)
 
-    def _shared(self, key: str) -> tuple | None:
+    def _note_rollup_zone(self, data: WallData | None) -> None:
+        zone = data.rollup_zone if data is not None else None
+        if zone and zone != self._logged_zone:
+            log.warning("the roll-ups count days in %s, not in wall.yaml's %s, and the wall only reads: it shows "
+                        "days in %s until someone runs 'obeya rollups'", zone, data.zone, zone)
+        self._logged_zone = zone
+
+    def _shared(self, key: str) -> SharedRead | None:
         try:
-            return self.cache.get(key)
+            text = self.cache.get(key)
         except Exception as error:  # a cache that is down must not take the wall down
             log.warning("result cache unreadable: %s", error)
             return None
+        if text is None:
+            return None
+        try:
+            return SHARED_READ.validate_json(text)
+        except ValueError:
+            log.warning("refused a value in the result cache under %s that is not the wall's data", key)
+            return None
 
-    def _wait_for(self, key: str) -> tuple | None:
-        deadline = time.monotonic() + LOCK_SECONDS
+    def _lock_shared(self, key: str, seconds: float) -> str | None:
+        try:
+            return self.cache.lock(key, seconds)
+        except Exception as error:  # no shared cache: read it ourselves
+            log.warning("result cache lock unavailable: %s", error)
+            return ""
+
+    def _unlock_shared(self, key: str, token: str) -> None:
+        try:
+            if token:
+                self.cache.unlock(key, token)
+        except Exception as error:
+            log.warning("result cache unlock failed: %s", error)
+
+    def _wait_for(self, key: str, seconds: float) -> SharedRead | None:
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             time.sleep(0.05)
             if (shared := self._shared(key)) is not None:
                 return shared
         return None
 
-    def _query(self, config: Config, key: str) -> tuple:
+    def _query(self, config: Config, key: str) -> SharedRead:
         previous = self._data_state
         now = self._now()
         log.info("reading the wall's numbers from the database")  # bench/load.py counts these lines
         try:
-            result = (load_wall_data(self.engine, config, now=now), None, None, now)
+            result = SharedRead(load_wall_data(self.engine, config, now=now), None, None, now)
             seconds = config.wall.refresh_seconds
         except (SQLAlchemyError, OSError, SourceError) as error:
-            log.warning("database unreadable, keeping the last good data: %s", error)
-            result = (previous.data, previous.stale_since or now, _short(error), now)
+            kind = problem_kind(error)
+            log.warning("database unreadable (%s), keeping the last good data: %s", PROBLEM_WORDS[kind], error)
+            result = SharedRead(previous.data, previous.stale_since or now, kind, now)
             seconds = min(config.wall.refresh_seconds, STALE_RETRY_SECONDS)
         try:
-            self.cache.set(key, result, seconds)
+            self.cache.set(key, SHARED_READ.dump_json(result).decode(), seconds)
         except Exception as error:
             log.warning("result cache not writable: %s", error)
         return result
@@ -181,6 +283,3 @@ def config_digest(directory: Path) -> str:
     return digest.hexdigest()[:20]
 
 
-def _short(error: Exception) -> str:
-    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return text[:200]

@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 
 from obeya.config import Sources
+from obeya.engine import problem_kind
 from obeya.database import (
     ftr_daily,
     ftr_day_counts,
@@ -38,6 +39,7 @@ from obeya.database import (
     nps_daily,
     nps_day_counts,
     offset_stretches,
+    rollup_settings,
     survey_responses,
 )
 from obeya.metrics import FtrCounts, NpsCounts
@@ -62,7 +64,16 @@ OPTIONAL_COLUMNS = {"comment", "reopened", "reassigned"}
 
 
 class SourceError(Exception):
-    """A team's own query cannot feed the wall: it fails, or lacks a column."""
+    """A team's own query cannot feed the wall: it fails, or lacks a column.
+
+    `problem` is the kind of trouble (obeya.engine.PROBLEM_WORDS): a query the
+    database stopped for taking too long is "slow", one that tried to write is
+    "read_only", anything else about the query "team_sql".
+    """
+
+    def __init__(self, message: str, problem: str = "team_sql") -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 def own_query(sql: str, columns: dict, name: str, returned: set[str]):
@@ -79,7 +90,8 @@ def own_query(sql: str, columns: dict, name: str, returned: set[str]):
 def inspect_own_query(connection: Connection, sql: str, columns: dict, what: str) -> tuple[list[str], set[str]]:
     """Run a team's query for one row: (problems, the column names it returns).
 
-    It must run and return the canonical columns with usable values.
+    It must run and return the canonical columns with usable values. A query
+    the database stops raises SourceError with the kind ("slow", "read_only").
     """
     probe = text(sql).columns().subquery("probe")
     try:
@@ -88,6 +100,13 @@ def inspect_own_query(connection: Connection, sql: str, columns: dict, what: str
         row = result.first()
     except Exception as error:  # any driver error is the team's query failing
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        kind = problem_kind(error)
+        if kind == "read_only":
+            raise SourceError(f"{what}: the query tries to change data, and the wall only reads: the database "
+                              f"refused it ({first_line[:200]})", "read_only") from error
+        if kind == "slow":
+            raise SourceError(f"{what}: the query took longer than database_timeout_seconds (wall.yaml) and the "
+                              "database stopped it", "slow") from error
         return [f"{what}: the query fails: {first_line[:200]}"], set()
     problems = [
         f"{what}: the query returns no column '{column}' (it returns: {', '.join(returned) or 'nothing'})"
@@ -158,10 +177,13 @@ def _whole(value) -> bool:
 def check_sources(connection: Connection, sources: Sources) -> list[str]:
     """Every problem with the team's own queries in `sources.yaml` (none when it has none)."""
     problems = []
-    if sources.responses:
-        problems += check_own_query(connection, sources.responses, RESPONSE_COLUMNS, "sources.yaml: responses")
-    if sources.ftr:
-        problems += check_own_query(connection, sources.ftr, FTR_COLUMNS, "sources.yaml: ftr")
+    for sql, columns, what in ((sources.responses, RESPONSE_COLUMNS, "sources.yaml: responses"),
+                               (sources.ftr, FTR_COLUMNS, "sources.yaml: ftr")):
+        if sql:
+            try:
+                problems += check_own_query(connection, sql, columns, what)
+            except SourceError as error:  # stopped by the database: still a problem to name, not a crash
+                problems.append(str(error))
     return problems
 
 
@@ -218,6 +240,11 @@ def ftr_daily_counts(connection: Connection, since: date, *, sources: Sources = 
                                                     int(row.reassigned))
         for row in rows
     }
+
+
+def rollup_zone(connection: Connection) -> str | None:
+    """The time zone the wall's roll-ups count days in (None before the first roll-up)."""
+    return connection.execute(select(rollup_settings.c.value).where(rollup_settings.c.name == "timezone")).scalar()
 
 
 @dataclass(frozen=True)

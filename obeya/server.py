@@ -39,7 +39,7 @@ def serve(workers: int = 2, threads: int = 4) -> int:
     from layouts.application import prepare_database
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
-    prepare_database().dispose()
+    prepare_database()
     # One boot id for all workers: screens reload when it changes, i.e. when this server restarts,
     # not each time their requests land on another worker.
     os.environ["OBEYA_BOOT_ID"] = uuid.uuid4().hex

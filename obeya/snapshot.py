@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from obeya import metrics, queries
 from obeya.config import Config
-from obeya.database import ensure_rollup_timezone
+from obeya.engine import reading
 from obeya.metrics import Change, Estimate, FtrCounts, NpsCounts, Status
 from obeya.privacy import mask_personal_data
 
@@ -123,6 +123,11 @@ class WallData:
     nps_by_service: dict[str, NpsSeries] = field(default_factory=dict)
     ftr_by_service: dict[str, FtrSeries] = field(default_factory=dict)
     voices: tuple[Voice, ...] = ()
+    zone: str = "UTC"  # the wall's time zone: every time shown is in it
+    rollup_zone: str | None = None  # set when the roll-ups count days in another zone (and may not be re-counted)
+    # Responses and tickets in the trends' window whose service is neither an id nor an alias, by spelling:
+    # counted here, never in "All services".
+    unknown_services: dict[str, int] = field(default_factory=dict)
 
 
 def _series_counts(daily: dict[tuple[str, date], Counts], services: set[str] | None, starts: list[date],
@@ -174,32 +179,42 @@ def ftr_series(daily: dict[tuple[str, date], FtrCounts], *, service_id: str, nam
 
 
 def load_wall_data(engine: Engine, config: Config, now: datetime | None = None) -> WallData:
-    """Read the database once and compute every number the data panels show.
+    """Read the database once, read-only, and compute every number the data panels show.
 
     `now` (default: the current time) decides which periods are complete;
     the current period is the last complete one. Days are days in the wall's
-    time zone: roll-ups counted in another zone are re-counted first (once).
-    Raises SQLAlchemy errors when the database cannot be read; callers keep
-    their last good data.
+    time zone; roll-ups counted in another zone are shown in theirs, and
+    `rollup_zone` says so (reading never re-counts: `obeya rollups` does).
+    Statements stop after `database_timeout_seconds`. Raises SQLAlchemy
+    errors when the database cannot be read; callers keep their last good data.
     """
     sources = config.sources
-    if not (sources.responses and sources.ftr):
-        ensure_rollup_timezone(engine, config.wall.timezone)
-    zone = ZoneInfo(config.wall.timezone)
-    now = (now or datetime.now(timezone.utc)).astimezone(zone)
+    wall_zone = ZoneInfo(config.wall.timezone)
+    now = (now or datetime.now(timezone.utc)).astimezone(wall_zone)
     settings = config.wall.nps
-    starts = complete_periods(now.date(), settings.period, settings.periods_shown)
-    since = starts[0]
     hidden = frozenset(config.wall.voices.hide)
-    comments_since = datetime.combine(now.date() - timedelta(days=config.wall.voices.days), time.min)
     until = now.astimezone(timezone.utc).replace(tzinfo=None)  # stored as naive UTC
-    with engine.connect() as connection:
+    with reading(engine, config.wall.database_timeout_seconds) as connection:
+        rollup_zone = None
+        if not (sources.responses and sources.ftr):
+            stored = queries.rollup_zone(connection)
+            rollup_zone = stored if stored and stored != config.wall.timezone else None
+        day_zone = rollup_zone or config.wall.timezone
+        today = now.astimezone(ZoneInfo(day_zone)).date()
+        starts = complete_periods(today, settings.period, settings.periods_shown)
+        since = starts[0]
+        comments_since = datetime.combine(today - timedelta(days=config.wall.voices.days), time.min)
         raw = queries.raw_rows(connection, sources)  # the team's own queries checked once per refresh
         nps_daily = queries.nps_daily_counts(connection, since, raw=raw, until=until, zone=config.wall.timezone)
         ftr_daily = queries.ftr_daily_counts(connection, since, raw=raw, until=until, zone=config.wall.timezone)
         window = (comments_since, until, max(config.wall.voices.count, 1))
         comments = queries.recent_comments(connection, *window, detractors=True, hidden=hidden, raw=raw)
         comments += queries.recent_comments(connection, *window, detractors=False, hidden=hidden, raw=raw)
+    spellings = service_spellings(config)
+    nps_daily, unknown = fold_services(nps_daily, spellings)
+    ftr_daily, unknown_tickets = fold_services(ftr_daily, spellings)
+    for spelling, count in unknown_tickets.items():
+        unknown[spelling] = unknown.get(spelling, 0) + count
 
     common = dict(starts=starts, period=settings.period)
     overall = nps_series(nps_daily, service_id=None, name="All services", target=settings.target,
@@ -215,9 +230,37 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None) 
                                min_resolved=settings.min_responses, **common)
         for service in config.services
     }
-    names = {service.id: service.name for service in config.services}
-    voices = tuple(_voice(comment, names, zone) for comment in _detractors_first(comments, config.wall.voices.count))
-    return WallData(now, settings.period, settings.min_responses, overall, nps_by_service, ftr_by_service, voices)
+    names = {spelling: config.service(service_id).name for spelling, service_id in spellings.items()}
+    voices = tuple(_voice(comment, names, wall_zone)
+                   for comment in _detractors_first(comments, config.wall.voices.count))
+    return WallData(now, settings.period, settings.min_responses, overall, nps_by_service, ftr_by_service, voices,
+                    zone=config.wall.timezone, rollup_zone=rollup_zone,
+                    unknown_services=dict(sorted(unknown.items(), key=lambda item: (-item[1], item[0]))))
+
+
+def service_spellings(config: Config) -> dict[str, str]:
+    """Every spelling of a service the data may use (ids and aliases, case-folded) → its id."""
+    spellings: dict[str, str] = {}
+    for service in config.services:
+        for spelling in (service.id, *service.aliases):
+            spellings.setdefault(spelling.strip().casefold(), service.id)
+    return spellings
+
+
+def fold_services(daily: dict[tuple[str, date], Counts], spellings: dict[str, str]
+                  ) -> tuple[dict[tuple[str, date], Counts], dict[str, int]]:
+    """Daily counts under their service ids (aliases folded in), and the rows of unknown services by spelling."""
+    folded: dict[tuple[str, date], Counts] = {}
+    unknown: dict[str, int] = {}
+    for (spelling, day), counts in daily.items():
+        service_id = spellings.get(str(spelling).strip().casefold())
+        if service_id is None:
+            size = counts.responses if isinstance(counts, NpsCounts) else counts.resolved
+            unknown[spelling] = unknown.get(spelling, 0) + size
+            continue
+        key = (service_id, day)
+        folded[key] = folded[key] + counts if key in folded else counts
+    return folded, unknown
 
 
 def _detractors_first(comments: list[queries.Comment], count: int) -> list[queries.Comment]:
@@ -235,7 +278,7 @@ def _voice(comment: queries.Comment, names: dict[str, str], zone: ZoneInfo) -> V
         moment = moment.replace(tzinfo=timezone.utc)
     return Voice(
         response_id=comment.response_id,
-        service=names.get(comment.service, comment.service),
+        service=names.get(comment.service.strip().casefold(), comment.service),
         score=comment.score,
         band=metrics.score_band(comment.score),
         responded_at=moment.astimezone(zone),

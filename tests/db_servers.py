@@ -16,9 +16,12 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
+from obeya.engine import normalised_url
+
+# The plain URLs operators are handed: the wall picks the shipped drivers (psycopg 3, PyMySQL).
 SERVERS = {
-    "postgresql": "postgresql+psycopg2://postgres@127.0.0.1:5432",
-    "mariadb": "mysql+pymysql://root@127.0.0.1:3306",
+    "postgresql": "postgresql://postgres@127.0.0.1:5432",
+    "mariadb": "mariadb://root@127.0.0.1:3306",
 }
 ADMIN_DATABASE = {"postgresql": "test", "mariadb": "test"}
 KINDS = ("sqlite", "postgresql", "mariadb")
@@ -39,13 +42,13 @@ def fresh_database(kind: str, tmp_path) -> Iterator[str]:
         return
     name = f"obeya_test_{uuid.uuid4().hex[:12]}"
     try:
-        admin = create_engine(f"{SERVERS[kind]}/{ADMIN_DATABASE[kind]}", isolation_level="AUTOCOMMIT",
+        admin = create_engine(normalised_url(f"{SERVERS[kind]}/{ADMIN_DATABASE[kind]}"), isolation_level="AUTOCOMMIT",
                               connect_args={"connect_timeout": 5})
         with admin.connect() as connection:
             connection.execute(text(f"CREATE DATABASE {name}"))
     except (OperationalError, ImportError) as error:  # server down, or its driver not installed
         _unreachable(kind, error)
-    url = f"{SERVERS[kind]}/{name}" + ("?charset=utf8mb4" if kind == "mariadb" else "")
+    url = f"{SERVERS[kind]}/{name}"
     try:
         yield url
     finally:

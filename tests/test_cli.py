@@ -212,7 +212,8 @@ def test_import_usage_errors_exit_2(capsys, import_database, options, error):
 def test_import_with_an_unusable_database_url_says_so(capsys, import_database, monkeypatch):
     monkeypatch.setenv("OBEYA_DATABASE_URL", "not-a-url")
     assert run(capsys, "import", "responses", "zones.csv") == (
-        1, [], ["cannot use OBEYA_DATABASE_URL: Could not parse SQLAlchemy URL from given URL string"]
+        1, [], ["cannot use OBEYA_DATABASE_URL: not a database URL: use for example postgresql://user@host/db, "
+                "mariadb://user@host/db or sqlite:///path/to/file.db"]
     )
 
 
@@ -321,7 +322,8 @@ def test_demo_with_an_unusable_database_url_says_so(capsys, monkeypatch):
     assert run(capsys, "demo") == (
         1,
         [],
-        ["cannot use OBEYA_DATABASE_URL: Could not parse SQLAlchemy URL from given URL string"],
+        ["cannot use OBEYA_DATABASE_URL: not a database URL: use for example postgresql://user@host/db, "
+         "mariadb://user@host/db or sqlite:///path/to/file.db"],
     )
 
 

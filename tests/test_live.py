@@ -10,6 +10,7 @@ from sqlalchemy import Engine, event, insert
 from layouts.application import create_app
 from obeya.database import create_schema, make_engine, refresh_rollups, survey_responses
 from obeya.live import LiveWall
+from tests.test_engine import fill
 
 NOW = datetime(2025, 6, 18, 9, 30, tzinfo=timezone.utc)
 
@@ -26,16 +27,9 @@ class Clock:
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'wall.db'}")
-    create_schema(engine)
-    with engine.begin() as connection:
-        connection.execute(insert(survey_responses), [
-            {"response_id": f"R{i}", "ticket_id": f"T{i}", "service": "lims",
-             "responded_at": datetime(2025, 6, 10, 10, 0), "score": 10 if i % 2 else 3, "comment": None}
-            for i in range(40)
-        ])
-    refresh_rollups(engine)
-    return engine
+    url = f"sqlite:///{tmp_path / 'wall.db'}"
+    fill(url)
+    return make_engine(url)
 
 
 @pytest.fixture
@@ -92,53 +86,56 @@ def test_twenty_walls_cost_the_database_no_more_queries_than_one(config_copy, en
         app = create_app(config_dir=config_copy.path, database_url=str(engine.url))
         client = app.server.test_client()
         assert client.get("/_dash-layout").status_code == 200
-        one_wall = len(statements)
-        assert any("nps_daily" in statement for statement in statements)
+        app.live.settle()
+        reads = lambda: [statement for statement in statements if "nps_daily" in statement]  # noqa: E731
+        one_wall = len(reads())
+        assert one_wall > 0
         for _ in range(19):
             assert client.get("/_dash-layout").status_code == 200
-        assert len(statements) == one_wall
+        app.live.settle()
+        assert len(reads()) == one_wall
     finally:
         event.remove(Engine, "before_cursor_execute", listener)
 
 
 def test_data_is_read_again_after_the_refresh_period(live, engine, clock):
-    live.data_state()
+    live.settle()
     statements = count_queries(engine)
     clock.seconds += 299
-    live.data_state()
-    assert statements == []
+    live.settle()
+    assert not any("nps_daily" in statement for statement in statements)  # only the cheap change marker
     clock.seconds += 2
-    live.data_state()
+    live.settle()
     assert any("nps_daily" in statement for statement in statements)
 
 
 def test_unreadable_database_keeps_the_last_good_numbers_marked_stale(live, engine, clock, tmp_path):
-    good = live.data_state()
+    good = live.settle()
     assert good.data is not None and good.stale_since is None
     engine.dispose()
     database_file = tmp_path / "wall.db"
     original = database_file.read_bytes()
     database_file.write_bytes(b"this is not a database at all" * 200)
     clock.seconds += 301
-    stale = live.data_state()
+    stale = live.settle()
     assert stale.data is good.data
     assert stale.stale_since == NOW
-    assert "not a database" in stale.error
+    assert stale.problem == "other"
 
     engine.dispose()
     database_file.write_bytes(original)
     clock.seconds += 31  # while stale, the wall retries every 30 seconds
-    recovered = live.data_state()
+    recovered = live.settle()
     assert recovered.stale_since is None
     assert recovered.version == good.version + 1
 
 
 def test_a_database_that_was_never_reachable_gives_no_data_and_an_error(config_copy):
-    engine = make_engine("sqlite:////nonexistent-folder/for/sure/wall.db")
-    state = LiveWall(config_copy.path, engine, now=lambda: NOW).data_state()
+    engine = make_engine("postgresql://wall_reader@127.0.0.1:1/desk")
+    state = LiveWall(config_copy.path, engine, now=lambda: NOW).settle()
     assert state.data is None
     assert state.stale_since == NOW
-    assert state.error
+    assert state.problem
 
 
 # --- a real PostgreSQL whose connections the test cuts -----------------------
@@ -150,16 +147,7 @@ def postgres_through_proxy(tmp_path):
     from tests.tcp_proxy import TcpProxy
 
     with fresh_database("postgresql", tmp_path) as url:
-        filler = make_engine(url)
-        create_schema(filler)
-        with filler.begin() as connection:
-            connection.execute(insert(survey_responses), [
-                {"response_id": f"R{i}", "ticket_id": f"T{i}", "service": "lims",
-                 "responded_at": datetime(2025, 6, 10, 10, 0), "score": 10 if i % 2 else 3, "comment": None}
-                for i in range(40)
-            ])
-        refresh_rollups(filler, zone="Europe/Berlin")
-        filler.dispose()
+        fill(url)
         proxy = TcpProxy("127.0.0.1", 5432)
         engine = make_engine(url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}") + "?connect_timeout=3")
         try:
@@ -173,23 +161,23 @@ def test_cut_postgres_connections_keep_the_last_numbers_stale_until_it_answers_a
                                                                                       config_copy, clock):
     engine, proxy = postgres_through_proxy
     live = LiveWall(config_copy.path, engine, clock=clock, now=lambda: NOW)
-    good = live.data_state()
+    good = live.settle()
     assert good.data is not None and good.stale_since is None
 
     proxy.cut()
     clock.seconds += 301
-    stale = live.data_state()
+    stale = live.settle()
     assert stale.data is good.data
     assert stale.stale_since == NOW
-    assert stale.error
+    assert stale.problem
 
     clock.seconds += 31
-    assert live.data_state().data is good.data  # still cut: still the last good numbers
+    assert live.settle().data is good.data  # still cut: still the last good numbers
 
     proxy.restore()
     clock.seconds += 31
-    recovered = live.data_state()
-    assert recovered.stale_since is None and recovered.error is None
+    recovered = live.settle()
+    assert recovered.stale_since is None and recovered.problem is None
     assert recovered.version == good.version + 1
 
 
@@ -221,13 +209,13 @@ def test_workers_sharing_a_cache_read_the_database_once_per_period(kind, config_
     first_cache, second_cache = shared_caches(kind, tmp_path)
     workers = [LiveWall(config_copy.path, engine, now=lambda: NOW, cache=cache) for cache in (first_cache,
                                                                                             second_cache)]
-    workers[0].data_state()  # the roll-ups are counted in the wall's zone once
+    workers[0].settle()  # the roll-ups are counted in the wall's zone once
     statements = count_queries(engine)
     fresh = [LiveWall(config_copy.path, engine, now=lambda: NOW, cache=cache) for cache in (first_cache,
                                                                                          second_cache)]
-    states = [worker.data_state() for worker in fresh]
-    assert statements == []  # both took what the first worker had read
-    assert states[0].data == states[1].data == workers[0].data_state().data
+    states = [worker.settle() for worker in fresh]
+    assert not any("nps_daily" in statement for statement in statements)  # both took what the first had read
+    assert states[0].data == states[1].data == workers[0].settle().data
     assert states[0].read_at == states[1].read_at
 
 
@@ -236,8 +224,8 @@ def test_the_memory_cache_keeps_a_bounded_number_of_results():
 
     cache = MemoryCache(most=4)
     for number in range(10):
-        cache.set(f"data:{number}", number, 300)
-    assert [cache.get(f"data:{number}") for number in range(10)] == [None] * 6 + [6, 7, 8, 9]
+        cache.set(f"data:{number}", str(number), 300)
+    assert [cache.get(f"data:{number}") for number in range(10)] == [None] * 6 + ["6", "7", "8", "9"]
 
 
 def test_the_folder_cache_forgets_expired_results(tmp_path):
@@ -246,5 +234,113 @@ def test_the_folder_cache_forgets_expired_results(tmp_path):
     cache = FileCache(tmp_path)
     cache.set("data:old", "old", -1)
     cache.set("data:new", "new", 300)
-    assert sorted(path.name for path in tmp_path.glob("*.pickle")) == ["data_new.pickle"]
+    assert sorted(path.name for path in tmp_path.glob("*.json")) == ["data_new.json"]
     assert cache.get("data:new") == "new"
+
+
+# --- screens never wait; new rows show within seconds; the cache holds data, not code ---------------------
+
+
+def test_screens_never_wait_for_a_read_that_hangs(tmp_path, config_copy):
+    from tests.db_servers import fresh_database
+
+    with fresh_database("postgresql", tmp_path) as url:
+        fill(url)
+        # The team's query waits on a lock the test holds: the read hangs until the test lets go.
+        config_copy.write("sources.yaml", "responses: |\n  SELECT r.* FROM survey_responses r "
+                          "CROSS JOIN (SELECT pg_advisory_xact_lock_shared(4242) AS held) wait\n")
+        holder = make_engine(url).connect()
+        holder.exec_driver_sql("SELECT pg_advisory_lock(4242)")
+        app = create_app(config_dir=config_copy.path, database_url=url)
+        client = app.server.test_client()
+        try:
+            layout = client.get("/_dash-layout")
+            assert layout.status_code == 200 and "Reading the numbers" in layout.get_data(as_text=True)
+            assert app.live._reader.is_alive()  # the read is still waiting on the database
+            health = [client.get("/_obeya/health").status_code for _ in range(5)]
+            assert health == [200] * 5
+            assert "Reading the numbers" in client.get("/_dash-layout").get_data(as_text=True)
+        finally:
+            holder.exec_driver_sql("SELECT pg_advisory_unlock(4242)")
+            holder.close()
+        state = app.live.settle()
+        app.live.engine.dispose()
+        assert state.data is not None and state.problem is None
+
+
+def test_new_rows_show_within_seconds_of_a_write_that_marks_them(config_copy, engine, clock):
+    from datetime import timedelta
+
+    from obeya.database import mark_data_changed
+    from obeya.live import MARKER_SECONDS
+
+    live = LiveWall(config_copy.path, engine, clock=clock, now=lambda: NOW + timedelta(seconds=clock.seconds - 1000))
+    first = live.settle()
+    with engine.begin() as connection:
+        connection.execute(insert(survey_responses), [
+            {"response_id": f"NEW{i}", "ticket_id": f"N{i}", "service": "lims",
+             "responded_at": datetime(2025, 6, 11, 10, 0), "score": 9, "comment": None} for i in range(10)])
+        mark_data_changed(connection)
+    refresh_rollups(engine, zone="Europe/Berlin")
+    clock.seconds += 1
+    assert live.settle().version == first.version  # the marker is checked every few seconds, not on every poll
+    clock.seconds += MARKER_SECONDS
+    after = live.settle()
+    assert after.version == first.version + 1
+    assert after.data.nps_by_service["lims"] != first.data.nps_by_service["lims"]
+
+
+@pytest.mark.parametrize("kind", ["file", "redis"])
+def test_a_pickle_planted_in_the_shared_cache_is_refused_not_run(kind, config_copy, engine, tmp_path):
+    import pickle
+
+    planted = tmp_path / "planted-code-ran"
+
+    class Exploit:
+        def __reduce__(self):
+            return (open, (str(planted), "w"))
+
+    cache, _ = shared_caches(kind, tmp_path)
+    live = LiveWall(config_copy.path, engine, now=lambda: NOW, cache=cache)
+    key = f"data:{live.config_state().digest}:-"
+    hostile = pickle.dumps(Exploit())
+    if kind == "redis":
+        cache.client.set(cache.prefix + key, hostile)
+    else:
+        cache.set(key, hostile.decode("latin-1"), 300)
+    state = live.settle()
+    assert not planted.exists()
+    assert state.data is not None  # read from the database instead
+
+
+@pytest.mark.parametrize("kind", ["memory", "file", "redis"])
+def test_a_worker_whose_lock_expired_never_releases_the_lock_another_took(kind, tmp_path):
+    import time as clock_time
+
+    from obeya.cache import MemoryCache
+
+    first, second = (MemoryCache(), None) if kind == "memory" else shared_caches(kind, tmp_path)
+    second = second or first
+    mine = first.lock("data:x", 0.05)
+    assert mine and first.lock("data:x", 0.05) is None
+    deadline = clock_time.monotonic() + 10
+    theirs = None
+    while theirs is None and clock_time.monotonic() < deadline:  # wait for mine to expire
+        theirs = second.lock("data:x", 30)
+    assert theirs
+    first.unlock("data:x", mine)  # the slow worker finishes late
+    assert second.lock("data:x", 30) is None  # theirs still holds
+    second.unlock("data:x", theirs)
+    assert second.lock("data:x", 30)
+
+
+def test_stale_times_on_the_wall_are_in_the_walls_zone(config_copy):
+    from zoneinfo import ZoneInfo
+
+    app = create_app(config_dir=config_copy.path, database_url="postgresql://wall_reader:s3cret@127.0.0.1:1/desk")
+    app.live.settle()
+    page = app.server.test_client().get("/_dash-layout").get_data(as_text=True)
+    since = app.live.data_state().stale_since.astimezone(ZoneInfo("Europe/Berlin"))
+    assert f"stale since {since:%H:%M}" in page
+    assert "Problem: cannot reach the database." in page
+    assert not any(secret in page for secret in ("wall_reader", "s3cret", "127.0.0.1", "desk"))

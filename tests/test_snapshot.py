@@ -86,8 +86,8 @@ def add_tickets(engine, service: str, day: date | datetime, *, right: int = 0, r
 
 
 def wall_data(engine, config, now: datetime = NOW) -> WallData:
-    """Roll up the raw rows as an import does, then read what the wall would show."""
-    refresh_rollups(engine)
+    """Roll up the raw rows as an import does (in the wall's zone), then read what the wall would show."""
+    refresh_rollups(engine, zone=config.wall.timezone)
     return load_wall_data(engine, config, now=now)
 
 

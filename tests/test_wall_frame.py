@@ -8,7 +8,7 @@ from layouts import wall
 from layouts.components import Screen
 from obeya.live import DataState
 
-NO_DATA = DataState(None, None, "database not reachable", 0)
+NO_DATA = DataState(None, None, "unreachable", 0)
 
 
 def find(component, predicate):

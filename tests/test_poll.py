@@ -1,0 +1,134 @@
+"""A screen's poll: answered from the drawn wall, the same as Dash's own answer; and a crowded cold start."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+
+import pytest
+
+from layouts.application import create_app
+from tests.test_engine import fill
+
+ENDPOINT = "/_dash-update-component"
+
+
+def poll_request(app, viewport: dict, rendered) -> dict:
+    """The body Dash's renderer sends for the poll callback (its output id taken from the app, as the wall does)."""
+    (output,) = [key for key in app.callback_map if "wall-body.children" in key]
+    return {
+        "output": output,
+        "outputs": [{"id": "wall-body", "property": "children"}, {"id": "wall", "property": "className"},
+                    {"id": "rendered", "property": "data"}],
+        "inputs": [{"id": "poll", "property": "n_intervals", "value": 3},
+                   {"id": "viewport", "property": "data", "value": viewport}],
+        "changedPropIds": ["poll.n_intervals"],
+        "state": [{"id": "rendered", "property": "data", "value": rendered}],
+    }
+
+
+@pytest.fixture
+def wall_app(tmp_path, config_copy):
+    url = f"sqlite:///{tmp_path / 'wall.db'}"
+    fill(url)
+    app = create_app(config_dir=config_copy.path, database_url=url)
+    app.live.settle()
+    return app
+
+
+def test_the_shared_poll_answer_is_what_dash_itself_answers(wall_app):
+    body = poll_request(wall_app, {"height": 1080, "width": 1920}, None)
+    shared = wall_app.server.test_client().post(ENDPOINT, json=body)
+    with wall_app.server.test_request_context(ENDPOINT, method="POST", json=body):
+        own = wall_app.server.make_response(wall_app.server.view_functions[ENDPOINT]())  # Dash's dispatch
+    assert shared.status_code == own.status_code == 200
+    assert shared.headers["X-Obeya-Poll"] == "shared" and "X-Obeya-Poll" not in own.headers
+    assert json.loads(shared.get_data()) == json.loads(own.get_data())
+
+
+def test_a_poll_with_nothing_new_gets_204_from_the_shared_path(wall_app):
+    client = wall_app.server.test_client()
+    first = client.post(ENDPOINT, json=poll_request(wall_app, {"height": 2160, "width": 3840}, None))
+    key = json.loads(first.get_data())["response"]["rendered"]["data"]
+    again = client.post(ENDPOINT, json=poll_request(wall_app, {"height": 2160, "width": 3840}, key))
+    assert (again.status_code, again.headers["X-Obeya-Poll"]) == (204, "shared")
+
+
+def wait_for_numbers(url: str, seconds: float = 60) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(url + "/_dash-layout", timeout=10) as response:
+            if "Reading the numbers" not in response.read().decode():
+                return
+    pytest.fail("the wall never showed its numbers")
+
+
+def test_a_crowded_cold_start_draws_every_panel(tmp_path, config_copy):
+    """Six TVs reloading together after a restart: layouts and polls at once, at different sizes."""
+    from tests.browser.wall_driver import WallServer
+
+    url = f"sqlite:///{tmp_path / 'wall.db'}"
+    fill(url)
+    server = WallServer(config_copy.path, url, tmp_path / "server.log")
+    server.start()
+    try:
+        app = create_app(config_dir=config_copy.path, database_url=url)  # only to learn the poll's output id
+        sizes = [(1080, 1920), (2160, 3840), (1440, 2560), (768, 1366), (900, 1600), (1200, 1920)]
+        answers: list[str] = []
+
+        def fetch(path: str, body: dict | None = None) -> None:
+            data = json.dumps(body).encode() if body else None
+            request = urllib.request.Request(server.url + path, data=data,
+                                             headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=60) as response:
+                answers.append(response.read().decode())
+
+        for burst in range(2):  # once at the start, once the numbers are read
+            if burst:
+                wait_for_numbers(server.url)
+            threads = [threading.Thread(target=fetch, args=("/_dash-layout",)) for _ in sizes]
+            threads += [threading.Thread(target=fetch, args=(ENDPOINT, poll_request(
+                app, {"height": height, "width": width}, None))) for height, width in sizes]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            server.check_alive()
+        assert len(answers) == 24
+        assert not [answer for answer in answers if "could not be drawn" in answer]
+        assert any("nps-trend-chart" in answer for answer in answers[12:])
+    finally:
+        server.stop()
+
+
+COLD_START_SCRIPT = """
+import json, sys
+from layouts.application import create_app
+from tests.test_poll import poll_request
+app = create_app(config_dir=sys.argv[1], database_url=sys.argv[2])
+app.live.settle()
+client = app.server.test_client()
+before = set(sys.modules)
+client.get("/_dash-layout")
+client.post("/_dash-update-component", json=poll_request(app, {"height": 2160, "width": 3840}, None))
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_serving_the_first_screens_imports_nothing_new(tmp_path, config_copy):
+    """Two threads importing one module at once can see it half initialised: nothing is left to import
+    when the first screens arrive."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    url = f"sqlite:///{tmp_path / 'wall.db'}"
+    fill(url)
+    done = subprocess.run([sys.executable, "-c", COLD_START_SCRIPT, str(config_copy.path), url], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == []
