@@ -6,25 +6,20 @@ them in the browser, so switching costs no server round trip.
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from dash import dcc, html
 
-from layouts import ftr, journey, mission, nps, personas, voices
 from layouts.components import Screen, icon
 from obeya.config import Config, Problem
 from obeya.live import DataState
+from obeya.panels import PANELS, panel
 
 log = logging.getLogger(__name__)
 
-PANELS = {
-    "mission": ("Mission", mission.render),
-    "personas": ("Personas", personas.render),
-    "journey": ("Journey", journey.render),
-    "nps": ("NPS", nps.render),
-    "ftr": ("First time right", ftr.render),
-    "voices": ("Voices", voices.render),
-}
+# Each registered panel's module in layouts/ (layouts/<id>.py), imported once.
+RENDERERS = {entry.id: importlib.import_module(f"layouts.{entry.id}").render for entry in PANELS}
 
 POLL_MILLISECONDS = 2000  # how often a screen asks whether config or data changed
 
@@ -48,7 +43,7 @@ def render_panels(config: Config, data_state: DataState, screen: Screen, active_
     and its id is added to `failed` (so the drawing is not kept and the panel is tried again)."""
     sections = []
     for setting in config.wall.panels:
-        title, render = PANELS[setting.id]
+        title, render = panel(setting.id).title, RENDERERS[setting.id]
         try:
             pages = render(config, data_state.data, screen) or [_panel_error(title, "nothing to show")]
         except Exception as error:  # one broken panel must not take the others down
@@ -85,9 +80,9 @@ def footer(config: Config, active_panel: str) -> html.Footer:
     """Where we are (tabs and a progress bar) and the facilitator's controls."""
     tabs = [
         html.Button(
-            [f"{n}\u2009{PANELS[setting.id][0]}", html.Span(className="wall-tab-page")],
+            [f"{n}\u2009{panel(setting.id).title}", html.Span(className="wall-tab-page")],
             className="wall-tab" + (" is-active" if setting.id == active_panel else ""),
-            title=f"Show {PANELS[setting.id][0]} (key {n})" if n <= 9 else f"Show {PANELS[setting.id][0]}",
+            title=f"Show {panel(setting.id).title} (key {n})" if n <= 9 else f"Show {panel(setting.id).title}",
             **{"data-goto": setting.id},
         )
         for n, setting in enumerate(config.wall.panels, start=1)

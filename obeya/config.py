@@ -26,8 +26,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-PANEL_IDS = ("mission", "personas", "journey", "nps", "ftr", "voices")
-PanelId = Literal["mission", "personas", "journey", "nps", "ftr", "voices"]
+from obeya.panels import PANEL_IDS, PanelId  # noqa: F401  (the one registry of panels; tests import it here)
+
 CONFIG_FILES = ("wall.yaml", "mission.yaml", "personas.yaml", "journeys.yaml", "services.yaml", "annotations.yaml",
                 "sources.yaml")
 OPTIONAL_FILES = ("annotations.yaml", "sources.yaml")

@@ -58,7 +58,7 @@ def test_a_panel_that_fails_shows_its_error_and_the_others_still_render(test_con
     def broken(config, data, screen):
         raise RuntimeError("journey drawing failed")
 
-    monkeypatch.setitem(wall.PANELS, "journey", ("Journey", broken))
+    monkeypatch.setitem(wall.RENDERERS, "journey", broken)
     sections = wall.render_panels(test_config, NO_DATA, Screen(), "mission")
     by_id = {attribute(s, "data-panel"): s for s in sections}
     assert "This panel could not be drawn: RuntimeError: journey drawing failed" in texts(by_id["journey"])
@@ -83,3 +83,12 @@ def test_the_banner_names_file_line_and_problem():
     assert "personas.yaml:17:11: YAML syntax: mapping values are not allowed here" in text
     assert "(and 1 more)" in text
     assert wall.banner(()) == []
+
+
+def test_every_registered_panel_has_its_module_and_is_in_the_default_rotation():
+    from obeya.config import Wall
+    from obeya.panels import PANELS
+
+    assert [setting.id for setting in Wall(title="t", team="t").panels] == [entry.id for entry in PANELS]
+    assert set(wall.RENDERERS) == {entry.id for entry in PANELS}
+    assert all(callable(render) for render in wall.RENDERERS.values())

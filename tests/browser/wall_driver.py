@@ -25,6 +25,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import insert
 
 from obeya.database import create_schema, ftr_results, make_engine, refresh_rollups, survey_responses
+from obeya.panels import PANEL_IDS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEST_CONFIG_DIR = REPO_ROOT / "tests" / "fixtures" / "config"
@@ -37,7 +38,7 @@ SERVER_START_SECONDS = 60
 # idle-resume can be watched in seconds rather than minutes.
 ROTATE_SECONDS = 5
 IDLE_RESUME_SECONDS = 10  # the smallest wall.yaml allows
-PANEL_ORDER = ["mission", "personas", "journey", "nps", "ftr", "voices"]  # tests/fixtures/config/wall.yaml
+PANEL_ORDER = list(PANEL_IDS)  # tests/fixtures/config/wall.yaml rotates every panel in the registry's order
 
 
 # --- known data -------------------------------------------------------------------------------------------------
