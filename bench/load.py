@@ -24,7 +24,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,14 +35,11 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.wall_server import SERVE, WallServer  # noqa: E402  (the one harness that starts a wall)
 POLL_SECONDS = 2.0
 REFRESH_SECONDS = 10
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def poll_body(rendered: dict | None, ticks: int) -> bytes:
@@ -134,28 +130,15 @@ def main() -> None:
     wall_yaml = config_dir / "wall.yaml"
     wall_yaml.write_text(re.sub(r"(?m)^refresh_seconds: \d+", f"refresh_seconds: {REFRESH_SECONDS}",
                                 wall_yaml.read_text(encoding="utf-8")), encoding="utf-8")
-    port = free_port()
-    env = dict(os.environ, OBEYA_CONFIG_DIR=str(config_dir), OBEYA_DATABASE_URL=f"sqlite:///{work / 'wall.db'}",
-               OBEYA_PORT=str(port), OBEYA_HOST="127.0.0.1")
-    env.pop("OBEYA_WALL_TOKEN", None)
-    subprocess.run([sys.executable, "-m", "obeya", "demo", "--force"], cwd=ROOT, env=env, check=True,
+    database_url = f"sqlite:///{work / 'wall.db'}"
+    subprocess.run([sys.executable, "-m", "obeya", "demo", "--force"], cwd=ROOT, check=True,
+                   env=dict(os.environ, OBEYA_CONFIG_DIR=str(config_dir), OBEYA_DATABASE_URL=database_url),
                    stdout=subprocess.DEVNULL)
     log_path = work / "server.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "obeya", "serve", "--workers", str(args.workers)],
-                                  cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = WallServer(config_dir, database_url, log_path, command=SERVE[:-1] + (str(args.workers),))
+    server.start()
+    port = server.port
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                connection.request("GET", "/_obeya/health")
-                connection.getresponse().read()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("server did not start:\n" + log_path.read_text())
-                time.sleep(0.2)
         reads_before = log_path.read_text().count("reading the wall's numbers from the database")
         started = time.monotonic()
         until = started + args.seconds
@@ -167,8 +150,7 @@ def main() -> None:
         elapsed = time.monotonic() - started
         reads = log_path.read_text().count("reading the wall's numbers from the database") - reads_before
     finally:
-        server.terminate()
-        server.wait(timeout=15)
+        server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
     all_ms = [took for wall in walls for took, _ in wall.timings]

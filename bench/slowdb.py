@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.wall_driver import WallServer  # noqa: E402  (the one harness that starts a wall)
+from tests.wall_server import WallServer  # noqa: E402  (the one harness that starts a wall)
 from tests.conftest import TEST_CONFIG_DIR  # noqa: E402
 from tests.db_servers import fresh_database  # noqa: E402
 from tests.test_engine import fill  # noqa: E402

@@ -25,7 +25,6 @@ import argparse
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,28 +37,12 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.wall_server import WallServer  # noqa: E402  (the one harness that starts a wall)
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, server: subprocess.Popen, log_path: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"server died:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(url + "/_obeya/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("server did not answer in time")
 
 
 def browser_metrics(cdp) -> dict[str, float]:
@@ -101,16 +84,13 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="obeya-soak-"))
     config_dir = work / "config"
     shutil.copytree(ROOT / "config", config_dir)
-    env = dict(os.environ, OBEYA_CONFIG_DIR=str(config_dir), OBEYA_DATABASE_URL=f"sqlite:///{work / 'wall.db'}",
-               OBEYA_PORT=str(free_port()), OBEYA_HOST="127.0.0.1")
-    subprocess.run([sys.executable, "-m", "obeya", "demo", "--force"], cwd=ROOT, env=env, check=True,
+    database_url = f"sqlite:///{work / 'wall.db'}"
+    subprocess.run([sys.executable, "-m", "obeya", "demo", "--force"], cwd=ROOT, check=True,
+                   env=dict(os.environ, OBEYA_CONFIG_DIR=str(config_dir), OBEYA_DATABASE_URL=database_url),
                    stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{env['OBEYA_PORT']}"
-    log_path = work / "server.log"  # a file, not a pipe: an unread pipe fills up and blocks the server
-    with open(log_path, "w") as log:
-        server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = WallServer(config_dir, database_url, work / "server.log").start()
+    url = server.url
     try:
-        wait_until_up(url, server, log_path)
         print(f"machine: {platform.platform()}, {psutil.cpu_count()} cores, "
               f"{psutil.virtual_memory().total / 2**30:.0f} GiB; Chromium headless at 1920x1080")
         with sync_playwright() as playwright:
@@ -145,7 +125,7 @@ def main() -> None:
               f"({growth:+.1f}%; target within 25%)")
         print(f"  DOM nodes after 100 switches {early['nodes']:.0f}, at the end {late['nodes']:.0f}")
 
-        process = psutil.Process(server.pid)
+        process = psutil.Process(server.process.pid)
         rss_early = rss_middle = None
         started = time.monotonic()
         for number in range(1, args.server_refreshes + 1):
@@ -163,8 +143,7 @@ def main() -> None:
               f"at the end {rss_late:.0f} MB ({100 * (rss_late / rss_early - 1):+.1f}% since 100, "
               f"{100 * (rss_late / rss_middle - 1):+.1f}% over the second half)")
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 

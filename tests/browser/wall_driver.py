@@ -6,33 +6,25 @@ tests can also import constants from it (`from wall_driver import PANEL_ORDER`).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import insert
 
 from obeya.database import create_schema, ftr_results, make_engine, refresh_rollups, survey_responses
 from obeya.panels import PANEL_IDS
+from tests.wall_server import WallServer  # noqa: F401  (the browser tests' server)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEST_CONFIG_DIR = REPO_ROOT / "tests" / "fixtures" / "config"
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run", "--hide-scrollbars"]
-SERVER_START_SECONDS = 60
 
 # The session's config is the test config with quick timings, so rotation and
 # idle-resume can be watched in seconds rather than minutes.
@@ -129,75 +121,7 @@ def quick_config(folder: Path) -> Path:
     return folder
 
 
-# --- the server -------------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class WallServer:
-    """`python app.py` in a subprocess; `url` once it answers."""
-
-    def __init__(self, config_dir: Path, database_url: str, log_path: Path) -> None:
-        self.config_dir = config_dir
-        self.database_url = database_url
-        self.log_path = log_path
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
-        self._log = None
-
-    def start(self) -> None:
-        env = dict(os.environ, OBEYA_HOST="127.0.0.1", OBEYA_PORT=str(self.port),
-                   OBEYA_CONFIG_DIR=str(self.config_dir), OBEYA_DATABASE_URL=self.database_url,
-                   PYTHONUNBUFFERED="1")
-        self._log = self.log_path.open("wb")
-        self.process = subprocess.Popen([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, stdout=self._log,
-                                        stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.fail(f"the server exited with code {self.process.returncode} before answering")
-            if self._answers():
-                return
-            try:  # returns at once if the server dies meanwhile
-                self.process.wait(timeout=0.2)
-            except subprocess.TimeoutExpired:
-                pass
-        self.fail(f"the server did not answer on {self.url} within {SERVER_START_SECONDS} s")
-
-    def _answers(self) -> bool:
-        try:
-            with urllib.request.urlopen(self.url + "/_dash-layout", timeout=2) as response:
-                return response.status == 200
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            return False
-
-    def output(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
-
-    def fail(self, message: str) -> None:
-        self.stop()
-        pytest.fail(f"{message}\n--- server output ---\n{self.output()}", pytrace=False)
-
-    def check_alive(self) -> None:
-        if self.process is not None and self.process.poll() is not None:
-            pytest.fail(f"the server died (code {self.process.returncode})\n--- server output ---\n{self.output()}",
-                        pytrace=False)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self._log is not None:
-            self._log.close()
+# --- the server: tests/wall_server.py -------------------------------------------------------------------------
 
 
 # --- the browser ------------------------------------------------------------------------------------------------

@@ -1,0 +1,118 @@
+"""The one way tests and benches start a real wall: a server subprocess on a free loopback port.
+
+`WallServer(config_dir, database_url, log_path).start()` runs `python app.py`
+(or, with `command=SERVE`, the production server) and returns once it
+answers; its output goes to a file (an unread pipe would fill and block the
+server) and is shown whenever it fails to start or dies.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+APP = ("app.py",)
+SERVE = ("-m", "obeya", "serve", "--workers", "2")
+START_SECONDS = 60
+
+
+class ServerFailed(AssertionError):
+    """The server did not start or died; the message ends with its output."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class WallServer:
+    """A wall server in a subprocess; `url` once `start` returns."""
+
+    def __init__(self, config_dir: Path, database_url: str, log_path: Path, *, command: tuple[str, ...] = APP,
+                 env: dict[str, str] | None = None) -> None:
+        self.config_dir = config_dir
+        self.database_url = database_url
+        self.log_path = log_path
+        self.command = command
+        self.extra_env = env or {}
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self._log = None
+
+    def start(self, *, until: str = "answers") -> WallServer:
+        """Start it and wait until it `answers` an HTTP request, or only `listens` (no request made yet)."""
+        env = dict(os.environ, OBEYA_HOST="127.0.0.1", OBEYA_PORT=str(self.port),
+                   OBEYA_CONFIG_DIR=str(self.config_dir), OBEYA_DATABASE_URL=self.database_url,
+                   PYTHONUNBUFFERED="1")
+        env.pop("OBEYA_WALL_TOKEN", None)
+        env.update(self.extra_env)
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen([sys.executable, *self.command], cwd=REPO_ROOT, env=env, stdout=self._log,
+                                        stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.fail(f"the server exited with code {self.process.returncode} before answering")
+            if self._listens() if until == "listens" else self._answers():
+                return self
+            try:  # returns at once if the server dies meanwhile
+                self.process.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                pass
+        self.fail(f"the server did not answer on {self.url} within {START_SECONDS} s")
+        return self
+
+    def _listens(self) -> bool:
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+            return True
+        except OSError:
+            return False
+
+    def _answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url + "/_obeya/health", timeout=2):
+                return True
+        except urllib.error.HTTPError:  # it answers, if only to say the token is missing
+            return True
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False
+
+    def output(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+    def fail(self, message: str) -> None:
+        self.stop()
+        raise ServerFailed(f"{message}\n--- server output ---\n{self.output()}")
+
+    def check_alive(self) -> None:
+        if self.process is not None and self.process.poll() is not None:
+            raise ServerFailed(f"the server died (code {self.process.returncode})\n--- server output ---\n"
+                               f"{self.output()}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> WallServer:
+        return self.start()
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
