@@ -7,6 +7,7 @@ messages are asserted word for word, as they are part of the interface.
 from __future__ import annotations
 
 import codecs
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -30,7 +31,8 @@ from obeya.importer import (
 )
 from tests.db_servers import KINDS, fresh_database
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "imports"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "imports"
 SERVICENOW = "servicenow-survey.csv"
 HELPDESK = "helpdesk-latin1-semicolon.csv"
 JIRA_FTR = "jira-ftr.tsv"
@@ -76,10 +78,25 @@ class Wall:
 
 
 @pytest.fixture(autouse=True)
-def in_the_fixtures_folder(monkeypatch):
-    """Messages name files as the user typed them; these tests type bare fixture names."""
+def in_the_fixtures_folder(monkeypatch, tmp_path):
+    """Messages name files as the user typed them; these tests type bare fixture names.
+
+    The wall's config is the shipped one (its services are the fixtures'), with
+    `timezone: UTC`, so timestamps without a zone read as UTC unless a test says otherwise.
+    """
     monkeypatch.chdir(FIXTURES)
-    monkeypatch.delenv("OBEYA_CONFIG_DIR", raising=False)
+    monkeypatch.setenv("OBEYA_CONFIG_DIR", str(utc_wall_config(tmp_path)))
+
+
+def utc_wall_config(tmp_path: Path, zone: str = "UTC") -> Path:
+    """A copy of the shipped config whose wall counts days in `zone`."""
+    folder = tmp_path / f"config-{zone.replace('/', '-')}"
+    if not folder.exists():
+        shutil.copytree(REPO_ROOT / "config", folder)
+        wall_yaml = folder / "wall.yaml"
+        wall_yaml.write_text(wall_yaml.read_text(encoding="utf-8").replace(
+            "timezone: Europe/Amsterdam", f"timezone: {zone}"), encoding="utf-8")
+    return folder
 
 
 @pytest.fixture
