@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from obeya.__main__ import main
-from obeya.database import create_schema, make_engine, survey_responses
+from obeya.database import create_schema, make_engine, rollup_timezone, survey_responses
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VALID = "(3 personas, 1 journey, 2 services)"
@@ -299,9 +299,10 @@ def test_demo_builds_the_database_named_in_obeya_database_url(capsys, monkeypatc
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     monkeypatch.setenv("OBEYA_DATABASE_URL", url)
 
-    code, out, err = run(capsys, "demo")
+    code, out, err = run(capsys, "demo", "--config", str(REPO_ROOT / "tests" / "fixtures" / "config"))
 
     assert code == 0, err
+    assert rollup_timezone(make_engine(url)) == "Europe/Berlin"  # the days of that wall.yaml
     assert out[0] == f"Building demo data in {url} ..."
     assert re.fullmatch(
         r"Demo data ready: [\d,]+ survey responses and [\d,]+ resolved tickets, \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\.",
@@ -405,3 +406,25 @@ def test_validate_runs_the_teams_own_sql_and_names_a_missing_column(capsys, monk
          "(it returns: response_id, ticket_id, service, score)"],
         [],
     )
+
+
+def test_validate_warns_about_services_in_the_data_that_services_yaml_does_not_know(capsys, monkeypatch, config_copy,
+                                                                                    tmp_path):
+    url = f"sqlite:///{tmp_path / 'wall.db'}"
+    monkeypatch.setenv("OBEYA_DATABASE_URL", url)
+    monkeypatch.chdir(config_copy.path.parent)
+    engine = make_engine(url)
+    create_schema(engine)
+    with engine.begin() as connection:
+        connection.execute(insert(survey_responses), [
+            {"response_id": f"R-{n}", "ticket_id": f"T-{n}", "service": service,
+             "responded_at": datetime(2026, 3, 2, 9), "score": 9}
+            for n, service in enumerate(["lims", "Clinical workstations", "Printers", "Clinical workstations"])])
+    from obeya.database import refresh_rollups
+
+    refresh_rollups(engine)
+    assert run(capsys, "validate", "config") == (0, [
+        'config/services.yaml:2:3: warning: 3 rows in the database name a service that is not in services.yaml: '
+        '"Clinical workstations" (2), "Printers" (1); add each as an alias of its service',
+        f"config/: valid {VALID}",
+    ], [])
