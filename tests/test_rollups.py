@@ -79,7 +79,7 @@ def assert_rollups_match(engine, zone: str = "Europe/Berlin") -> None:
 def imported(out: str) -> int:
     """The number imported, from the summary line "FILE: N rows read: M imported, ..."."""
     summary = [line for line in out.splitlines() if " rows read: " in line][-1]
-    return int(summary.split(": ")[2].split()[0])
+    return int(summary.split(": ")[2].split()[0].replace(",", ""))
 
 
 @pytest.fixture(params=KINDS)
