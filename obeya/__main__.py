@@ -590,7 +590,8 @@ def _print_check(check, config: Config | None) -> int:
     code = EXIT_OK
     if check.mismatches:
         differ = _count(len(check.mismatches), "roll-up row", "roll-up rows")
-        print(f"roll-ups do not match the raw rows: {differ} differ (python -m obeya rollups re-counts them)")
+        verb = "differs" if len(check.mismatches) == 1 else "differ"
+        print(f"roll-ups do not match the raw rows: {differ} {verb} (python -m obeya rollups re-counts them)")
         code = EXIT_INVALID
     else:
         print(f"roll-ups match the raw rows ({_count(check.days, 'day')})")
