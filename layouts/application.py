@@ -17,14 +17,14 @@ from zoneinfo import ZoneInfo
 import flask
 from dash import Dash, Input, Output, State, no_update
 from plotly.io.json import to_json_plotly  # what Dash serializes callback answers with
-from sqlalchemy.exc import SQLAlchemyError
 
 from layouts.access import add_security_headers, content_security_policy, require_token, wall_token
 from layouts.components import Screen
 from layouts.wall import banner, wall_body, wall_layout
 from obeya import database
 from obeya.cache import cache_from_env
-from obeya.engine import is_embedded_default, make_engine
+from obeya.config import ConfigError, load_config
+from obeya.engine import make_engine
 from obeya.live import LiveWall
 
 log = logging.getLogger(__name__)
@@ -41,29 +41,12 @@ def config_dir_from_env() -> Path:
     return Path(os.environ.get("OBEYA_CONFIG_DIR") or DEFAULT_CONFIG_DIR)
 
 
-def prepare_database(url: str | None = None) -> None:
-    """Create the wall's tables where they are missing, before the wall starts reading.
-
-    The embedded default database is filled with demo data when empty, so a
-    fresh clone shows a full wall. A database that cannot be reached, or a
-    read-only user, is not fatal: the wall starts and shows what it can.
-    Raises DatabaseUrlError for a URL that cannot be used at all.
-    """
-    url = url or database.database_url()
-    engine = make_engine(url)
+def wall_zone(config_dir: str | Path) -> str | None:
+    """wall.yaml's time zone, for the demo's roll-ups (None while the config is not valid)."""
     try:
-        if is_embedded_default(url):
-            from obeya.demo import ensure_demo_database
-
-            database.create_schema(engine)
-            ensure_demo_database(engine)
-        elif not database.has_schema(engine):
-            database.create_schema(engine)
-    except SQLAlchemyError as error:
-        log.warning("could not create the wall's tables (a read-only user?); the wall starts and reads what "
-                    "there is: %s", error)
-    finally:
-        engine.dispose()
+        return load_config(config_dir).wall.timezone
+    except ConfigError:
+        return None
 
 
 def warm_up() -> None:
@@ -114,9 +97,10 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
     wall's link with it get in.
     """
     url = database_url or database.database_url()
-    prepare_database(url)
+    folder = config_dir or config_dir_from_env()
+    database.prepare_database(url, zone=wall_zone(folder))
     warm_up()
-    live = LiveWall(config_dir or config_dir_from_env(), make_engine(url, read_only=True), cache=cache_from_env())
+    live = LiveWall(folder, make_engine(url, read_only=True), cache=cache_from_env())
     app = Dash(
         __name__,
         title="Obeya Wall",

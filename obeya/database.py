@@ -3,15 +3,15 @@
 Raw rows live in `survey_responses` and `ftr_results` (the import columns in
 DESIGN.md). The wall never aggregates them on a refresh: `nps_daily` and
 `ftr_daily` hold counts per service per day, kept current by whoever writes
-raw rows (the demo builder and the importer call `refresh_rollups`).
+raw rows, in the same transaction (see "writers" below).
 """
 
 from __future__ import annotations
 
 import logging
-import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -31,9 +31,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    create_engine,
     delete,
-    event,
     func,
     insert,
     inspect,
@@ -41,9 +39,9 @@ from sqlalchemy import (
     select,
 )
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from obeya.engine import DEFAULT_DATABASE_PATH, database_url, make_engine  # noqa: F401  (where callers find them)
+from obeya.engine import DEFAULT_DATABASE_PATH, database_url, is_embedded_default, make_engine  # noqa: F401
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +100,29 @@ ftr_daily = Table(
 def create_schema(engine: Engine) -> None:
     """Create the wall's tables and indexes where they are missing."""
     metadata.create_all(engine)
+
+
+def prepare_database(url: str, zone: str | None = None) -> None:
+    """Create the wall's tables where they are missing, before the wall starts reading.
+
+    The embedded default database is filled with demo data (days counted in
+    `zone`) when empty, so a fresh clone shows a full wall. A database that
+    cannot be reached, or a read-only user, is not fatal: the wall starts and
+    shows what it can. Raises DatabaseUrlError for a URL that cannot be used.
+    """
+    from obeya.demo import ensure_demo_database  # the demo writes through this module
+
+    engine = make_engine(url)
+    try:
+        if is_embedded_default(url):
+            ensure_demo_database(engine, zone=zone)
+        elif not has_schema(engine):
+            create_schema(engine)
+    except SQLAlchemyError as error:
+        log.warning("could not create the wall's tables (a read-only user?); the wall starts and reads what "
+                    "there is: %s", error)
+    finally:
+        engine.dispose()
 
 
 def has_schema(engine: Engine) -> bool:
@@ -240,64 +261,243 @@ def data_marker(connection) -> str | None:
 def rollup_timezone(engine: Engine) -> str | None:
     """The time zone the roll-ups count days in, or None before the first roll-up."""
     with engine.connect() as connection:
-        return connection.execute(
-            select(rollup_settings.c.value).where(rollup_settings.c.name == "timezone")
-        ).scalar()
+        return stored_rollup_timezone(connection)
 
 
-def refresh_rollups(engine: Engine, since: date | datetime | None = None, zone: str | None = None) -> None:
-    """Recompute the daily roll-ups from the raw rows, from `since` on.
+def stored_rollup_timezone(connection) -> str | None:
+    """`rollup_timezone` inside the caller's connection (and transaction)."""
+    return connection.execute(
+        select(rollup_settings.c.value).where(rollup_settings.c.name == "timezone")
+    ).scalar()
+
+
+def _store_rollup_timezone(connection, zone: str) -> None:
+    connection.execute(delete(rollup_settings).where(rollup_settings.c.name == "timezone"))
+    connection.execute(insert(rollup_settings).values(name="timezone", value=zone))
+
+
+# --- writers: raw rows and their roll-ups change in one transaction ------------
+#
+# Every writer of raw rows (the importer, the demo builder, a re-count) runs
+#
+#     prepare_writing(engine)
+#     with engine.begin() as connection:
+#         lock_for_writing(connection)
+#         ... write raw rows ...
+#         recount_written_days(connection, zone, utc_days)   # or recount_all
+#         mark_data_changed(connection)
+#
+# so roll-ups always equal the raw rows: an interrupted writer leaves nothing,
+# and a second writer waits for the first and then sees its rows.
+
+WRITER_LOCK = "writer_lock"  # rollup_settings row that writers lock on PostgreSQL and MariaDB
+WRITER_WAIT_SECONDS = 3600  # how long a writer waits for another one (a big import takes minutes)
+ROLLUP_CHUNK_DAYS = 92  # days re-counted per statement by a full re-count, so progress can be shown
+
+
+def prepare_writing(engine: Engine) -> None:
+    """Create the schema and the writers' lock row where missing; safe when two writers start at once."""
+    for attempt in (1, 2):
+        try:
+            create_schema(engine)
+            break
+        except SQLAlchemyError:  # another writer created the same tables a moment earlier
+            if attempt == 2:
+                raise
+    if engine.dialect.name == "sqlite":
+        return  # SQLite locks the whole database (BEGIN IMMEDIATE): no lock row needed
+    with engine.connect() as connection:
+        if connection.execute(select(rollup_settings.c.name).where(rollup_settings.c.name == WRITER_LOCK)).first():
+            return
+        try:
+            connection.execute(insert(rollup_settings).values(name=WRITER_LOCK, value="writers lock this row"))
+            connection.commit()
+        except IntegrityError:  # the other writer inserted it first: it is there, as wanted
+            connection.rollback()
+
+
+def lock_for_writing(connection) -> None:
+    """Wait until no other writer holds the database, then hold it until this transaction ends.
+
+    Call first in the writer's transaction (after `prepare_writing`). SQLite:
+    BEGIN IMMEDIATE, with a long busy timeout; PostgreSQL and MariaDB: a row
+    lock on `rollup_settings`. Everything the writer reads after it includes
+    what the writer before it committed.
+    """
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {WRITER_WAIT_SECONDS * 1000}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    if dialect in ("mysql", "mariadb"):
+        connection.exec_driver_sql(f"SET SESSION innodb_lock_wait_timeout = {WRITER_WAIT_SECONDS}")
+    connection.execute(
+        select(rollup_settings.c.value).where(rollup_settings.c.name == WRITER_LOCK).with_for_update()
+    ).first()
+
+
+# (roll-up table, raw table, the raw table's timestamp column, the counts per service and day)
+ROLLUPS = (
+    (nps_daily, survey_responses, "responded_at", nps_day_counts),
+    (ftr_daily, ftr_results, "resolved_at", ftr_day_counts),
+)
+
+
+def _day_counts(raw, moment_name: str, counts, first: date, last: date, zone: str, dialect: str):
+    """SELECT of the counts per service and local day from `first` to `last` (days in `zone`)."""
+    moment = raw.c[moment_name]
+    # A local day lies within a day of its UTC date: read a day either side, keep whole local days.
+    start = datetime.combine(first - timedelta(days=1), datetime.min.time())
+    end = datetime.combine(last + timedelta(days=2), datetime.min.time())
+    day = local_day(moment, offset_stretches(zone, start, end), dialect)
+    grouped = counts(raw, day).where(moment >= start, moment < end).subquery("per_day")
+    return select(grouped).where(grouped.c.day >= first, grouped.c.day <= last)
+
+
+def recount_days(connection, first: date, last: date, zone: str, tables=ROLLUPS) -> None:
+    """Re-count the roll-ups of the days `first` to `last` (days in `zone`) in the caller's transaction."""
+    for rollup, raw, moment_name, counts in tables:
+        connection.execute(delete(rollup).where(rollup.c.day >= first, rollup.c.day <= last))
+        source = _day_counts(raw, moment_name, counts, first, last, zone, connection.dialect.name)
+        # SQLite's date() gives 'YYYY-MM-DD' text, which is how SQLAlchemy stores a Date there.
+        connection.execute(insert(rollup).from_select([column.name for column in rollup.c], source))
+
+
+def _raw_day_bounds(connection, raw, moment_name: str) -> tuple[date, date] | None:
+    """The first and last UTC day of the raw rows, widened by a day either side (a local day may differ)."""
+    bounds = _moment_bounds(connection, raw.c[moment_name])
+    if bounds is None:
+        return None
+    return bounds[0].date() - timedelta(days=1), bounds[1].date() + timedelta(days=1)
+
+
+def recount_all(connection, zone: str, progress: Callable[[str], None] | None = None) -> None:
+    """Re-count every roll-up from the raw rows in `zone`, in the caller's transaction.
+
+    `progress` gets a line per table and per chunk of `ROLLUP_CHUNK_DAYS` days.
+    """
+    for table in ROLLUPS:
+        rollup, raw, moment_name, _ = table
+        connection.execute(delete(rollup))
+        bounds = _raw_day_bounds(connection, raw, moment_name)
+        if bounds is None:
+            if progress:
+                progress(f"{rollup.name}: no raw rows")
+            continue
+        first, last = bounds
+        chunks = (last - first).days // ROLLUP_CHUNK_DAYS + 1
+        for number in range(chunks):
+            start = first + timedelta(days=number * ROLLUP_CHUNK_DAYS)
+            end = min(start + timedelta(days=ROLLUP_CHUNK_DAYS - 1), last)
+            if progress:
+                progress(f"{rollup.name}: {start:%Y-%m-%d} to {end:%Y-%m-%d} ({number + 1} of {chunks})")
+            recount_days(connection, start, end, zone, tables=(table,))
+    _store_rollup_timezone(connection, zone)
+
+
+def recount_written_days(connection, zone: str, utc_days: set[date]) -> None:
+    """After raw rows were written (or removed) on the UTC days `utc_days`: re-count their local days.
+
+    In the caller's transaction. When the roll-ups count in another zone,
+    every day is re-counted in `zone`.
+    """
+    if stored_rollup_timezone(connection) != zone:
+        recount_all(connection, zone)
+        return
+    for first, last in _day_runs({day + timedelta(days=shift) for day in utc_days for shift in (-1, 0, 1)}):
+        recount_days(connection, first, last, zone)
+
+
+MAX_DAY_RUNS = 20  # more separate runs of days than this are re-counted as one span
+
+
+def _day_runs(days: set[date]) -> list[tuple[date, date]]:
+    """`days` as (first, last) runs of consecutive days; one span from first to last when there are many."""
+    runs: list[list[date]] = []
+    for day in sorted(days):
+        if runs and day - runs[-1][1] == timedelta(days=1):
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    if len(runs) > MAX_DAY_RUNS:
+        return [(runs[0][0], runs[-1][1])]
+    return [(first, last) for first, last in runs]
+
+
+def refresh_rollups(engine: Engine, since: date | datetime | None = None, zone: str | None = None,
+                    progress: Callable[[str], None] | None = None) -> None:
+    """Recompute the daily roll-ups from the raw rows, from `since` on, in one transaction of their own.
 
     Days are counted in `zone` (default: the zone the roll-ups already use,
     else UTC). A `since` datetime is a UTC moment, a date a UTC day; with no
-    `since`, or a new zone, every day is recomputed.
+    `since`, or a new zone, every day is recomputed. Marks the data changed.
     """
-    stored = rollup_timezone(engine)
-    zone = zone or stored or "UTC"
-    if stored != zone:
-        since = None
-    since_day = None
-    if since is not None:
-        moment = since if isinstance(since, datetime) else datetime.combine(since, datetime.min.time())
-        moment = moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-        since_day = min(moment.date(), moment.astimezone(ZoneInfo(zone)).date())
-    dialect = engine.dialect.name
+    prepare_writing(engine)
     with engine.begin() as connection:
-        for rollup, raw, moment_column, counts in (
-            (nps_daily, survey_responses, survey_responses.c.responded_at, nps_day_counts),
-            (ftr_daily, ftr_results, ftr_results.c.resolved_at, ftr_day_counts),
-        ):
-            wipe = delete(rollup)
-            if since_day is not None:
-                wipe = wipe.where(rollup.c.day >= since_day)
-            connection.execute(wipe)
-            bounds = _moment_bounds(connection, moment_column)
-            if bounds is None:
-                continue
-            day = local_day(moment_column, offset_stretches(zone, *bounds), dialect)
-            source = counts(raw, day)
-            if since_day is not None:
-                # A day east of UTC starts the evening before in UTC: read a day early, keep whole days.
-                source = source.where(moment_column >= datetime.combine(since_day - timedelta(days=1),
-                                                                         datetime.min.time()))
-                source = select(source.subquery()).where(literal_column("day") >= since_day)
-            # SQLite's date() gives 'YYYY-MM-DD' text, which is how SQLAlchemy stores a Date there.
-            connection.execute(insert(rollup).from_select([column.name for column in rollup.c], source))
-        connection.execute(delete(rollup_settings).where(rollup_settings.c.name == "timezone"))
-        connection.execute(insert(rollup_settings).values(name="timezone", value=zone))
+        lock_for_writing(connection)
+        stored = stored_rollup_timezone(connection)
+        zone = zone or stored or "UTC"
+        if since is None or stored != zone:
+            recount_all(connection, zone, progress)
+        else:
+            moment = since if isinstance(since, datetime) else datetime.combine(since, datetime.min.time())
+            if moment.tzinfo:
+                moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+            bounds = _raw_day_bounds(connection, survey_responses, "responded_at")
+            other = _raw_day_bounds(connection, ftr_results, "resolved_at")
+            last = max((b[1] for b in (bounds, other) if b is not None), default=moment.date())
+            recount_days(connection, moment.date() - timedelta(days=1), max(last, moment.date()), zone)
+        mark_data_changed(connection)
 
 
-def ensure_rollup_timezone(engine: Engine, zone: str) -> bool:
-    """Make the roll-ups count days in `zone`, re-counting them if they use another.
+@dataclass(frozen=True)
+class RollupMismatch:
+    """One service and day where a roll-up differs from a direct count of the raw rows."""
 
-    Returns False when they use another zone and cannot be re-counted (a
-    read-only database user): the wall then shows days in the zone they have.
-    """
-    if rollup_timezone(engine) == zone:
-        return True
-    try:
-        refresh_rollups(engine, zone=zone)
-    except SQLAlchemyError as error:
-        log.warning("cannot re-count the roll-ups in %s (read-only?): %s", zone, error)
-        return False
-    return True
+    table: str  # "nps_daily" or "ftr_daily"
+    service: str
+    day: date
+    names: tuple[str, ...]  # the counted columns, e.g. ("responses", "promoters", "passives", "detractors")
+    rollup: tuple[int, ...] | None  # None: no roll-up row
+    raw: tuple[int, ...] | None  # None: no raw rows
+
+
+@dataclass(frozen=True)
+class RollupCheck:
+    """What `check_rollups` found: the zone the roll-ups say they use, the days compared, the differences."""
+
+    zone: str | None
+    days: int
+    mismatches: list[RollupMismatch]
+
+
+def check_rollups(connection) -> RollupCheck:
+    """Compare every roll-up row with a direct count of the raw rows, in the zone the roll-ups say they use."""
+    zone = stored_rollup_timezone(connection)
+    days: set[date] = set()
+    mismatches = []
+    for rollup, raw, moment_name, counts in ROLLUPS:
+        names = tuple(column.name for column in rollup.c if column.name not in ("service", "day"))
+        stored = {(row[0], _as_day(row[1])): tuple(int(value) for value in row[2:])
+                  for row in connection.execute(select(rollup))}
+        counted = {}
+        bounds = _raw_day_bounds(connection, raw, moment_name)
+        if bounds is not None:
+            query = _day_counts(raw, moment_name, counts, *bounds, zone or "UTC", connection.dialect.name)
+            counted = {(row[0], _as_day(row[1])): tuple(int(value) for value in row[2:])
+                       for row in connection.execute(query)}
+        days |= {day for _, day in stored} | {day for _, day in counted}
+        for service, day in sorted(stored.keys() | counted.keys(), key=lambda key: (key[1], key[0])):
+            if stored.get((service, day)) != counted.get((service, day)):
+                mismatches.append(RollupMismatch(rollup.name, service, day, names, stored.get((service, day)),
+                                                 counted.get((service, day))))
+    mismatches.sort(key=lambda mismatch: (mismatch.day, mismatch.service, mismatch.table))
+    return RollupCheck(zone, len(days), mismatches)
+
+
+def _as_day(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value

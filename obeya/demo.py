@@ -23,7 +23,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, insert
 
-from obeya.database import create_schema, ftr_results, is_empty, metadata, refresh_rollups, survey_responses
+from obeya.database import (
+    create_schema,
+    ftr_results,
+    is_empty,
+    lock_for_writing,
+    mark_data_changed,
+    metadata,
+    prepare_writing,
+    recount_all,
+    survey_responses,
+)
 
 DEMO_DAYS = 548  # about 18 months, so a monthly trend has history and a yearly comparison is possible
 
@@ -103,10 +113,13 @@ COMMENT_CHANCE = {"detractor": 0.60, "passive": 0.30, "promoter": 0.35}
 PERSONAL_DATA_CHANCE = 0.05  # some comments carry an e-mail, phone or ticket number to mask
 
 
-def build_demo_database(engine: Engine, today: date | None = None, seed: int = 7) -> DemoSummary:
+def build_demo_database(engine: Engine, today: date | None = None, seed: int = 7,
+                        zone: str | None = None) -> DemoSummary:
     """Drop and recreate the wall's tables on `engine` and fill them with demo data ending on `today`.
 
-    `today` defaults to today in UTC. Returns how many responses and
+    `today` defaults to today in UTC. The roll-ups count days in `zone` (the
+    wall's `timezone`; default the zone the demo's working hours are in) and
+    are written in the rows' transaction. Returns how many responses and
     first-time-right rows were written and the first and last day they cover.
     """
     today = today or datetime.now(timezone.utc).date()
@@ -118,25 +131,28 @@ def build_demo_database(engine: Engine, today: date | None = None, seed: int = 7
     ftr_rows = [ticket.row() for ticket in tickets]
     response_rows = [response.row() for response in responses]
     metadata.drop_all(engine)
-    create_schema(engine)
+    prepare_writing(engine)
     with engine.begin() as connection:
+        lock_for_writing(connection)
         _insert(connection, ftr_results, ftr_rows)
         _insert(connection, survey_responses, response_rows)
-    refresh_rollups(engine)
+        recount_all(connection, zone or WALL_TIMEZONE.key)
+        mark_data_changed(connection)
 
     days = [ticket.resolved_at.date() for ticket in tickets] + [response.responded_at.date() for response in responses]
     return DemoSummary(len(response_rows), len(ftr_rows), min(days), max(days))
 
 
-def ensure_demo_database(engine: Engine) -> bool:
-    """Create the schema; when there are no responses and no first-time-right rows, fill it with demo data.
+def ensure_demo_database(engine: Engine, zone: str | None = None) -> bool:
+    """Create the schema; when there are no responses and no first-time-right rows, fill it with demo data
+    whose roll-ups count days in `zone` (see `build_demo_database`).
 
     Returns True when it built demo data, False when the database already had data.
     """
     create_schema(engine)
     if not is_empty(engine):
         return False
-    build_demo_database(engine)
+    build_demo_database(engine, zone=zone)
     return True
 
 

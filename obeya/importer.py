@@ -22,17 +22,27 @@ import csv
 import gc
 import io
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, Engine, Table, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from obeya.database import create_schema, ftr_results, refresh_rollups, survey_responses
+from obeya.config import Config
+from obeya.database import (
+    ftr_results,
+    lock_for_writing,
+    mark_data_changed,
+    prepare_writing,
+    recount_written_days,
+    stored_rollup_timezone,
+    survey_responses,
+)
 
 CHUNK_ROWS = 10_000  # rows checked against the database and inserted at a time
 LISTED_PROBLEMS = 20  # rejected rows kept with their message; the rest are only counted
@@ -49,6 +59,7 @@ class ImportColumn:
     aliases: tuple[str, ...]
     reads: str  # how a value is read: "text", "comment", "timestamp", "score", "boolean" or "flag"
     required: bool = True
+    derived_from: tuple[str, ...] = ()  # columns it is derived from when the file lacks it (any one will do)
 
 
 @dataclass(frozen=True)
@@ -113,11 +124,15 @@ FTR = ImportKind(
         ),
         ImportColumn(
             "first_time_right", ("first_time_right", "ftr", "first_contact_resolution", "fcr", "first_time_fix"),
-            "boolean",
+            "boolean", derived_from=("reopened", "reassigned"),
         ),
-        ImportColumn("reopened", ("reopened", "reopen_count", "reopens"), "flag", required=False),
         ImportColumn(
-            "reassigned", ("reassigned", "reassignment_count", "reassignments"), "flag", required=False
+            "reopened", ("reopened", "reopen_count", "reopens", "custom field (reopen count)"), "flag", required=False
+        ),
+        ImportColumn(
+            "reassigned",
+            ("reassigned", "reassignment_count", "reassignments", "custom field (reassignment count)"),
+            "flag", required=False,
         ),
     ),
 )
@@ -140,7 +155,7 @@ class ImportFileError(Exception):
 
 
 class RollupRefreshFailed(Exception):
-    """The rows were imported and committed, but the daily roll-ups could not be refreshed."""
+    """The daily roll-ups could not be counted, so nothing was committed (rows and roll-ups go together)."""
 
     def __init__(self, result: ImportResult, cause: SQLAlchemyError) -> None:
         super().__init__(str(getattr(cause, "orig", None) or cause))
@@ -163,10 +178,11 @@ class ImportResult:
 
     rows_read: int = 0
     imported: int = 0
+    replaced: int = 0  # rows whose key was there already, written over (only with `replace`)
     duplicates: int = 0
     rejected: int = 0
     problems: list[RowProblem] = field(default_factory=list)  # the first LISTED_PROBLEMS rejected rows
-    earliest: datetime | None = None  # the earliest timestamp imported: roll-ups were refreshed from its day
+    unknown_services: Counter = field(default_factory=Counter)  # valid rows per service spelling not in the config
     committed: bool = False
 
     def reject(self, line: int, message: str) -> None:
@@ -252,9 +268,16 @@ _OTHER_TIMESTAMP = re.compile(
     r"\s*(?P<zone>Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)?",
     re.IGNORECASE,
 )
+# Jira's "01/Dec/26 9:15 AM" (dd/MMM/yy h:mm a), also with a four-digit year or a full month name
+_NAMED_MONTH_TIMESTAMP = re.compile(
+    r"(?P<day>\d{1,2})[-/ ](?P<month>[A-Za-z]{3,9})\.?[-/ ](?P<year>\d{2}|\d{4})"
+    r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d\d)(?::(?P<second>\d\d))?(?:\s*(?P<half>[AaPp][Mm]))?)?"
+)
 EARLIEST, LATEST = datetime(1900, 1, 1), datetime(2200, 1, 1)  # what the roll-ups can count
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
+_MONTH_NUMBERS = {**{name[:3].casefold(): number for number, name in enumerate(_MONTHS, 1)},
+                  **{name.casefold(): number for number, name in enumerate(_MONTHS, 1)}, "sept": 9}
 
 
 class TimestampReader:
@@ -295,6 +318,18 @@ class TimestampReader:
         return self._in_range(moment, value)
 
     @staticmethod
+    def _named_month(match: re.Match, not_a_timestamp: InvalidValue) -> datetime:
+        year = int(match["year"])
+        if len(match["year"]) == 2:
+            year += 2000 if year < 70 else 1900  # Jira's yy: 26 is 2026
+        hour = _hour(match, not_a_timestamp)
+        try:
+            return datetime(year, _MONTH_NUMBERS[match["month"].casefold()], int(match["day"]), hour,
+                            int(match["minute"] or 0), int(match["second"] or 0))
+        except ValueError:
+            raise not_a_timestamp from None
+
+    @staticmethod
     def _in_range(moment: datetime, value: str) -> datetime:
         if not EARLIEST <= moment < LATEST:
             raise InvalidValue(f"{_quoted(value.strip())} is not between {EARLIEST:%Y} and {LATEST:%Y}")
@@ -312,7 +347,10 @@ class TimestampReader:
             f"{_quoted(text)} is not a date and time like 2025-03-31 14:05 or 31/03/2025 14:05"
         )
         if match is None:
-            raise not_a_timestamp
+            named = _NAMED_MONTH_TIMESTAMP.fullmatch(text)
+            if named is None or named["month"].casefold() not in _MONTH_NUMBERS:
+                raise not_a_timestamp
+            return self._named_month(named, not_a_timestamp)
         a, b, c = match["a"], match["b"], match["c"]
         if len(a) == 4 and len(c) <= 2:
             year, month, day = int(a), int(b), int(c)
@@ -332,11 +370,7 @@ class TimestampReader:
             day, month = (first, second) if dayfirst in (True, None) else (second, first)
         else:
             raise not_a_timestamp
-        hour = int(match["hour"] or 0)
-        if match["half"]:
-            if not 1 <= hour <= 12:
-                raise not_a_timestamp
-            hour = hour % 12 + (12 if match["half"].lower() == "pm" else 0)
+        hour = _hour(match, not_a_timestamp)
         try:
             moment = datetime(year, month, day, hour, int(match["minute"] or 0), int(match["second"] or 0))
         except ValueError:
@@ -351,6 +385,16 @@ class TimestampReader:
             raise not_a_timestamp
         offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
         return moment.replace(tzinfo=timezone(offset if zone[0] == "+" else -offset))
+
+
+def _hour(match: re.Match, not_a_timestamp: InvalidValue) -> int:
+    """The hour of a matched timestamp on the 24-hour clock (12 AM is 0)."""
+    hour = int(match["hour"] or 0)
+    if match["half"]:
+        if not 1 <= hour <= 12:
+            raise not_a_timestamp
+        hour = hour % 12 + (12 if match["half"].lower() == "pm" else 0)
+    return hour
 
 
 # --- the file -----------------------------------------------------------------
@@ -573,6 +617,7 @@ def match_columns(
         else:
             found[column_name] = index
     claimed = set(found.values())
+    missing = []
     for column in kind.columns:
         if column.name in found or column.name in (mapping or {}):
             continue
@@ -584,15 +629,29 @@ def match_columns(
                 break
         else:
             if column.required:
-                problems.append(
-                    f"missing column {column.name}: no header {_or_list(column.aliases)} "
-                    f"(name it with --map {column.name}=HEADER)"
-                )
+                missing.append(column)
+    for column in missing:
+        if any(name in found for name in column.derived_from):
+            continue  # derived from those columns row by row (see `derived_column`)
+        sources = f", and no {_or_list(column.derived_from)} column to derive it from" if column.derived_from else ""
+        problems.append(
+            f"missing column {column.name}: no header {_or_list(column.aliases)}{sources} "
+            f"(name it with --map {column.name}=HEADER)"
+        )
     if problems:
         shown = ", ".join(name for name in header if name) or "none"
         problems.append(f"headers found: {shown}")
         raise ImportFileError([(header_line, problem) for problem in problems])
     return {column.name: found[column.name] for column in kind.columns if column.name in found}
+
+
+def derived_column(kind: ImportKind, columns: Mapping[str, int]) -> tuple[str, tuple[str, ...]] | None:
+    """(column, the columns it is derived from) when `columns` (from `match_columns`) lack a
+    required column that is derived instead; None when every required column is in the file."""
+    for column in kind.columns:
+        if column.required and column.name not in columns and column.derived_from:
+            return column.name, tuple(name for name in column.derived_from if name in columns)
+    return None
 
 
 def _or_list(words: tuple[str, ...]) -> str:
@@ -610,12 +669,15 @@ def import_csv(
     mapping: Mapping[str, str] | None = None,
     skip_invalid: bool = False,
     timestamps: TimestampReader | None = None,
+    replace: bool = False,
+    config: Config | None = None,
 ) -> ImportResult:
     """Import one CSV file: open it, match its columns, import its rows (see `import_rows`)."""
     kind = IMPORT_KINDS[kind] if isinstance(kind, str) else kind
     csv_file = open_csv(path)
     columns = match_columns(kind, csv_file.header, mapping, csv_file.header_line)
-    return import_rows(engine, kind, csv_file, columns, skip_invalid=skip_invalid, timestamps=timestamps)
+    return import_rows(engine, kind, csv_file, columns, skip_invalid=skip_invalid, timestamps=timestamps,
+                       replace=replace, config=config)
 
 
 def import_rows(
@@ -627,19 +689,27 @@ def import_rows(
     skip_invalid: bool = False,
     timestamps: TimestampReader | None = None,
     progress: Callable[[int, int, int], None] | None = None,
+    replace: bool = False,
+    config: Config | None = None,
 ) -> ImportResult:
-    """Check every row and insert the new ones in one transaction; then refresh the roll-ups.
+    """Check every row and insert the new ones, and re-count the roll-ups of their days, in one transaction.
 
     A row whose key is already in the database or earlier in the file is a
-    duplicate: counted and skipped. Rows with invalid values are rejected; one
+    duplicate: counted and skipped, or with `replace` (for a key already in
+    the database) written over. Rows with invalid values are rejected; one
     rejected row means nothing is committed unless `skip_invalid`. `progress`
     is called now and then with (bytes read, file size, rows read).
-    Raises SQLAlchemyError (nothing committed) or RollupRefreshFailed (rows
-    committed, roll-ups stale).
+
+    With a `config`, each row's service is stored as the service id its
+    spelling names (an id or an alias); other spellings are stored as they are
+    and counted in `unknown_services`. Roll-ups count days in the config's
+    time zone (else the zone they use already, else UTC). The transaction
+    waits for any other writer first. Raises SQLAlchemyError or
+    RollupRefreshFailed: nothing committed.
     """
-    check = _RowChecker(kind, columns, csv_file, timestamps or TimestampReader())
     result = ImportResult()
-    create_schema(engine)
+    check = _RowChecker(kind, columns, csv_file, timestamps or TimestampReader(), config, result.unknown_services)
+    prepare_writing(engine)
     records = _Records(csv_file)
     try:
         with (
@@ -648,7 +718,9 @@ def import_rows(
             _big_sqlite_page_cache(connection),
             connection.begin() as transaction,
         ):
-            writer = _Writer(connection, kind, result)
+            lock_for_writing(connection)
+            zone = config.wall.timezone if config else stored_rollup_timezone(connection) or "UTC"
+            writer = _Writer(connection, kind, result, replace=replace)
             chunk: dict[str, dict] = {}  # valid new rows by key, until CHUNK_ROWS are written at once
             writing = True  # turns False at the first rejected row of an all-or-nothing import
             for line, fields, problem in records:
@@ -670,21 +742,22 @@ def import_rows(
                             gc.collect(1)  # the few cycles the database layer leaves per chunk
             if writing:
                 writer.write(chunk)
+                if writer.utc_days:
+                    try:
+                        recount_written_days(connection, zone, writer.utc_days)
+                        mark_data_changed(connection)
+                    except SQLAlchemyError as error:
+                        raise RollupRefreshFailed(result, error) from error
                 transaction.commit()
                 result.committed = True
             else:
                 transaction.rollback()
-                result.imported = result.duplicates = 0
-                result.earliest = None
     finally:
         records.close()
+        if not result.committed:
+            result.imported = result.replaced = result.duplicates = 0
     if progress is not None:
         progress(csv_file.size, csv_file.size, result.rows_read)
-    if result.imported:
-        try:
-            refresh_rollups(engine, since=result.earliest)
-        except SQLAlchemyError as error:
-            raise RollupRefreshFailed(result, error) from error
     return result
 
 
@@ -692,10 +765,15 @@ class _RowChecker:
     """Turns the fields of one CSV record into a row for the table, or a problem message."""
 
     def __init__(self, kind: ImportKind, columns: Mapping[str, int], csv_file: CsvFile,
-                 timestamps: TimestampReader) -> None:
+                 timestamps: TimestampReader, config: Config | None = None,
+                 unknown_services: Counter | None = None) -> None:
         self.readers = _value_readers(kind, columns, timestamps)
         self.absent = tuple(column.name for column in kind.columns if column.name not in columns)
         self.width = len(csv_file.header)
+        self.derived = derived_column(kind, columns)
+        self.config = config
+        self.service_ids: dict[str, str | None] = {}  # spelling in the file: service id, None when unknown
+        self.unknown_services = Counter() if unknown_services is None else unknown_services
 
     def __call__(self, fields: list[str]) -> dict | str:
         if len(fields) != self.width:
@@ -708,35 +786,67 @@ class _RowChecker:
                 row[name] = read(fields[index])
         except InvalidValue:
             return _row_problems(self.readers, fields)
+        if self.derived is not None:  # first_time_right: neither reopened nor reassigned
+            column, sources = self.derived
+            row[column] = not any(row[source] for source in sources)
+        if self.config is not None:
+            self._service_id(row)
         return row
+
+    def _service_id(self, row: dict) -> None:
+        spelling = row["service"]
+        try:
+            service_id = self.service_ids[spelling]
+        except KeyError:
+            service_id = self.service_ids[spelling] = self.config.service_id_for(spelling)
+        if service_id is None:
+            self.unknown_services[spelling] += 1
+        else:
+            row["service"] = service_id
 
 
 class _Writer:
     """Writes chunks of checked rows in the import's transaction, skipping keys the database
     already holds: rows from before, and rows of earlier chunks of this file."""
 
-    def __init__(self, connection: Connection, kind: ImportKind, result: ImportResult) -> None:
+    def __init__(self, connection: Connection, kind: ImportKind, result: ImportResult, *, replace: bool) -> None:
         self.connection = connection
         self.kind = kind
         self.key_column = kind.table.c[kind.key]
+        self.moment_column = kind.table.c[kind.moment]
         self.result = result
+        self.replace = replace
+        self.utc_days: set[date] = set()  # UTC days of rows written or written over: their roll-ups are re-counted
 
     def write(self, chunk: dict[str, dict]) -> None:
-        """Insert the rows of `chunk` ({key: row}) whose key is new; count the others as duplicates."""
+        """Insert the rows of `chunk` ({key: row}) whose key is new; count the others as duplicates,
+        or with `replace` delete them first and count them as replaced."""
         if not chunk:
             return
         keys = sorted(chunk)  # in key order the lookups and inserts walk the primary-key index, not jump around it
-        known = set(self.connection.scalars(select(self.key_column).where(self.key_column.in_(keys))))
-        rows = [chunk[key] for key in keys if key not in known]
+        where = self.key_column.in_(keys)
         result = self.result
-        result.duplicates += len(chunk) - len(rows)
+        if self.replace:
+            known = dict(self.connection.execute(select(self.key_column, self.moment_column).where(where)).all())
+            if known:
+                self.connection.execute(delete(self.kind.table).where(self.key_column.in_(sorted(known))))
+                self.utc_days.update(_as_moment(moment).date() for moment in known.values())
+            rows = [chunk[key] for key in keys]
+            result.replaced += len(known)
+        else:
+            known = set(self.connection.scalars(select(self.key_column).where(where)))
+            rows = [chunk[key] for key in keys if key not in known]
+            result.duplicates += len(chunk) - len(rows)
         if not rows:
             return
         self.connection.execute(insert(self.kind.table), rows)
-        result.imported += len(rows)
-        earliest = min(row[self.kind.moment] for row in rows)
-        if result.earliest is None or earliest < result.earliest:
-            result.earliest = earliest
+        result.imported += len(rows) - (len(known) if self.replace else 0)
+        moment = self.kind.moment
+        self.utc_days.update({row[moment].date() for row in rows})
+
+
+def _as_moment(value) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 @contextmanager

@@ -12,6 +12,7 @@ Comments always read the newest raw rows, newest first, with a LIMIT.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    inspect,
     literal_column,
     null,
     select,
@@ -295,3 +297,35 @@ def _as_date(value) -> date:
         return date.fromisoformat(value[:10])
     return value
 
+
+
+def unknown_services(connection: Connection, config, since: date | None = None) -> dict[str, int]:
+    """Rows per service spelling that names no service of `config` (neither an id nor an alias), most first.
+
+    Survey responses and resolved tickets together, from the day `since` on
+    (default: all). The wall's own tables are read through their roll-ups
+    (cheap); a team's own SQL (`config.sources`) is grouped by service in the
+    database. A NULL service is counted as "". Raises SourceError or
+    SQLAlchemy errors like a refresh.
+    """
+
+
+    raw = raw_rows(connection, config.sources)
+    counts: Counter = Counter()
+    start = datetime.combine(since, time.min) if since else None
+    for own, moment, rollup, rows_counted in ((raw.responses, "responded_at", nps_daily, nps_daily.c.responses),
+                                              (raw.ftr, "resolved_at", ftr_daily, ftr_daily.c.resolved)):
+        if own is not None:
+            query = select(own.c.service, func.count()).group_by(own.c.service)
+            if start is not None:
+                query = query.where(own.c[moment] >= start)
+        elif inspect(connection).has_table(rollup.name):
+            query = select(rollup.c.service, func.sum(rows_counted)).group_by(rollup.c.service)
+            if since is not None:
+                query = query.where(rollup.c.day >= since)
+        else:
+            continue  # no rows of this kind yet
+        for service, rows in connection.execute(query):
+            if rows and config.service_id_for(service) is None:
+                counts["" if service is None else str(service)] += int(rows)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

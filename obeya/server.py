@@ -36,10 +36,11 @@ class WallServer(BaseApplication):
 
 def serve(workers: int = 2, threads: int = 4) -> int:
     """Run gunicorn on OBEYA_HOST:OBEYA_PORT until stopped; returns its exit status."""
-    from layouts.application import prepare_database
+    from layouts.application import config_dir_from_env, wall_zone
+    from obeya.database import database_url, prepare_database
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
-    prepare_database()
+    prepare_database(database_url(), zone=wall_zone(config_dir_from_env()))
     # One boot id for all workers: screens reload when it changes, i.e. when this server restarts,
     # not each time their requests land on another worker.
     os.environ["OBEYA_BOOT_ID"] = uuid.uuid4().hex

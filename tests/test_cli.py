@@ -10,13 +10,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from obeya.__main__ import main
-from obeya.database import create_schema, make_engine, survey_responses
+from obeya.database import create_schema, make_engine, rollup_timezone, survey_responses
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VALID = "(3 personas, 1 journey, 2 services)"
+SHIPPED_VALID = "(4 personas, 2 journeys, 6 services)"
 
 
 @pytest.fixture(autouse=True)
@@ -50,9 +51,17 @@ def test_validate_writes_the_folder_the_same_with_or_without_a_slash(capsys, mon
     assert run(capsys, "validate", "tests/fixtures/config/")[1] == [f"tests/fixtures/config/: valid {VALID}"]
 
 
-def test_validate_defaults_to_config_folder(capsys, monkeypatch, config_copy):
-    monkeypatch.chdir(config_copy.path.parent)
-    assert run(capsys, "validate") == (0, [f"config/: valid {VALID}"], [])
+def test_validate_defaults_to_the_projects_config_folder_from_the_repo_root(capsys, monkeypatch):
+    monkeypatch.chdir(REPO_ROOT)
+    assert run(capsys, "validate") == (0, [f"config/: valid {SHIPPED_VALID}"], [])
+
+
+def test_validate_defaults_to_the_projects_config_folder_from_any_folder(tmp_path):
+    (tmp_path / "config").mkdir()  # a config/ in the current folder is not the wall's
+    result = _python_m_obeya("validate", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0, f"{REPO_ROOT / 'config'}/: valid {SHIPPED_VALID}\n", ""
+    )
 
 
 def test_validate_defaults_to_obeya_config_dir(capsys, monkeypatch, config_copy):
@@ -122,7 +131,7 @@ def test_unknown_command_shows_usage(capsys):
     assert code == 2
     assert err[-1] == (
         "python -m obeya: error: argument COMMAND: invalid choice: 'nonsense' "
-        "(choose from 'validate', 'demo', 'import', 'schema', 'serve')"
+        "(choose from 'validate', 'demo', 'import', 'rollups', 'schema', 'serve')"
     )
 
 
@@ -231,20 +240,22 @@ def test_import_that_the_database_refuses_imports_nothing_and_exits_1(capsys, im
     )
 
 
-def test_import_whose_rollups_cannot_be_refreshed_keeps_the_rows_and_exits_1(capsys, import_database, monkeypatch):
+def test_import_whose_rollups_cannot_be_counted_imports_nothing_and_exits_1(capsys, import_database, monkeypatch):
     import obeya.importer
     from sqlalchemy.exc import OperationalError
 
-    def refuse(engine, since=None, zone=None):
+    def refuse(connection, zone, utc_days):
         raise OperationalError("DELETE", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(obeya.importer, "refresh_rollups", refuse)
+    monkeypatch.setattr(obeya.importer, "recount_written_days", refuse)
     code, out, err = run(capsys, "import", "responses", "zones.csv")
     assert (code, out[-1], err) == (
         1,
-        "zones.csv: 6 rows read: 6 imported, 0 duplicates skipped, 0 rejected",
-        [f"imported, but could not refresh the wall's daily roll-ups in {import_database}: database is locked"],
+        "zones.csv: nothing imported",
+        [f"cannot count the wall's daily roll-ups in {import_database}: database is locked"],
     )
+    with make_engine(import_database).connect() as connection:
+        assert connection.execute(select(func.count()).select_from(survey_responses)).scalar_one() == 0
 
 
 class _Terminal:
@@ -289,9 +300,10 @@ def test_demo_builds_the_database_named_in_obeya_database_url(capsys, monkeypatc
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     monkeypatch.setenv("OBEYA_DATABASE_URL", url)
 
-    code, out, err = run(capsys, "demo")
+    code, out, err = run(capsys, "demo", "--config", str(REPO_ROOT / "tests" / "fixtures" / "config"))
 
     assert code == 0, err
+    assert rollup_timezone(make_engine(url)) == "Europe/Berlin"  # the days of that wall.yaml
     assert out[0] == f"Building demo data in {url} ..."
     assert re.fullmatch(
         r"Demo data ready: [\d,]+ survey responses and [\d,]+ resolved tickets, \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\.",
@@ -330,13 +342,14 @@ def test_demo_with_an_unusable_database_url_says_so(capsys, monkeypatch):
 # --- as a real process ------------------------------------------------------
 
 
-def _python_m_obeya(*argv: str, database_url: str | None = None) -> subprocess.CompletedProcess:
+def _python_m_obeya(*argv: str, database_url: str | None = None, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess:
     environment = {key: value for key, value in os.environ.items() if not key.startswith("OBEYA_")}
+    environment["PYTHONPATH"] = str(REPO_ROOT)  # as if installed: found from any folder
     if database_url:
         environment["OBEYA_DATABASE_URL"] = database_url
     return subprocess.run(
         [sys.executable, "-m", "obeya", *argv],
-        cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=60,
+        cwd=cwd, env=environment, capture_output=True, text=True, timeout=60,
     )
 
 
@@ -395,3 +408,25 @@ def test_validate_runs_the_teams_own_sql_and_names_a_missing_column(capsys, monk
          "(it returns: response_id, ticket_id, service, score)"],
         [],
     )
+
+
+def test_validate_warns_about_services_in_the_data_that_services_yaml_does_not_know(capsys, monkeypatch, config_copy,
+                                                                                    tmp_path):
+    url = f"sqlite:///{tmp_path / 'wall.db'}"
+    monkeypatch.setenv("OBEYA_DATABASE_URL", url)
+    monkeypatch.chdir(config_copy.path.parent)
+    engine = make_engine(url)
+    create_schema(engine)
+    with engine.begin() as connection:
+        connection.execute(insert(survey_responses), [
+            {"response_id": f"R-{n}", "ticket_id": f"T-{n}", "service": service,
+             "responded_at": datetime(2026, 3, 2, 9), "score": 9}
+            for n, service in enumerate(["lims", "Clinical workstations", "Printers", "Clinical workstations"])])
+    from obeya.database import refresh_rollups
+
+    refresh_rollups(engine)
+    assert run(capsys, "validate", "config") == (0, [
+        'config/services.yaml:2:3: warning: 3 rows in the database name a service that is not in services.yaml: '
+        '"Clinical workstations" (2), "Printers" (1); add each as an alias of its service',
+        f"config/: valid {VALID}",
+    ], [])

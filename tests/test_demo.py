@@ -17,7 +17,15 @@ import pytest
 from sqlalchemy import Engine, func, insert, select
 
 from obeya.config import load_config
-from obeya.database import create_schema, ftr_results, make_engine, nps_daily, survey_responses
+from obeya.database import (
+    check_rollups,
+    create_schema,
+    data_marker,
+    ftr_results,
+    make_engine,
+    nps_daily,
+    survey_responses,
+)
 from obeya.demo import DEMO_DAYS, DemoSummary, build_demo_database, ensure_demo_database
 from obeya.metrics import FtrCounts, nps, pool
 from obeya.privacy import mask_personal_data
@@ -105,6 +113,21 @@ def test_rollups_hold_every_response(demo):
     engine, summary = demo
     with engine.connect() as connection:
         assert connection.execute(select(func.sum(nps_daily.c.responses))).scalar_one() == summary.responses
+
+
+def test_rollups_count_the_walls_days_equal_the_raw_rows_and_tell_open_walls(demo):
+    engine, _ = demo
+    with engine.connect() as connection:
+        check = check_rollups(connection)
+        assert (check.zone, check.mismatches, check.days > 500) == ("Europe/Amsterdam", [], True)
+        assert data_marker(connection) is not None
+
+
+def test_rollups_count_in_the_zone_the_builder_is_given(tmp_path):
+    engine = _engine(tmp_path)
+    build_demo_database(engine, today=TODAY, zone="America/New_York")
+    with engine.connect() as connection:
+        assert (check_rollups(connection).zone, check_rollups(connection).mismatches) == ("America/New_York", [])
 
 
 def test_ensure_builds_demo_data_only_into_an_empty_database(tmp_path):

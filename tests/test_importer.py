@@ -7,6 +7,8 @@ messages are asserted word for word, as they are part of the interface.
 from __future__ import annotations
 
 import codecs
+import re
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -30,7 +32,8 @@ from obeya.importer import (
 )
 from tests.db_servers import KINDS, fresh_database
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "imports"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "imports"
 SERVICENOW = "servicenow-survey.csv"
 HELPDESK = "helpdesk-latin1-semicolon.csv"
 JIRA_FTR = "jira-ftr.tsv"
@@ -76,10 +79,25 @@ class Wall:
 
 
 @pytest.fixture(autouse=True)
-def in_the_fixtures_folder(monkeypatch):
-    """Messages name files as the user typed them; these tests type bare fixture names."""
+def in_the_fixtures_folder(monkeypatch, tmp_path):
+    """Messages name files as the user typed them; these tests type bare fixture names.
+
+    The wall's config is the shipped one (its services are the fixtures'), with
+    `timezone: UTC`, so timestamps without a zone read as UTC unless a test says otherwise.
+    """
     monkeypatch.chdir(FIXTURES)
-    monkeypatch.delenv("OBEYA_CONFIG_DIR", raising=False)
+    monkeypatch.setenv("OBEYA_CONFIG_DIR", str(utc_wall_config(tmp_path)))
+
+
+def utc_wall_config(tmp_path: Path, zone: str = "UTC") -> Path:
+    """A copy of the shipped config whose wall counts days in `zone`."""
+    folder = tmp_path / f"config-{zone.replace('/', '-')}"
+    if not folder.exists():
+        shutil.copytree(REPO_ROOT / "config", folder)
+        wall_yaml = folder / "wall.yaml"
+        wall_yaml.write_text(wall_yaml.read_text(encoding="utf-8").replace(
+            "timezone: Europe/Amsterdam", f"timezone: {zone}"), encoding="utf-8")
+    return folder
 
 
 @pytest.fixture
@@ -690,3 +708,151 @@ def test_reopened_and_reassigned_take_a_boolean_or_a_count(text, flag):
 def test_a_negative_count_is_refused():
     with pytest.raises(InvalidValue, match="^'-1' is not true or false or a count$"):
         read_flag("-1")
+
+
+# --- the wall's config: time zone, service aliases ------------------------------
+
+SERVICENOW_INCIDENTS = "servicenow-incidents.csv"
+JSM = "jsm-issues.csv"
+
+
+def with_aliases(folder: Path) -> Path:
+    """The config in `folder` with the display names of a ServiceNow export as aliases."""
+    services = folder / "services.yaml"
+    services.write_text(services.read_text(encoding="utf-8")
+                        .replace("  - id: laptop\n", '  - id: laptop\n    aliases: ["Laptop & workplace"]\n')
+                        .replace("  - id: access\n", '  - id: access\n    aliases: ["Accounts & access"]\n'),
+                        encoding="utf-8")
+    return folder
+
+
+def test_timestamps_without_a_zone_and_the_rollups_follow_wall_yaml_timezone(capsys, wall, tmp_path, monkeypatch):
+    monkeypatch.setenv("OBEYA_CONFIG_DIR", str(utc_wall_config(tmp_path, "Europe/Amsterdam")))
+    code, out, _ = obeya_import(capsys, "ftr", JSM)
+
+    assert (code, out[1:]) == (0, [
+        'Columns: ticket_id="Issue key", service=Component/s, resolved_at=Resolved, '
+        'reopened="Custom field (Reopen count)"',
+        'first_time_right: derived from "Custom field (Reopen count)" (not reopened)',
+        f"{JSM}: 4 rows read: 4 imported, 0 duplicates skipped, 0 rejected",
+    ])
+    rows = wall.rows(ftr_results)
+    # 02/Dec/26 12:05 AM in Amsterdam is 23:05 UTC the day before; "Access" is the service id access
+    assert rows["ITSM-483"] == {"ticket_id": "ITSM-483", "service": "access", "resolved_at": datetime(2026, 12, 1, 23, 5),
+                                "first_time_right": True, "reopened": None, "reassigned": None}
+    # (service, day in Amsterdam, resolved, first time right, reopened, reassigned)
+    assert wall.rollup(ftr_daily) == [
+        ("access", date(2026, 12, 1), 1, 0, 1, 0),
+        ("access", date(2026, 12, 2), 1, 1, 0, 0),
+        ("laptop", date(2026, 12, 1), 1, 1, 0, 0),
+        ("laptop", date(2026, 12, 2), 1, 0, 1, 0),
+    ]
+
+
+def test_a_servicenow_incident_export_derives_first_time_right_and_names_unknown_services(capsys, wall, tmp_path,
+                                                                                         monkeypatch):
+    monkeypatch.setenv("OBEYA_CONFIG_DIR", str(with_aliases(utc_wall_config(tmp_path))))
+    assert obeya_import(capsys, "ftr", SERVICENOW_INCIDENTS) == (0, [
+        f"Importing first-time-right results from {SERVICENOW_INCIDENTS} (UTF-8 with BOM, comma-separated) "
+        f"into {wall.url}",
+        'Columns: ticket_id=Number, service="Service offering", resolved_at=Resolved, reopened="Reopen count", '
+        'reassigned="Reassignment count"',
+        'first_time_right: derived from "Reopen count" and "Reassignment count" (neither reopened nor reassigned)',
+        f"{SERVICENOW_INCIDENTS}: 5 rows read: 5 imported, 0 duplicates skipped, 0 rejected",
+        f'{SERVICENOW_INCIDENTS}: 1 row names a service that is not in services.yaml: "Printers" (1); add it as an '
+        "alias of its service in services.yaml, then import again with --replace",
+    ], [])
+    rows = wall.rows(ftr_results)
+    assert {key: (row["service"], row["first_time_right"]) for key, row in rows.items()} == {
+        "INC0012001": ("laptop", True),
+        "INC0012002": ("laptop", False),  # reopened
+        "INC0012003": ("access", False),  # reassigned twice
+        "INC0012004": ("Printers", False),  # stored as written, counted apart
+        "INC0012005": ("access", True),
+    }
+    assert wall.rollup(ftr_daily) == [
+        ("Printers", date(2026, 12, 2), 1, 0, 0, 1),
+        ("access", date(2026, 12, 1), 1, 0, 0, 1),
+        ("access", date(2026, 12, 2), 1, 1, 0, 0),
+        ("laptop", date(2026, 12, 1), 2, 1, 1, 0),
+    ]
+
+
+def test_replace_writes_over_known_rows_and_recounts_their_old_and_new_days(capsys, wall, tmp_path, monkeypatch):
+    config = with_aliases(utc_wall_config(tmp_path))
+    monkeypatch.setenv("OBEYA_CONFIG_DIR", str(config))
+    obeya_import(capsys, "ftr", SERVICENOW_INCIDENTS)
+    services = config / "services.yaml"  # the team decides printers belong to the laptop service
+    services.write_text(services.read_text(encoding="utf-8").replace(
+        '["Laptop & workplace"]', '["Laptop & workplace", Printers]'), encoding="utf-8")
+
+    assert obeya_import(capsys, "ftr", SERVICENOW_INCIDENTS, "--replace")[1][-1] == (
+        f"{SERVICENOW_INCIDENTS}: 5 rows read: 0 imported, 5 replaced, 0 duplicates skipped, 0 rejected"
+    )
+    assert wall.rows(ftr_results)["INC0012004"]["service"] == "laptop"
+    assert wall.rollup(ftr_daily) == [
+        ("access", date(2026, 12, 1), 1, 0, 0, 1),
+        ("access", date(2026, 12, 2), 1, 1, 0, 0),
+        ("laptop", date(2026, 12, 1), 2, 1, 1, 0),
+        ("laptop", date(2026, 12, 2), 1, 0, 0, 1),
+    ]
+
+
+def test_replace_moves_a_response_to_its_new_day_and_service_and_imports_new_ones(capsys, wall, tmp_path):
+    obeya_import(capsys, "responses", ZONES)
+    moved = write(tmp_path, "moved.csv", (
+        "response_id,ticket_id,service,responded_at,score\n"
+        "R-1,INC1,access,2025-04-10 12:00,0\n"  # was laptop, 2 March, a promoter
+        "R-NEW,INC9,access,2025-04-10 13:00,10\n"
+    ))
+    before = {row[:2]: row for row in wall.rollup(nps_daily)}
+    assert before[("laptop", date(2025, 3, 2))][2] == 1
+
+    assert obeya_import(capsys, "responses", moved, "--replace")[1][-1] == (
+        f"{moved}: 2 rows read: 1 imported, 1 replaced, 0 duplicates skipped, 0 rejected"
+    )
+    after = {row[:2]: row for row in wall.rollup(nps_daily)}
+    assert ("laptop", date(2025, 3, 2)) not in after
+    assert after[("access", date(2025, 4, 10))] == ("access", date(2025, 4, 10), 2, 1, 0, 1)
+    assert len(wall.rows()) == 7
+
+
+def test_without_first_time_right_nor_reopened_nor_reassigned_the_headers_are_named(capsys, wall, tmp_path):
+    bare = write(tmp_path, "bare.csv", "Number,Resolved,Service offering\nINC1,2026-12-01 09:00,laptop\n")
+    assert obeya_import(capsys, "ftr", bare) == (1, [
+        f"{bare}:1: missing column first_time_right: no header first_time_right, ftr, first_contact_resolution, "
+        "fcr or first_time_fix, and no reopened or reassigned column to derive it from "
+        "(name it with --map first_time_right=HEADER)",
+        f"{bare}:1: headers found: Number, Resolved, Service offering",
+        f"{bare}: nothing imported",
+    ], [])
+
+
+def test_an_invalid_config_imports_nothing_and_says_how_to_go_on(capsys, wall, tmp_path, monkeypatch):
+    config = utc_wall_config(tmp_path)
+    (config / "wall.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    code, out, err = obeya_import(capsys, "responses", ZONES)
+    assert (code, out, err[-1]) == (1, [], (
+        f"{config}/: the config is not valid; fix it (python -m obeya validate) or name another folder with --config"
+    ))
+    assert wall.rows() == {}
+
+
+@pytest.mark.parametrize(
+    "text, moment",
+    [
+        ("01/Dec/26 9:15 AM", datetime(2026, 12, 1, 9, 15)),
+        ("01/Dec/26 12:05 AM", datetime(2026, 12, 1, 0, 5)),
+        ("1/dec/26 12:30 PM", datetime(2026, 12, 1, 12, 30)),
+        ("15/Sep/2026 17:45", datetime(2026, 9, 15, 17, 45)),
+        ("15-March-2026", datetime(2026, 3, 15)),
+    ],
+)
+def test_jira_dates_with_a_month_name(text, moment):
+    assert TimestampReader()(text) == moment
+
+
+@pytest.mark.parametrize("text", ["31/Feb/26 9:15 AM", "01/Dek/26 9:15 AM", "01/Dec/26 13:15 PM"])
+def test_jira_dates_that_do_not_exist_are_refused(text):
+    with pytest.raises(InvalidValue, match=f"^'{re.escape(text)}' {NOT_A_TIMESTAMP}$"):
+        TimestampReader()(text)
