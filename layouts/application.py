@@ -96,10 +96,13 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
 
     @app.server.route("/config-file/<path:name>")
     def config_file(name: str):
-        """Images the config refers to (persona avatars), only from inside the config folder."""
-        if Path(name).suffix.lower() not in IMAGE_TYPES:
+        """Images the config refers to (persona avatars): image files inside the config folder, else 404."""
+        from obeya.files import servable_image
+
+        image = servable_image(live.config_dir, name)
+        if image is None:
             flask.abort(404)
-        return flask.send_from_directory(live.config_dir.resolve(), name, max_age=300)
+        return flask.send_file(image.path, mimetype=image.mime, max_age=300)
 
     def rendered_key(config_state, data_state, scale: float) -> dict:
         # Digest and read time, not this process's counters: every worker of a server agrees on them.
