@@ -6,7 +6,7 @@
  * re-applies the current position to the new elements.
  *
  * URL parameters: panel=<id> opens that panel, rotate=<seconds> overrides
- * every panel's duration on this screen (0 holds), kiosk=1 hides controls.
+ * every panel's duration on this screen (0 holds; at least 5 s), kiosk=1 hides controls.
  */
 (function () {
   "use strict";
@@ -14,8 +14,10 @@
   var TICK_MS = 200;
   var HEALTH_MS = 5000;     // how often we ask whether the server is up (and the same one)
   var params = new URLSearchParams(window.location.search);
+  var MIN_ROTATE_SECONDS = 5; // the shortest period wall.yaml allows: anything faster flickers, nobody reads it
   var rotateParam = params.get("rotate");
   var rotateOverride = rotateParam !== null && /^\d+(\.\d+)?$/.test(rotateParam) ? parseFloat(rotateParam) : null;
+  if (rotateOverride > 0 && rotateOverride < MIN_ROTATE_SECONDS) { rotateOverride = MIN_ROTATE_SECONDS; }
 
   var state = {
     panel: null,            // id of the panel on screen

@@ -25,12 +25,12 @@ from obeya import database
 from obeya.cache import cache_from_env
 from obeya.config import ConfigError, load_config
 from obeya.engine import make_engine
+from obeya.files import servable_image
 from obeya.live import LiveWall
 
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
-IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp", ".gif"}
 DESIGN_HEIGHT = 1080
 DESIGN_WIDTH = 1920
 SHARED_ANSWER = {"X-Obeya-Poll": "shared"}  # marks a poll answered from the drawn wall, not by Dash's dispatch
@@ -120,10 +120,11 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
 
     @app.server.route("/config-file/<path:name>")
     def config_file(name: str):
-        """Images the config refers to (persona avatars), only from inside the config folder."""
-        if Path(name).suffix.lower() not in IMAGE_TYPES:
+        """Images the config refers to (persona avatars): image files inside the config folder, else 404."""
+        image = servable_image(live.config_dir, name)
+        if image is None:
             flask.abort(404)
-        return flask.send_from_directory(live.config_dir.resolve(), name, max_age=300)
+        return flask.send_file(image.path, mimetype=image.mime, max_age=300)
 
     def rendered_key(config_state, data_state, scale: float) -> dict:
         # Digest and read time, not this process's counters: every worker of a server agrees on them.

@@ -268,7 +268,7 @@ def _validate(arguments: argparse.Namespace) -> int:
                 print(f"{shown}{problem}")
             return EXIT_INVALID
     if os.environ.get("OBEYA_DATABASE_URL"):
-        for warning in _unknown_services_in_the_data(config, directory):
+        for warning in _unknown_services_in_the_data(config, directory) + _database_warnings(config):
             print(f"{shown}{warning}")
     counts = ", ".join(
         _count(len(items), noun)
@@ -331,6 +331,33 @@ def _unknown_services_in_the_data(config: Config, directory: str) -> list[str]:
     return [f"{where} {_count(rows, 'row')} in the database {'names' if rows == 1 else 'name'} a service that is "
             f"not in services.yaml: {_spellings(unknown)}; add "
             f"{'it as an alias' if len(unknown) == 1 else 'each as an alias'} of its service"]
+
+
+def _database_warnings(config: Config) -> list[str]:
+    """Warnings about $OBEYA_DATABASE_URL itself: a user that may do more than read, roll-ups in another zone.
+
+    Advice, not invalid config: they do not change the exit code.
+    """
+    from obeya.privileges import privilege_warnings
+    from obeya.queries import rollup_zone
+
+    engine = _engine_or_message()
+    if engine is None:
+        return []
+    try:
+        warnings = [f"database: warning: {warning}" for warning in privilege_warnings(engine)]
+        if not (config.sources.responses and config.sources.ftr):
+            with reading(engine, config.wall.database_timeout_seconds) as connection:
+                zone = rollup_zone(connection)
+            if zone and zone != config.wall.timezone:
+                warnings.append(f"wall.yaml: warning: the roll-ups count days in {zone}, not in {config.wall.timezone}; "
+                                "the wall only reads, so it shows days in "
+                                f"{zone} until 'python -m obeya rollups' re-counts them")
+    except SQLAlchemyError as error:
+        return [f"database: warning: cannot check the database user: {_first_line(error)}"]
+    finally:
+        engine.dispose()
+    return warnings
 
 
 def _spellings(counts: dict[str, int], shown: int = 10) -> str:

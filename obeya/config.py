@@ -15,6 +15,7 @@ so the wall and `python -m obeya validate` can say exactly what to fix.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import reprlib
 import zoneinfo
@@ -26,6 +27,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from obeya.files import NOT_FOUND, check_config_image, megabytes
 from obeya.panels import PANEL_IDS, PanelId  # noqa: F401  (the one registry of panels; tests import it here)
 
 CONFIG_FILES = ("wall.yaml", "mission.yaml", "personas.yaml", "journeys.yaml", "services.yaml", "annotations.yaml",
@@ -339,8 +341,48 @@ def _key_path(path: tuple[Any, ...]) -> str:
     return text
 
 
+MAX_FILE_BYTES = 1024 * 1024
+MAX_VALUES = 10_000  # values in one file, each use of an alias counted again: the biggest team config has a few hundred
+MAX_DEPTH = 50  # levels of nesting; the models need six
+_LINE_BREAKS = re.compile("[\n\x85\u2028\u2029]")
+
+
 class _Loader(yaml.SafeLoader):
-    """The safe loader, but a value it cannot build (2026-02-30, `!!int twenty`, 5,000 digits) is a located YAML error."""
+    """The safe loader, with limits and located errors.
+
+    A value it cannot build (2026-02-30, `!!int twenty`, 5,000 digits) is a located
+    YAML error. A document nested deeper than MAX_DEPTH, or holding more than
+    MAX_VALUES values once its aliases are expanded (a "billion laughs"), is refused
+    while it is composed, before it costs time or memory.
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+        self._values = 0
+        self._anchored_values: dict[int, int] = {}  # id(anchored node) -> values it stands for
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if self._depth >= MAX_DEPTH:
+            raise _Refused(f"YAML nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        counted_before = self._values
+        self._depth += 1
+        node = super().compose_node(parent, index)
+        self._depth -= 1
+        if isinstance(event, yaml.AliasEvent):
+            self._values += self._anchored_values.get(id(node), 1)  # 1: an alias inside its own anchor
+            if self._values > MAX_VALUES:
+                raise _Refused(f"YAML aliases expand to more than {MAX_VALUES:,} values; "
+                               f"a config file may hold at most {MAX_VALUES:,}", event.start_mark)
+            return node
+        self._values += 1
+        if self._values > MAX_VALUES:
+            raise _Refused(f"YAML holds more than {MAX_VALUES:,} values; a config file may hold at most {MAX_VALUES:,}",
+                           event.start_mark)
+        if event.anchor is not None:
+            self._anchored_values[id(node)] = self._values - counted_before
+        return node
 
     def construct_object(self, node, deep=False):
         try:
@@ -354,29 +396,68 @@ class _Loader(yaml.SafeLoader):
             raise yaml.constructor.ConstructorError(None, None, f"cannot read {shown!r} as a {kind}", node.start_mark) from None
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """A document past the loader's limits; its message is the whole problem."""
+
+    def __init__(self, message: str, mark: yaml.Mark):
+        super().__init__(problem=message, problem_mark=mark)
+
+
+def _position(before: str) -> tuple[int, int]:
+    """Line and column (1-based) just after `before`, counting the line breaks YAML counts."""
+    lines = _LINE_BREAKS.split(before)
+    return len(lines), len(lines[-1]) + 1
+
+
+def _read_text(path: Path, name: str) -> str:
+    """The file's text, refused before parsing when too big or not UTF-8 (located at the bad byte)."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+            size = max(len(data), os.fstat(file.fileno()).st_size)
+    except OSError as error:
+        raise ConfigError([Problem(name, 1, 1, f"cannot read the file ({error.strerror or error})")]) from None
+    if size > MAX_FILE_BYTES:
+        raise ConfigError([Problem(name, 1, 1, f"file is {megabytes(size)}, "
+                                               f"more than the {megabytes(MAX_FILE_BYTES)} a config file may be")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start].decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        byte = data[error.start]
+        raise ConfigError([Problem(name, *_position(before),
+                                   f"not UTF-8 text (byte 0x{byte:02x}: {error.reason}); save the file as UTF-8")]) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # universal newlines, as open() in text mode
+
+
+def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree (to locate problems) and the data built from that same tree: one pass over the text."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
+    finally:
+        loader.dispose()
+
+
 def _read(directory: Path, name: str) -> _Document:
     path = directory / name
     if not path.is_file() and name in OPTIONAL_FILES:
         return _Document(name, {}, None)
     if not path.is_file():
         raise ConfigError([Problem(name, 1, 1, "file not found")])
+    text = _read_text(path, name)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise ConfigError([Problem(name, 1, 1, f"not UTF-8 text ({error.reason})")]) from None
-    except OSError as error:
-        raise ConfigError([Problem(name, 1, 1, f"cannot read the file ({error.strerror or error})")]) from None
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        root, data = _parse(text)
     except RecursionError:
         raise ConfigError([Problem(name, 1, 1, "YAML nested too deeply")]) from None
     except yaml.reader.ReaderError as error:
-        before = text[: error.position]
-        line = 1 + sum(before.count(brk) for brk in ("\n", "\x85", "\u2028", "\u2029"))
-        column = len(re.split("[\n\x85\u2028\u2029]", before)[-1]) + 1
         character = f"#x{error.character:04x}" if isinstance(error.character, int) else repr(error.character)
-        raise ConfigError([Problem(name, line, column, f"YAML syntax: unacceptable character {character}: {error.reason}")]) from None
+        raise ConfigError([Problem(name, *_position(text[: error.position]),
+                                   f"YAML syntax: unacceptable character {character}: {error.reason}")]) from None
+    except _Refused as error:
+        mark = error.problem_mark
+        raise ConfigError([Problem(name, mark.line + 1, mark.column + 1, error.problem)]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -584,21 +665,16 @@ def _check_references(documents: dict[str, _Document], config: Config) -> list[P
                 )
             )
     for p, persona in enumerate(config.personas):
-        if persona.avatar and not _is_file(config.directory / persona.avatar):
+        # The rule the wall serves avatars by: what validate accepts is what the TV shows.
+        checked = check_config_image(config.directory, persona.avatar) if persona.avatar else None
+        if isinstance(checked, str):
+            reason = f"{checked} next to personas.yaml" if checked == NOT_FOUND else checked
             problems.append(
                 documents["personas.yaml"].problem(
-                    ("personas", p, "avatar"),
-                    f"personas[{p}].avatar: image '{persona.avatar}' not found next to personas.yaml",
+                    ("personas", p, "avatar"), f"personas[{p}].avatar: image '{persona.avatar}' {reason}"
                 )
             )
     return problems
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:  # a name too long for the file system
-        return False
 
 
 def load_config(directory: str | Path) -> Config:

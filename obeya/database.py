@@ -112,12 +112,17 @@ def prepare_database(url: str, zone: str | None = None) -> None:
     """
     from obeya.demo import ensure_demo_database  # the demo writes through this module
 
+    from obeya.privileges import privilege_warnings
+
     engine = make_engine(url)
     try:
         if is_embedded_default(url):
             ensure_demo_database(engine, zone=zone)
-        elif not has_schema(engine):
+            return
+        if not has_schema(engine):
             create_schema(engine)
+        for warning in privilege_warnings(engine):
+            log.warning("database user: %s", warning)
     except SQLAlchemyError as error:
         log.warning("could not create the wall's tables (a read-only user?); the wall starts and reads what "
                     "there is: %s", error)

@@ -11,9 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from obeya.config import ConfigError, Problem, load_config
+from obeya.__main__ import main
+from obeya.config import MAX_FILE_BYTES, ConfigError, Problem, load_config
+from obeya.database import make_engine
+from obeya.files import MAX_IMAGE_BYTES
+from obeya.live import LiveWall
 
 SHIPPED_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)  # the signature is all the loader looks at
 
 
 def problems(config_copy) -> list[str]:
@@ -177,9 +182,44 @@ def test_avatar_image_must_exist_next_to_personas_yaml(config_copy):
     ]
 
 
+def with_avatar(config_copy, name: str = "ana.png"):
+    return config_copy.edit("personas.yaml", "    channels: [Phone]", f"    channels: [Phone]\n    avatar: {name}")
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    pytest.param(lambda folder: (folder / "ana.png").symlink_to("/etc/passwd"),
+                 "image 'ana.png' is outside the config folder (a link or path leading out of it is not served)",
+                 id="link-leaving-the-folder"),
+    pytest.param(lambda folder: (folder / "ana.png").write_text("<svg onload='alert(1)'/>"),
+                 "image 'ana.png' is not a PNG, JPEG, GIF or WebP image", id="not-an-image"),
+    pytest.param(lambda folder: (folder / "ana.png").write_bytes(PNG + bytes(MAX_IMAGE_BYTES)),
+                 "image 'ana.png' is 2.1 MB, more than the 2 MB an image may be", id="too-big"),
+    pytest.param(lambda folder: (folder / "ana.png").mkdir(), "image 'ana.png' is not a file", id="a-folder"),
+])
+def test_avatar_the_wall_would_not_serve_is_a_problem_at_its_line(config_copy, make, message):
+    make(with_avatar(config_copy).path)
+    assert problems(config_copy) == [f"personas.yaml:10:13: personas[0].avatar: {message}"]
+
+
+def test_avatar_path_leading_out_of_the_folder_is_a_problem(config_copy):
+    with_avatar(config_copy, "../ana.png")
+    (config_copy.path.parent / "ana.png").write_bytes(PNG)
+    assert problems(config_copy) == [
+        "personas.yaml:10:13: personas[0].avatar: image '../ana.png' is outside the config folder "
+        "(a link or path leading out of it is not served)"
+    ]
+
+
+def test_avatar_link_to_an_image_inside_the_folder_is_accepted(config_copy):
+    (config_copy.path / "people").mkdir()
+    (config_copy.path / "people" / "ana-2026.png").write_bytes(PNG)
+    (config_copy.path / "ana.png").symlink_to("people/ana-2026.png")
+    assert with_avatar(config_copy).load().persona("ana").avatar == "ana.png"
+
+
 def test_avatar_found_next_to_personas_yaml_is_accepted(config_copy):
     config_copy.edit("personas.yaml", "    channels: [Phone]", "    channels: [Phone]\n    avatar: ana.png")
-    (config_copy.path / "ana.png").write_bytes(b"\x89PNG\r\n")
+    (config_copy.path / "ana.png").write_bytes(PNG)
     assert config_copy.load().persona("ana").avatar == "ana.png"
 
 
@@ -228,3 +268,53 @@ def test_unknown_key_named_like_its_parent_points_at_the_key(config_copy):
 def test_repeated_key_is_an_error(config_copy):
     config_copy.edit("wall.yaml", "theme: dark", "theme: dark\ntheme: light")
     assert problems(config_copy) == ["wall.yaml:6:1: key 'theme' is repeated (first at line 5)"]
+
+
+# --- files that would hold the wall ---------------------------------------
+
+
+def alias_bomb(levels: int = 9, width: int = 9) -> str:
+    """A mission whose values expand to width**levels strings through aliases ("billion laughs")."""
+    lines = [f"x0: &x0 [{', '.join(['lol'] * width)}]"]
+    lines += [f"x{level}: &x{level} [{', '.join([f'*x{level - 1}'] * width)}]" for level in range(1, levels)]
+    return "\n".join(lines) + "\nstatement: s\npromise: p\n"
+
+
+HOSTILE_MISSIONS = [
+    pytest.param(b"statement: s\npromise: p\n" + b"#" * MAX_FILE_BYTES,
+                 "mission.yaml:1:1: file is 1.1 MB, more than the 1 MB a config file may be", id="over-1-MB"),
+    pytest.param("statement: s\npromise: Caf\u00e9 open\nvalues: [Samples first]\n".encode("latin-1"),
+                 "mission.yaml:2:13: not UTF-8 text (byte 0xe9: invalid continuation byte); save the file as UTF-8",
+                 id="latin-1"),
+    pytest.param(alias_bomb().encode(),
+                 "mission.yaml:5:10: YAML aliases expand to more than 10,000 values; "
+                 "a config file may hold at most 10,000", id="billion-laughs"),
+    pytest.param(("statement: s\npromise: p\nvalues:\n" + "  - v\n" * 10_000).encode(),
+                 "mission.yaml:9999:5: YAML holds more than 10,000 values; a config file may hold at most 10,000",
+                 id="too-many-values"),
+    pytest.param(("statement: s\npromise: p\nvalues: " + "[" * 10_000 + "]" * 10_000 + "\n").encode(),
+                 "mission.yaml:3:58: YAML nested more than 50 levels deep", id="nested-too-deep"),
+]
+
+
+@pytest.mark.parametrize(("content", "message"), HOSTILE_MISSIONS)
+def test_a_file_that_would_hold_the_wall_is_refused_and_the_last_good_wall_stays(config_copy, tmp_path,
+                                                                                   content, message):
+    live = LiveWall(config_copy.path, make_engine(f"sqlite:///{tmp_path / 'wall.db'}"))
+    assert live.config_state().config.mission.values == ["Samples first", "Show, don't tell"]
+    (config_copy.path / "mission.yaml").write_bytes(content)
+    state = live.config_state()
+    assert [str(problem) for problem in state.problems] == [message]
+    assert state.config.mission.values == ["Samples first", "Show, don't tell"]
+    assert state.version == 1
+
+
+def test_validate_prints_refused_files_as_file_line_column(config_copy, capsys):
+    (config_copy.path / "mission.yaml").write_bytes(HOSTILE_MISSIONS[1].values[0])
+    (config_copy.path / "journeys.yaml").write_bytes(b"journeys: []\n" + b" " * MAX_FILE_BYTES)
+    assert main(["validate", str(config_copy.path)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{config_copy.path}/mission.yaml:2:13: not UTF-8 text (byte 0xe9: invalid continuation byte); "
+        "save the file as UTF-8",
+        f"{config_copy.path}/journeys.yaml:1:1: file is 1.1 MB, more than the 1 MB a config file may be",
+    ]
