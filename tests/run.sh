@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: `bash tests/run.sh [pytest args]` from anywhere in the repo.
+# The test command: `bash tests/run.sh [pytest args]` from anywhere in the repo (no args: every test).
 #
 # On a fresh Debian or Ubuntu machine (as root) it installs what the tests need:
 # a virtual environment in .venv with the wall and its test packages
@@ -71,7 +71,8 @@ fi
 
 # --- the tests ------------------------------------------------------------------------------
 # -p no:dash: Dash installs a pytest plugin for its own Selenium harness, which we do not use.
-"$VENV_PYTHON" -m pytest -p no:cacheprovider -p no:dash tests "$@"
+# Without arguments pytest runs tests/ (testpaths in pyproject.toml); with them, what they name.
+"$VENV_PYTHON" -m pytest -p no:cacheprovider -p no:dash "$@"
 status=$?
 if [ "$status" -eq 5 ]; then
   say "pytest collected no tests: that is a failure"
