@@ -54,7 +54,7 @@ def port() -> int:
     value = _text("OBEYA_PORT")
     if value is None:
         return DEFAULT_PORT
-    if not value.isdigit() or not 1 <= int(value) <= 65535:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 65535:
         raise SettingsError(f"OBEYA_PORT must be a port number from 1 to 65535, not {value!r}")
     return int(value)
 
