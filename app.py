@@ -1,20 +1,28 @@
 """Serve the Obeya Wall: `python app.py` (http://127.0.0.1:8050 by default).
 
-OBEYA_CONFIG_DIR, OBEYA_DATABASE_URL, OBEYA_HOST and OBEYA_PORT configure it.
+OBEYA_CONFIG_DIR, OBEYA_DATABASE_URL, OBEYA_HOST and OBEYA_PORT configure it
+(see obeya/settings.py). For the box behind the TV use `obeya serve`.
 """
 
 import logging
-import os
+import sys
 
+from obeya.logs import hide_tokens_in_logs
 from layouts.application import create_app
+from obeya import settings
 
 
-def main() -> None:
+def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app()
-    app.run(host=os.environ.get("OBEYA_HOST", "127.0.0.1"), port=int(os.environ.get("OBEYA_PORT", "8050")),
-            debug=False)
+    hide_tokens_in_logs()
+    try:
+        host, port = settings.host(), settings.port()
+    except settings.SettingsError as error:
+        print(f"app.py: {error}", file=sys.stderr)
+        return 2
+    create_app().run(host=host, port=port, debug=False)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

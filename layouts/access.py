@@ -1,50 +1,96 @@
 """Who may see the wall, and the headers that keep a browser from running anything else.
 
 With `OBEYA_WALL_TOKEN` set, a screen opens the wall once as `/?token=...`;
-the server answers with a long-lived HttpOnly cookie derived from the token
-and a redirect to the same URL without it. Changing the token changes the
-cookie every screen needs, so it revokes them all. Without a valid token or
-cookie every path, Dash's endpoints included, answers 401.
+the server answers with an HttpOnly cookie and a redirect to the same URL
+without it. The cookie holds the day it was issued and an HMAC of that, keyed
+by the token: changing the token revokes every screen, and the server knows a
+cookie's age. Browsers cap a cookie's life at 400 days, so the cookie lasts
+395 and is issued anew on the first request after a day: a TV that shows the
+wall is never logged out. Without a valid token or cookie every path, Dash's
+endpoints included, answers 401.
+
+The token never reaches a log line: `HideTokens` rewrites any `token=...` in
+the access and error logs of werkzeug and gunicorn and in the wall's own.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
+import time
 from urllib.parse import urlencode
 
 import flask
 
+
 COOKIE_NAME = "obeya_wall"
-COOKIE_SECONDS = 10 * 365 * 24 * 3600  # a TV is never logged out
+COOKIE_SECONDS = 395 * 24 * 3600  # within Chromium's 400-day cap on a cookie's life
+RENEW_AFTER_SECONDS = 24 * 3600  # a cookie older than this is issued anew, so a used screen never expires
 UNAUTHORISED_PAGE = (
     "<!doctype html><title>Obeya Wall</title>"
     "<p>This wall needs its link with the token. Ask the person who set up the TV.</p>"
 )
 
 
-def cookie_value(token: str) -> str:
-    """What the cookie holds: a keyed hash of the token, never the token itself."""
-    return hmac.new(token.encode(), b"obeya-wall-screen", hashlib.sha256).hexdigest()
+def _mac(token: str, message: str) -> str:
+    return hmac.new(token.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def _same(offered: str, expected: str) -> bool:
+    """Constant-time comparison that takes any text a browser sends."""
+    return hmac.compare_digest(offered.encode(), expected.encode())
+
+
+def cookie_value(token: str, issued_at: int | None = None) -> str:
+    """What the cookie holds: when it was issued (Unix seconds) and an HMAC of that keyed by the token."""
+    issued_at = int(time.time()) if issued_at is None else issued_at
+    return f"{issued_at}.{_mac(token, f'obeya-wall-screen:{issued_at}')}"
+
+
+def cookie_age(token: str, value: str) -> int | None:
+    """Seconds since the cookie `value` was issued for `token`; None when it was not, or has expired.
+
+    The cookie of earlier versions (an HMAC without a date, issued for ten
+    years) counts as expiring now, so screens set up before are renewed, not
+    locked out.
+    """
+    issued, _, mac = value.partition(".")
+    if not mac:
+        return COOKIE_SECONDS if _same(value, _mac(token, "obeya-wall-screen")) else None
+    if not (issued.isascii() and issued.isdigit()) or not _same(mac, _mac(token, f"obeya-wall-screen:{issued}")):
+        return None
+    age = int(time.time()) - int(issued)
+    return age if age <= COOKIE_SECONDS else None
+
+
+def _give_cookie(response: flask.Response, token: str) -> None:
+    response.set_cookie(COOKIE_NAME, cookie_value(token), max_age=COOKIE_SECONDS, httponly=True,
+                        samesite="Strict", secure=flask.request.is_secure)
 
 
 def require_token(server: flask.Flask, token: str) -> None:
     """Make every request on `server` carry the wall's token (once, in the link) or its cookie."""
-    expected = cookie_value(token)
 
     @server.before_request
     def check_token():
-        if hmac.compare_digest(flask.request.cookies.get(COOKIE_NAME, ""), expected):
-            return None
         offered = flask.request.args.get("token", "")
-        if offered and hmac.compare_digest(cookie_value(offered), expected):
+        if offered and _same(offered, token):
+            # Also with a valid cookie (a kiosk browser starts from its link): the token leaves the address bar.
             rest = [(key, value) for key, value in flask.request.args.items(multi=True) if key != "token"]
             response = flask.redirect(flask.request.path + ("?" + urlencode(rest) if rest else ""), code=303)
-            response.set_cookie(COOKIE_NAME, expected, max_age=COOKIE_SECONDS, httponly=True, samesite="Strict",
-                                secure=flask.request.is_secure)
+            _give_cookie(response, token)
             return response
+        age = cookie_age(token, flask.request.cookies.get(COOKIE_NAME, ""))
+        if age is not None:
+            flask.g.renew_wall_cookie = not 0 <= age < RENEW_AFTER_SECONDS
+            return None
         return flask.Response(UNAUTHORISED_PAGE, status=401, mimetype="text/html")
+
+    @server.after_request
+    def renew_cookie(response: flask.Response) -> flask.Response:
+        if flask.g.pop("renew_wall_cookie", False):
+            _give_cookie(response, token)
+        return response
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
@@ -80,7 +126,3 @@ def add_security_headers(server: flask.Flask, policy: str) -> None:
             response.headers["Cache-Control"] = "no-store"
         return response
 
-
-def wall_token() -> str | None:
-    """The token screens need, from `OBEYA_WALL_TOKEN` (None: open to whoever reaches the port)."""
-    return os.environ.get("OBEYA_WALL_TOKEN") or None

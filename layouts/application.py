@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import uuid
 from pathlib import Path
@@ -18,35 +17,20 @@ import flask
 from dash import Dash, Input, Output, State, no_update
 from plotly.io.json import to_json_plotly  # what Dash serializes callback answers with
 
-from layouts.access import add_security_headers, content_security_policy, require_token, wall_token
+from layouts.access import add_security_headers, content_security_policy, require_token
 from layouts.components import Screen
 from layouts.wall import banner, wall_body, wall_layout
-from obeya import database
+from obeya import database, settings
 from obeya.cache import cache_from_env
-from obeya.config import ConfigError, load_config
 from obeya.engine import make_engine
 from obeya.files import servable_image
 from obeya.live import LiveWall
 
 log = logging.getLogger(__name__)
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
 DESIGN_HEIGHT = 1080
 DESIGN_WIDTH = 1920
 SHARED_ANSWER = {"X-Obeya-Poll": "shared"}  # marks a poll answered from the drawn wall, not by Dash's dispatch
 RENDERED_KEPT = 8  # drawn walls kept (config × data × screen size); every screen shares them  # chart sizes are written for a 1080p screen
-
-
-def config_dir_from_env() -> Path:
-    return Path(os.environ.get("OBEYA_CONFIG_DIR") or DEFAULT_CONFIG_DIR)
-
-
-def wall_zone(config_dir: str | Path) -> str | None:
-    """wall.yaml's time zone, for the demo's roll-ups (None while the config is not valid)."""
-    try:
-        return load_config(config_dir).wall.timezone
-    except ConfigError:
-        return None
 
 
 def warm_up() -> None:
@@ -89,6 +73,11 @@ def _scale(viewport: dict | None) -> float:
     return round(max(min(height / DESIGN_HEIGHT, width / DESIGN_WIDTH), 1 / 3), 3)
 
 
+def create_server():
+    """The WSGI app for a production server (gunicorn loads it by name: layouts.application:create_server())."""
+    return create_app().server
+
+
 def create_app(config_dir: str | Path | None = None, database_url: str | None = None,
                token: str | None = None) -> Dash:
     """A ready-to-serve Dash app showing the wall for `config_dir` and `database_url`.
@@ -96,21 +85,21 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
     With a `token` (default: `OBEYA_WALL_TOKEN`) only screens that opened the
     wall's link with it get in.
     """
-    url = database_url or database.database_url()
-    folder = config_dir or config_dir_from_env()
-    database.prepare_database(url, zone=wall_zone(folder))
+    url = database_url or settings.database_url()
+    folder = config_dir or settings.config_dir()
+    database.prepare_database(url, folder)
     warm_up()
     live = LiveWall(folder, make_engine(url, read_only=True), cache=cache_from_env())
     app = Dash(
         __name__,
         title="Obeya Wall",
-        assets_folder=str(PROJECT_ROOT / "assets"),
+        assets_folder=str(settings.PROJECT_ROOT / "assets"),
         update_title=None,
         serve_locally=True,
         compress=False,
     )
     app.live = live
-    boot_id = os.environ.get("OBEYA_BOOT_ID") or uuid.uuid4().hex  # `serve` sets one for all its workers
+    boot_id = settings.boot_id() or uuid.uuid4().hex  # `serve` sets one for all its workers
 
     @app.server.route("/_obeya/health")
     def health():
@@ -257,7 +246,7 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         Output("viewport", "data"),
         Input("url", "search"),
     )
-    token = token or wall_token()
+    token = token or settings.wall_token()
     if token:
         require_token(app.server, token)
     app.server.before_request(answer_polls_from_the_drawn_wall)  # after the token check, never before

@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from obeya import settings
 from obeya.config import Config, ConfigError, load_config
 from obeya.database import ftr_results, make_engine, survey_responses
 from obeya.engine import reading
@@ -41,8 +42,7 @@ from obeya.importer import (
     open_csv,
 )
 
-DEFAULT_CONFIG_DIR = "config/"
-PROJECT_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+PROJECT_CONFIG_DIR = settings.DEFAULT_CONFIG_DIR
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -169,7 +169,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Write one JSON Schema per config file into CONFIG_DIR/schema/, generated from the models.",
     )
     schema.add_argument("config_dir", nargs="?", metavar="CONFIG_DIR",
-                        help=f"default: $OBEYA_CONFIG_DIR or {DEFAULT_CONFIG_DIR}")
+                        help="default: $OBEYA_CONFIG_DIR, else the project's config/")
     schema.set_defaults(run=_schema)
 
     serve = commands.add_parser(
@@ -192,7 +192,7 @@ def _parser() -> argparse.ArgumentParser:
 def _schema(arguments: argparse.Namespace) -> int:
     from obeya.schema import write_schemas
 
-    directory = arguments.config_dir or os.environ.get("OBEYA_CONFIG_DIR") or DEFAULT_CONFIG_DIR
+    directory, _ = _config_folder(arguments.config_dir)
     for path in write_schemas(directory):
         print(f"wrote {path}")
     return EXIT_OK
@@ -216,7 +216,7 @@ def _config_option(parser: argparse.ArgumentParser, what: str) -> None:
 def _config_folder(given: str | None) -> tuple[str, bool]:
     """(the config folder as it is shown, whether the user named it): the given folder,
     else $OBEYA_CONFIG_DIR, else the project's own config/ (never the current folder)."""
-    named = given or os.environ.get("OBEYA_CONFIG_DIR")
+    named = given or settings.named_config_dir()
     if named:
         return named, True
     try:
@@ -267,9 +267,11 @@ def _validate(arguments: argparse.Namespace) -> int:
             for problem in problems:
                 print(f"{shown}{problem}")
             return EXIT_INVALID
-    if os.environ.get("OBEYA_DATABASE_URL"):
-        for warning in _unknown_services_in_the_data(config, directory) + _database_warnings(config):
+    if settings.named_database_url():
+        for warning in _unknown_services_in_the_data(config, directory):
             print(f"{shown}{warning}")
+        for warning in _database_warnings(config, shown):
+            print(warning)
     counts = ", ".join(
         _count(len(items), noun)
         for items, noun in ((config.personas, "persona"), (config.journeys, "journey"), (config.services, "service"))
@@ -333,7 +335,7 @@ def _unknown_services_in_the_data(config: Config, directory: str) -> list[str]:
             f"{'it as an alias' if len(unknown) == 1 else 'each as an alias'} of its service"]
 
 
-def _database_warnings(config: Config) -> list[str]:
+def _database_warnings(config: Config, shown: str) -> list[str]:
     """Warnings about $OBEYA_DATABASE_URL itself: a user that may do more than read, roll-ups in another zone.
 
     Advice, not invalid config: they do not change the exit code.
@@ -350,7 +352,7 @@ def _database_warnings(config: Config) -> list[str]:
             with reading(engine, config.wall.database_timeout_seconds) as connection:
                 zone = rollup_zone(connection)
             if zone and zone != config.wall.timezone:
-                warnings.append(f"wall.yaml: warning: the roll-ups count days in {zone}, not in {config.wall.timezone}; "
+                warnings.append(f"{shown}wall.yaml: warning: the roll-ups count days in {zone}, not in {config.wall.timezone}; "
                                 "the wall only reads, so it shows days in "
                                 f"{zone} until 'python -m obeya rollups' re-counts them")
     except SQLAlchemyError as error:
@@ -418,7 +420,7 @@ def _demo(arguments: argparse.Namespace) -> int:
 def _build_demo(engine: Engine, where: str, *, force: bool, zone: str | None) -> int:
     # The demo drops and recreates the wall's tables. The default SQLite file is
     # ours to rebuild; a database named in OBEYA_DATABASE_URL may hold real data.
-    if os.environ.get("OBEYA_DATABASE_URL") and not force:
+    if settings.named_database_url() and not force:
         rows = _row_counts(engine)
         if rows and sum(rows) > 0:
             print(

@@ -24,6 +24,8 @@ import uuid
 from pathlib import Path
 from typing import Callable, Protocol
 
+from obeya import settings
+
 
 class ResultCache(Protocol):
     def get(self, key: str) -> str | None: ...
@@ -176,8 +178,8 @@ class RedisCache:
 
 def cache_from_env() -> ResultCache:
     """Redis at `OBEYA_CACHE_URL`, else a folder at `OBEYA_CACHE_DIR` (set by `serve`), else this process."""
-    if url := os.environ.get("OBEYA_CACHE_URL"):
+    if url := settings.cache_url():
         return RedisCache(url)
-    if folder := os.environ.get("OBEYA_CACHE_DIR"):
+    if folder := settings.cache_dir():
         return FileCache(folder)
     return MemoryCache()

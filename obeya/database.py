@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -102,17 +103,24 @@ def create_schema(engine: Engine) -> None:
     metadata.create_all(engine)
 
 
-def prepare_database(url: str, zone: str | None = None) -> None:
+def prepare_database(url: str, config_dir: str | Path | None = None) -> None:
     """Create the wall's tables where they are missing, before the wall starts reading.
 
     The embedded default database is filled with demo data (days counted in
-    `zone`) when empty, so a fresh clone shows a full wall. A database that
-    cannot be reached, or a read-only user, is not fatal: the wall starts and
-    shows what it can. Raises DatabaseUrlError for a URL that cannot be used.
+    the zone of `config_dir`'s wall.yaml) when empty, so a fresh clone shows a
+    full wall. A database that cannot be reached, or a read-only user, is not
+    fatal: the wall starts and shows what it can; a user that may do more than
+    read is warned about in the log. Raises DatabaseUrlError for a URL that
+    cannot be used.
     """
+    from obeya.config import ConfigError, load_config
     from obeya.demo import ensure_demo_database  # the demo writes through this module
-
     from obeya.privileges import privilege_warnings
+
+    try:
+        zone = load_config(config_dir).wall.timezone if config_dir else None
+    except ConfigError:
+        zone = None  # the wall shows the config's problems; the demo counts in the zone it knows
 
     engine = make_engine(url)
     try:

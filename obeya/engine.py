@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import math
-import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,8 +26,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "obeya.db"
+from obeya import settings
+
+DEFAULT_DATABASE_PATH = settings.DEFAULT_DATABASE_PATH
 CONNECT_SECONDS = 5
 DEFAULT_STATEMENT_SECONDS = 30
 
@@ -58,14 +58,12 @@ class DatabaseUrlError(ArgumentError):
     """The database URL cannot be used as it is; the message says what to do (after "cannot use OBEYA_DATABASE_URL: ")."""
 
 
-def database_url() -> str:
-    """The URL the wall reads: `OBEYA_DATABASE_URL`, else the embedded SQLite file."""
-    return os.environ.get("OBEYA_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE_PATH}"
+database_url = settings.database_url  # the URL the wall reads: OBEYA_DATABASE_URL, else the embedded SQLite file
 
 
 def is_embedded_default(url: str) -> bool:
     """True for the embedded demo database (the one the wall fills with demo data)."""
-    return url == f"sqlite:///{DEFAULT_DATABASE_PATH}"
+    return url == settings.default_database_url()
 
 
 def normalised_url(url: str) -> URL:

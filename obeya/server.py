@@ -11,10 +11,17 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import uuid
 
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
+
+from obeya import settings
+
+
+APP_FACTORY = "layouts.application:create_server()"  # the WSGI app gunicorn serves
 
 
 class WallServer(BaseApplication):
@@ -29,36 +36,44 @@ class WallServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from layouts.application import create_app  # in the worker, after the fork
-
-        return create_app().server
+        # By its name, in the worker after the fork: the domain does not import the screen.
+        return util.import_app(APP_FACTORY)
 
 
 def serve(workers: int = 2, threads: int = 4) -> int:
     """Run gunicorn on OBEYA_HOST:OBEYA_PORT until stopped; returns its exit status."""
-    from layouts.application import config_dir_from_env, wall_zone
-    from obeya.database import database_url, prepare_database
+    from obeya.database import prepare_database
+    from obeya.logs import hide_tokens_in_logs
 
+    if not (settings.PROJECT_ROOT / "assets").is_dir():
+        print(f"obeya serve: no assets/ in {settings.PROJECT_ROOT}: the wall runs from its project folder, "
+              "installed with `pip install -e .` there", file=sys.stderr)
+        return 2
+    try:
+        host = settings.host()
+        bind = f"[{host}]:{settings.port()}" if ":" in host else f"{host}:{settings.port()}"  # IPv6 in brackets
+    except settings.SettingsError as error:
+        print(f"obeya serve: {error}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
-    prepare_database(database_url(), zone=wall_zone(config_dir_from_env()))
+    hide_tokens_in_logs()  # gunicorn's error log names the URL of a request that failed
+    prepare_database(settings.database_url(), settings.config_dir())
     # One boot id for all workers: screens reload when it changes, i.e. when this server restarts,
     # not each time their requests land on another worker.
     os.environ["OBEYA_BOOT_ID"] = uuid.uuid4().hex
     cache_dir = None
-    if not os.environ.get("OBEYA_CACHE_URL") and not os.environ.get("OBEYA_CACHE_DIR"):
+    if not settings.cache_url() and not settings.cache_dir():
         cache_dir = tempfile.mkdtemp(prefix="obeya-cache-")
         os.environ["OBEYA_CACHE_DIR"] = cache_dir
-    host = os.environ.get("OBEYA_HOST", "127.0.0.1")
-    port = os.environ.get("OBEYA_PORT", "8050")
     options = {
-        "bind": f"{host}:{port}",
+        "bind": bind,
         "workers": max(workers, 1),
         "worker_class": "gthread",  # long-polling screens must not block each other
         "threads": max(threads, 1),
         "timeout": 60,
         "keepalive": 30,  # screens poll every 2 s: keep their connections instead of resetting them
         "graceful_timeout": 10,
-        "accesslog": None,
+        "accesslog": None,  # screens poll every 2 s; were it on, hide_tokens_in_logs keeps tokens out of it
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "obeya-wall",

@@ -424,9 +424,26 @@ def test_validate_warns_about_services_in_the_data_that_services_yaml_does_not_k
             for n, service in enumerate(["lims", "Clinical workstations", "Printers", "Clinical workstations"])])
     from obeya.database import refresh_rollups
 
-    refresh_rollups(engine)
+    refresh_rollups(engine, zone="Europe/Berlin")
     assert run(capsys, "validate", "config") == (0, [
         'config/services.yaml:2:3: warning: 3 rows in the database name a service that is not in services.yaml: '
         '"Clinical workstations" (2), "Printers" (1); add each as an alias of its service',
+        f"config/: valid {VALID}",
+    ], [])
+
+
+def test_validate_says_when_the_roll_ups_count_days_in_another_zone(capsys, monkeypatch, config_copy, tmp_path):
+    from tests.test_engine import fill
+
+    url = f"sqlite:///{tmp_path / 'wall.db'}"
+    fill(url)
+    from obeya.database import refresh_rollups
+
+    refresh_rollups(make_engine(url), zone="UTC")
+    monkeypatch.setenv("OBEYA_DATABASE_URL", url)
+    monkeypatch.chdir(config_copy.path.parent)
+    assert run(capsys, "validate", "config") == (0, [
+        "config/wall.yaml: warning: the roll-ups count days in UTC, not in Europe/Berlin; the wall only reads, so it "
+        "shows days in UTC until 'python -m obeya rollups' re-counts them",
         f"config/: valid {VALID}",
     ], [])

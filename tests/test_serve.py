@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -21,36 +23,51 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Server:
+    """The wall as a real server process on a free port, its output going to a file."""
+
+    def __init__(self, command: list[str], tmp_path: Path, config_dir: Path, **environment: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, OBEYA_PORT=str(self.port), OBEYA_CONFIG_DIR=str(config_dir),
+                   OBEYA_DATABASE_URL=f"sqlite:///{tmp_path / 'wall.db'}")
+        for name in ("OBEYA_CACHE_URL", "OBEYA_CACHE_DIR", "OBEYA_WALL_TOKEN", "OBEYA_HOST"):
+            env.pop(name, None)
+        env.update(environment)
+        self.log_path = tmp_path / "server.log"  # a file, not a pipe: an unread pipe fills up and blocks the server
+        self._log = open(self.log_path, "w")
+        self.process = subprocess.Popen([sys.executable, *command], cwd=ROOT, env=env, stdout=self._log,
+                                        stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(self.url + "/_obeya/health", timeout=2).read()
+                return
+            except urllib.error.HTTPError:  # 401 behind a token: it is up
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.process.kill()
+                    pytest.fail(f"{' '.join(command)} did not start:\n" + self.log_path.read_text())
+                time.sleep(0.2)
+
+    def stop(self) -> str:
+        """Stop the server; returns everything it wrote."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._log.close()
+        return self.log_path.read_text()
+
+
 @pytest.fixture
 def served(tmp_path, test_config_dir):
-    port = free_port()
-    env = dict(os.environ, OBEYA_PORT=str(port), OBEYA_CONFIG_DIR=str(test_config_dir),
-               OBEYA_DATABASE_URL=f"sqlite:///{tmp_path / 'wall.db'}")
-    env.pop("OBEYA_CACHE_URL", None)
-    env.pop("OBEYA_WALL_TOKEN", None)
-    log_path = tmp_path / "serve.log"  # a file, not a pipe: an unread pipe fills up and blocks the server
-    log = open(log_path, "w")
-    server = subprocess.Popen([sys.executable, "-m", "obeya", "serve", "--workers", "2"], cwd=ROOT, env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
-    server.log_path = log_path
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/_obeya/health", timeout=2).read()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("serve did not start:\n" + log_path.read_text())
-            time.sleep(0.2)
-    yield url, server
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    server = Server(["-m", "obeya", "serve", "--workers", "2"], tmp_path, test_config_dir)
+    yield server.url, server
+    server.stop()
 
 
 def get(url: str) -> tuple[int, dict, bytes]:
@@ -78,7 +95,60 @@ def test_workers_read_the_database_once_between_them(served):
     url, server = served
     for _ in range(20):
         assert get(url + "/_dash-layout")[0] == 200
-    server.terminate()
-    server.wait(timeout=15)
-    output = server.log_path.read_text()
+    output = server.stop()
     assert output.count("reading the wall's numbers from the database") == 1, output
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.mark.parametrize("command", [["app.py"], ["-m", "obeya", "serve", "--workers", "1"]], ids=["app.py", "serve"])
+def test_the_token_is_in_no_line_of_the_servers_output(tmp_path, test_config_dir, command):
+    token = "tv-token-8c1f0e"
+    server = Server(command, tmp_path, test_config_dir, OBEYA_WALL_TOKEN=token)
+    try:
+        opener = urllib.request.build_opener(NoRedirect)
+        with pytest.raises(urllib.error.HTTPError) as redirect:
+            opener.open(f"{server.url}/?kiosk=1&token={token}", timeout=10)
+        assert redirect.value.code == 303
+        assert redirect.value.headers["Referrer-Policy"] == "no-referrer"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            opener.open(f"{server.url}/_dash-layout?token={token}x", timeout=10)
+        assert refused.value.code == 401
+        cookie = redirect.value.headers["Set-Cookie"].split(";")[0]
+        request = urllib.request.Request(f"{server.url}/_dash-layout", headers={"Cookie": cookie})
+        assert opener.open(request, timeout=10).status == 200
+    finally:
+        output = server.stop()
+    if command == ["app.py"]:  # the development server logs every request (in colour), with the token hidden
+        assert '"GET /?kiosk=1&token=[hidden] HTTP/1.1" 303' in re.sub("\x1b\\[[0-9;]*m", "", output), output
+    assert [line for line in output.splitlines() if token in line] == []
+
+
+def test_a_port_that_is_not_a_number_is_named(tmp_path):
+    env = dict(os.environ, OBEYA_PORT="80a")
+    for command, name in ((["app.py"], "app.py"), (["-m", "obeya", "serve"], "obeya serve")):
+        result = subprocess.run([sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True,
+                                timeout=60)
+        assert result.returncode == 2
+        assert result.stderr.splitlines()[-1] == f"{name}: OBEYA_PORT must be a port number from 1 to 65535, not '80a'"
+
+
+def test_the_obeya_command_validates_from_any_folder(tmp_path, test_config_dir):
+    """The console script `pip install -e .` puts next to the Python, with main()'s exit code."""
+    command = Path(sys.executable).parent / "obeya"
+    if not command.exists():
+        reason = f"the obeya command is not installed next to {sys.executable} (pip install -e .)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("OBEYA_")}
+    valid = subprocess.run([command, "validate", str(test_config_dir)], cwd=tmp_path, env=env, capture_output=True,
+                           text=True, timeout=60)
+    assert valid.returncode == 0, valid.stderr
+    invalid = subprocess.run([command, "validate", str(tmp_path)], cwd=tmp_path, env=env, capture_output=True,
+                             text=True, timeout=60)
+    assert invalid.returncode == 1
+    assert f"{tmp_path}/wall.yaml:1:1: file not found" in invalid.stdout.splitlines()

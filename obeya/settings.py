@@ -1,0 +1,111 @@
+"""What the environment says: every `OBEYA_*` variable and its default, in one place.
+
+Each function reads the environment when called, never at import, so tests and
+`serve` (which sets `OBEYA_BOOT_ID` and `OBEYA_CACHE_DIR` for its workers) can
+change a value before the app is built. No Dash here.
+
+The project folder is where `assets/`, `config/` and `data/` live: the wall
+runs from a clone (`pip install -e .`), not from a copy in site-packages.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
+DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "obeya.db"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8050
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the wall cannot use; the message says which and why."""
+
+
+def _text(name: str) -> str | None:
+    """The variable's value, None when unset or empty (an empty value means "use the default")."""
+    return os.environ.get(name) or None
+
+
+def config_dir() -> Path:
+    """The team's YAML: `OBEYA_CONFIG_DIR`, else the project's `config/` folder."""
+    return Path(_text("OBEYA_CONFIG_DIR") or DEFAULT_CONFIG_DIR)
+
+
+def named_config_dir() -> str | None:
+    """`OBEYA_CONFIG_DIR` as the operator wrote it (None when unset): commands print paths the way they were given."""
+    return _text("OBEYA_CONFIG_DIR")
+
+
+def named_database_url() -> str | None:
+    """`OBEYA_DATABASE_URL` when set: the commands that may overwrite data want to know it was asked for."""
+    return _text("OBEYA_DATABASE_URL")
+
+
+def default_database_url() -> str:
+    """The embedded SQLite file under the project's `data/`, filled with demo data on first start."""
+    return f"sqlite:///{DEFAULT_DATABASE_PATH}"
+
+
+def database_url() -> str:
+    """The database the wall reads: `OBEYA_DATABASE_URL`, else the embedded SQLite file."""
+    return _text("OBEYA_DATABASE_URL") or default_database_url()
+
+
+def host() -> str:
+    """Where to listen: `OBEYA_HOST`, else loopback only."""
+    return _text("OBEYA_HOST") or DEFAULT_HOST
+
+
+def port() -> int:
+    """The port to listen on: `OBEYA_PORT`, else 8050."""
+    value = _text("OBEYA_PORT")
+    if value is None:
+        return DEFAULT_PORT
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 65535:
+        raise SettingsError(f"OBEYA_PORT must be a port number from 1 to 65535, not {value!r}")
+    return int(value)
+
+
+def wall_token() -> str | None:
+    """The token screens need once in their link (`OBEYA_WALL_TOKEN`); None: open to whoever reaches the port."""
+    return _text("OBEYA_WALL_TOKEN")
+
+
+def remote_token() -> str | None:
+    """The token of the facilitator's remote control (`OBEYA_REMOTE_TOKEN`); None: no `/remote`."""
+    return _text("OBEYA_REMOTE_TOKEN")
+
+
+def ingest_token() -> str | None:
+    """The bearer token of the ingest API (`OBEYA_INGEST_TOKEN`); None: no `POST /api/v1/...`."""
+    return _text("OBEYA_INGEST_TOKEN")
+
+
+def secrets() -> list[str]:
+    """Every token that is set: the values no log line may show."""
+    return [token for token in (wall_token(), remote_token(), ingest_token()) if token]
+
+
+def cache_url() -> str | None:
+    """A Redis URL (`OBEYA_CACHE_URL`) through which workers and servers share what they read."""
+    return _text("OBEYA_CACHE_URL")
+
+
+def cache_dir() -> Path | None:
+    """A folder (`OBEYA_CACHE_DIR`) through which the workers of one server share what they read."""
+    value = _text("OBEYA_CACHE_DIR")
+    return Path(value) if value else None
+
+
+def boot_id() -> str | None:
+    """The id of this start of the server (`OBEYA_BOOT_ID`), set by `serve` so its workers agree."""
+    return _text("OBEYA_BOOT_ID")
+
+
+def walls_dir() -> Path | None:
+    """A folder with one config folder per wall (`OBEYA_WALLS_DIR`); None: the single wall at `/`."""
+    value = _text("OBEYA_WALLS_DIR")
+    return Path(value) if value else None
