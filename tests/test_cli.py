@@ -447,3 +447,19 @@ def test_validate_says_when_the_roll_ups_count_days_in_another_zone(capsys, monk
         "shows days in UTC until 'python -m obeya rollups' re-counts them",
         f"config/: valid {VALID}",
     ], [])
+
+
+def test_validate_warns_about_a_database_user_that_may_do_more_than_read(capsys, monkeypatch, config_copy, tmp_path):
+    from tests.db_servers import fresh_database
+    from tests.test_engine import fill
+
+    with fresh_database("postgresql", tmp_path) as url:
+        fill(url)
+        monkeypatch.setenv("OBEYA_DATABASE_URL", url)
+        monkeypatch.chdir(config_copy.path.parent)
+        code, out, err = run(capsys, "validate", "config")
+    assert code == 0 and out[-1] == f"config/: valid {VALID}"
+    warnings = [line for line in out if line.startswith("database: warning: ")]
+    assert len(warnings) == 3
+    assert "superuser" in warnings[0]
+    assert all('"A read-only database user"' in warning for warning in warnings)

@@ -135,3 +135,34 @@ def test_serving_the_first_screens_imports_nothing_new(tmp_path, config_copy):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
+def test_an_import_reaches_the_open_wall_within_seconds(tmp_path, config_copy):
+    """An operator imports an export while the wall is up: the new comment shows without a restart."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from datetime import datetime, timedelta, timezone
+
+    from tests.conftest import REPO_ROOT
+    from tests.wall_server import WallServer
+
+    url = f"sqlite:///{tmp_path / 'wall.db'}"
+    fill(url)
+    yesterday = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+    export = tmp_path / "survey.csv"
+    export.write_text("response_id,ticket_id,service,responded_at,score,comment\n"
+                      f"NEW-1,INC0099,lims,{yesterday},2,The import reached the wall\n", encoding="utf-8")
+    with WallServer(config_copy.path, url, tmp_path / "server.log").start() as server:
+        wait_for_numbers(server.url)
+        done = subprocess.run([sys.executable, "-m", "obeya", "import", "responses", str(export),
+                               "--config", str(config_copy.path)], cwd=REPO_ROOT, capture_output=True, text=True,
+                              env={**os.environ, "OBEYA_DATABASE_URL": url}, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        deadline = time.monotonic() + 15  # the marker is checked every 5 s; DESIGN asks for 10
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(server.url + "/_dash-layout", timeout=10) as response:
+                if "The import reached the wall" in response.read().decode():
+                    return
+        pytest.fail("the imported comment did not reach the open wall\n" + server.output())

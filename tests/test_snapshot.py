@@ -340,3 +340,51 @@ def test_monthly_trend_pools_calendar_months(engine, config_copy):
     assert series.previous.estimate.value == pytest.approx(-100.0)
     assert data.ftr_by_service["analysers"].current.counts == FtrCounts(5, 4, reopened=1, reassigned=0)
     assert data.ftr_by_service["analysers"].current.estimate.value == pytest.approx(80.0)
+
+
+# --- services as exports spell them; roll-ups in another zone -----------------------------------
+
+
+def test_rows_under_an_alias_count_for_their_service_and_unknown_services_stay_out_of_all(engine, config_copy):
+    config = config_copy.edit("services.yaml", "    name: Lab information system\n",
+                              "    name: Lab information system\n    aliases: [Laboratory IS]\n").load()
+    add_responses(engine, "lims", WEEKS[-1], [10, 10])
+    add_responses(engine, "laboratory is", WEEKS[-1], [10, 3])  # as an export spells it, any case
+    add_responses(engine, "Printers", WEEKS[-1], [0, 0, 0])
+    add_tickets(engine, "Printers", WEEKS[-1], right=2)
+    data = wall_data(engine, config)
+    assert responses_per_period(data.nps_by_service["lims"])[-1] == 4
+    assert responses_per_period(data.nps_overall)[-1] == 4  # the printers' zeros are not in "All services"
+    assert data.unknown_services == {"Printers": 5}
+
+
+def test_unknown_services_are_named_on_the_nps_and_ftr_panels(engine, test_config):
+    from layouts import ftr, nps
+    from layouts.components import Screen
+    from tests.component_tree import texts
+
+    add_responses(engine, "lims", WEEKS[-1], [10] * 6)
+    add_responses(engine, "Clinical workstations", WEEKS[-1], [0, 0])
+    data = wall_data(engine, test_config)
+    note = ('Not counted: 2 rows name a service that is not in services.yaml: \u201cClinical workstations\u201d (2)')
+    assert note in " ".join(texts(nps.render(test_config, data, Screen())[0]))
+    assert note in " ".join(texts(ftr.render(test_config, data, Screen())[0]))
+
+
+def test_roll_ups_in_another_zone_are_read_as_they_are_and_said_so(engine, test_config):
+    from layouts import nps
+    from layouts.components import Screen
+    from tests.component_tree import texts
+
+    add_responses(engine, "analysers", datetime(2024, 3, 3, 23, 30), [10])  # Monday 00:30 in Berlin
+    refresh_rollups(engine, zone="UTC")  # counted by an old import; the wall may not re-count
+    statements: list[str] = []
+    from sqlalchemy import event
+
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    data = load_wall_data(engine, test_config, now=NOW)
+    assert not [s for s in statements if s.lstrip().upper().startswith(("INSERT", "DELETE", "UPDATE"))]
+    assert data.rollup_zone == "UTC"
+    assert responses_per_period(data.nps_by_service["analysers"])[-2] == 1  # Sunday 3 March, as counted in UTC
+    assert "Days counted in UTC, not Europe/Berlin: run \u201cobeya rollups\u201d" in " ".join(
+        texts(nps.render(test_config, data, Screen())[0]))
