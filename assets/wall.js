@@ -41,6 +41,32 @@
     };
   }
 
+  /* The words this script writes come with the page, in the wall's language (#wall-settings[data-words]). */
+  var wordsSeen = { json: null, words: {} };
+  function say(key, values) {
+    var el = document.getElementById("wall-settings");
+    var json = el ? el.getAttribute("data-words") : null;
+    if (json !== wordsSeen.json) {
+      wordsSeen.json = json;
+      try { wordsSeen.words = JSON.parse(json || "{}"); } catch (error) { wordsSeen.words = {}; }
+    }
+    var text = wordsSeen.words[key] || "";
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return values && name in values ? values[name] : all; });
+  }
+
+  /* The team's accent colour and the wall's language, from #wall-settings: they follow config edits. */
+  function applyLook() {
+    var w = wall();
+    var el = document.getElementById("wall-settings");
+    if (!w || !el) { return; }
+    var accent = el.getAttribute("data-accent");
+    if (accent) {
+      if (w.style.getPropertyValue("--accent") !== accent) { w.style.setProperty("--accent", accent); }
+    } else if (w.style.getPropertyValue("--accent")) { w.style.removeProperty("--accent"); }
+    var language = el.getAttribute("data-language");
+    if (language && w.getAttribute("lang") !== language) { w.setAttribute("lang", language); }
+  }
+
   function panels() {
     return Array.prototype.slice.call(document.querySelectorAll("#wall-panels > [data-panel]"));
   }
@@ -101,10 +127,11 @@
       if (active) { tab.setAttribute("aria-current", "true"); } else { tab.removeAttribute("aria-current"); }
       var pageLabel = tab.querySelector(".wall-tab-page");
       if (pageLabel) {
-        var text = active && pages.length > 1 ? (state.page + 1) + "/" + pages.length : "";
+        var text = active && pages.length > 1 ? say("page_counter", { page: state.page + 1, pages: pages.length }) : "";
         if (pageLabel.textContent !== text) { pageLabel.textContent = text; }
       }
     });
+    applyLook();
     showMode();
   }
 
@@ -142,12 +169,12 @@
     if (w && w.getAttribute("data-mode") !== m) { w.setAttribute("data-mode", m); }
     var label = document.getElementById("wall-mode");
     if (!label) { return; }
-    var text = "Rotating";
-    if (server.down) { text = "Server unreachable \u2013 retrying"; m = "offline"; }
-    else if (m === "held") { text = "Held \u2013 press Space to resume"; }
+    var text = say("rotating");
+    if (server.down) { text = say("offline"); m = "offline"; }
+    else if (m === "held") { text = say("held"); }
     else if (m === "paused") {
       var left = Math.max(0, Math.ceil((state.idleUntil - Date.now()) / 1000));
-      text = "Paused \u2013 resumes in " + Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      text = say("paused", { time: Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0") });
     }
     if (label.textContent !== text) { label.textContent = text; }
     if (label.getAttribute("data-mode") !== m) { label.setAttribute("data-mode", m); }
@@ -242,12 +269,14 @@
     if (!el) { return; }
     var settingsEl = document.getElementById("wall-settings");
     var zone = (settingsEl && settingsEl.getAttribute("data-timezone")) || undefined;
-    var key = zone || "local";
+    var language = (settingsEl && settingsEl.getAttribute("data-language")) || "en";
+    var locale = language === "en" ? "en-GB" : language;  // en-GB: 24-hour, as the panels write times
+    var key = (zone || "local") + " " + locale;
     if (!clockFormats[key]) {
       try {
-        clockFormats[key] = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone });
+        clockFormats[key] = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone });
       } catch (error) {
-        clockFormats[key] = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+        clockFormats[key] = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
       }
     }
     var text = clockFormats[key].format(new Date());

@@ -19,6 +19,7 @@ from datetime import date
 
 import plotly.graph_objects as go
 
+from layouts.words import ENGLISH, Labels
 from obeya.config import Annotation
 from obeya.metrics import NpsCounts
 from obeya.snapshot import FtrSeries, NpsSeries, PeriodValue
@@ -100,17 +101,16 @@ def tv_layout(theme: str = "dark", scale: float = 1.0, **overrides) -> go.Layout
 # --- period labels ----------------------------------------------------------
 
 
-def period_tick(start: date, period: str, *, first: bool = False) -> str:
+def period_tick(start: date, period: str, *, first: bool = False, say: Labels = ENGLISH) -> str:
     """How one period is named under the x axis: '16 Nov' (week of) or 'Nov' ('Jan 2027', first: with year)."""
     if period == "week":
-        return f"{start.day} {start:%b}"
-    return f"{start:%b %Y}" if first or start.month == 1 else f"{start:%b}"
+        return say.date(start, "format.tick_week")
+    return say.date(start, "format.tick_month_year" if first or start.month == 1 else "format.tick_month")
 
 
-def span_words(count: int, period: str) -> str:
+def span_words(count: int, period: str, say: Labels = ENGLISH) -> str:
     """What a trend of `count` periods covers: 'last 26 weeks', 'last 12 months'."""
-    unit = period if count == 1 else period + "s"
-    return f"last {count} {unit}"
+    return say(f"chart.last_{period}" if count == 1 else f"chart.last_{period}s", count=count)
 
 
 def period_kind(periods: Sequence[PeriodValue]) -> str:
@@ -131,9 +131,9 @@ def labelled_indices(count: int, most: int) -> list[int]:
 # --- the trend chart both panels share -------------------------------------
 
 
-def signed_tick(value: float) -> str:
-    """A y-axis number with a real minus sign."""
-    return f"{value:g}".replace("-", "\u2212")
+def signed_tick(value: float, say: Labels = ENGLISH) -> str:
+    """A y-axis number with a real minus sign (and the language's decimal mark)."""
+    return say.number(value, None)
 
 
 def value_ticks(low: float, high: float, most: int) -> list[float]:
@@ -160,7 +160,7 @@ def _runs(values: Sequence[float | None]) -> list[list[int]]:
     return runs
 
 
-def _band_traces(periods: Sequence[PeriodValue], colours: dict[str, str]) -> list[go.Scatter]:
+def _band_traces(periods: Sequence[PeriodValue], colours: dict[str, str], name: str) -> list[go.Scatter]:
     """The 95% interval as filled polygons, one per run of periods with a value (gaps stay empty)."""
     lows = [p.estimate.low if p.estimate else None for p in periods]
     highs = [p.estimate.high if p.estimate else None for p in periods]
@@ -179,7 +179,7 @@ def _band_traces(periods: Sequence[PeriodValue], colours: dict[str, str]) -> lis
                 fillcolor=colours["band"],
                 line=dict(width=0),
                 hoverinfo="skip",
-                name="95% interval",
+                name=name,
             )
         )
     return traces
@@ -239,7 +239,7 @@ def annotate(figure: go.Figure, periods: Sequence[PeriodValue], notes: Sequence[
 def trend_figure(periods: Sequence[PeriodValue], target: float | None, *, theme: str, scale: float,
                  value_range: tuple[float, float], suffix: str = "", compact: bool = False,
                  counts_label: str | None = None, target_label: str | None = None,
-                 notes: Sequence[Annotation] = ()) -> go.Figure:
+                 notes: Sequence[Annotation] = (), say: Labels = ENGLISH) -> go.Figure:
     """A trend of one value per period with its 95% band, the target line and not-enough placeholders.
 
     `counts_label` (e.g. "responses") adds a row with the number behind each
@@ -253,11 +253,16 @@ def trend_figure(periods: Sequence[PeriodValue], target: float | None, *, theme:
     low, high = value_range
     figure = go.Figure(layout=tv_layout(theme, scale))
 
-    for trace in _band_traces(periods, colours):
+    def value_text(value: float) -> str:  # "−20", "80%" ("80 %" in German)
+        return say.percent(value, None) if suffix == "%" else signed_tick(value, say) + suffix
+
+    for trace in _band_traces(periods, colours, say("chart.interval")):
         figure.add_trace(trace)
 
     if target is not None:
-        target_label = target_label or f"target {signed_tick(target)}{suffix}"
+        # plotly reads tags in text: a team's own label stays words
+        target_label = html.escape(target_label or say("chart.target", value=value_text(target)),
+                                   quote=False)
         # annotations get no automatic margin: leave room for the label right of the plot
         figure.update_layout(margin=dict(r=px(_text_width(target_label) + 8 + 12, scale)))  # shift + air
         figure.add_shape(type="line", xref="paper", x0=0, x1=1, yref="y", y0=target, y1=target,
@@ -301,7 +306,7 @@ def trend_figure(periods: Sequence[PeriodValue], target: float | None, *, theme:
         range=[-0.5, count - 0.5],
         tickmode="array",
         tickvals=ticks,
-        ticktext=[period_tick(periods[i].start, period, first=i == ticks[0]) for i in ticks],
+        ticktext=[period_tick(periods[i].start, period, first=i == ticks[0], say=say) for i in ticks],
         showticklabels=not compact,
         showgrid=False,
         ticks="" if compact else "outside",
@@ -311,7 +316,7 @@ def trend_figure(periods: Sequence[PeriodValue], target: float | None, *, theme:
     )
     y_ticks = value_ticks(low, high, 3 if compact else 5)
     figure.update_yaxes(range=[low, high], tickmode="array", tickvals=y_ticks,
-                        ticktext=[signed_tick(tick) + suffix for tick in y_ticks], fixedrange=True, side="left")
+                        ticktext=[value_text(tick) for tick in y_ticks], fixedrange=True, side="left")
 
     annotate(figure, periods, notes, theme=theme, scale=scale, compact=compact)
 
@@ -325,7 +330,7 @@ def trend_figure(periods: Sequence[PeriodValue], target: float | None, *, theme:
                 yaxis="y2",
                 mode="text",
                 cliponaxis=False,
-                text=[f"{_count_of(periods[i]):,}" for i in shown],
+                text=[say.number(_count_of(periods[i])) for i in shown],
                 textfont=dict(size=px(BASE_FONT_PX, scale), color=colours["muted"]),
                 hoverinfo="skip",
                 name="n",
@@ -334,7 +339,8 @@ def trend_figure(periods: Sequence[PeriodValue], target: float | None, *, theme:
         figure.update_layout(
             yaxis=dict(domain=[0.15, 1.0]),
             yaxis2=dict(domain=[0.0, 0.09], range=[-1, 1], tickmode="array", tickvals=[0],
-                        ticktext=[counts_label], showgrid=False, zeroline=False, fixedrange=True,
+                        ticktext=[html.escape(counts_label, quote=False)], showgrid=False, zeroline=False,
+                        fixedrange=True,
                         tickfont=dict(size=px(BASE_FONT_PX, scale), color=colours["muted"]), automargin=True),
             xaxis=dict(anchor="y2"),
         )
@@ -356,7 +362,7 @@ def _count_of(period: PeriodValue) -> int:
 
 
 def nps_trend_figure(series: NpsSeries, theme: str = "dark", scale: float = 1.0, *,
-                     compact: bool = False, notes: Sequence[Annotation] = ()) -> go.Figure:
+                     compact: bool = False, notes: Sequence[Annotation] = (), say: Labels = ENGLISH) -> go.Figure:
     """NPS per period with its 95% band, the labelled target line and not-enough placeholders.
 
     The full chart also writes the number of responses under the points and
@@ -364,15 +370,15 @@ def nps_trend_figure(series: NpsSeries, theme: str = "dark", scale: float = 1.0,
     target labelled with just the number.
     """
     value_range = _value_range(series.periods, series.target, -100, 100, padding=8)
-    target_label = signed_tick(series.target) if compact and series.target is not None else None
+    target_label = signed_tick(series.target, say) if compact and series.target is not None else None
     return trend_figure(series.periods, series.target, theme=theme, scale=scale, value_range=value_range,
-                        compact=compact, counts_label=None if compact else "responses", target_label=target_label,
-                        notes=notes)
+                        compact=compact, counts_label=None if compact else say("chart.responses"),
+                        target_label=target_label, notes=notes, say=say)
 
 
 def ftr_trend_figure(series: FtrSeries, theme: str = "dark", scale: float = 1.0, *,
-                     notes: Sequence[Annotation] = ()) -> go.Figure:
+                     notes: Sequence[Annotation] = (), say: Labels = ENGLISH) -> go.Figure:
     """First-time-right per period in percent with its Wilson band and the target line (a small multiple)."""
     value_range = _value_range(series.periods, series.target, 0, 100, padding=4)
     return trend_figure(series.periods, series.target, theme=theme, scale=scale, value_range=value_range,
-                        suffix="%", compact=True, target_label=f"{series.target:g}%", notes=notes)
+                        suffix="%", compact=True, target_label=say.percent(series.target, None), notes=notes, say=say)

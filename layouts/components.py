@@ -10,17 +10,13 @@ from datetime import date, timedelta
 
 from dash import html
 
+from layouts.words import ENGLISH, Labels
 from obeya.config import Annotation
-from obeya.engine import PROBLEM_WORDS
 from obeya.metrics import Status
 from obeya.snapshot import PeriodValue
 
-STATUS_WORDS: dict[str, str] = {
-    "on_target": "On target",
-    "within_noise": "Within noise",
-    "off_target": "Off target",
-    "no_data": "No data",
-}
+STATUSES = ("on_target", "within_noise", "off_target", "no_data")  # legend order; words: catalog status.<status>
+STATUS_WORDS: dict[str, str] = {status: ENGLISH(f"status.{status}") for status in STATUSES}  # English, for tests
 STATUS_ICONS: dict[str, str] = {
     "on_target": "bi-check-circle-fill",
     "within_noise": "bi-dash-circle-fill",
@@ -36,7 +32,7 @@ class Screen:
     scale: float = 1.0  # viewport height / 1080: chart pixel sizes are multiplied by it
     theme: str = "dark"
     stale_since: datetime | None = None  # the data could not be refreshed since then (in the wall's zone)
-    problem: str | None = None  # what kind of database trouble (obeya.engine.PROBLEM_WORDS): never host or SQL
+    problem: str | None = None  # what kind of database trouble (catalog problem.<kind>): never host or SQL
     reading: bool = False  # the first read of the numbers is still running
 
 
@@ -47,55 +43,52 @@ def icon(name: str, label: str | None = None) -> html.I:
     return html.I(className=f"bi {name}", **{"aria-hidden": "true"})
 
 
-def status_badge(status: Status, *, chip: bool = False, words: str | None = None) -> html.Span:
+def status_badge(status: Status, *, chip: bool = False, words: str | None = None, say: Labels = ENGLISH) -> html.Span:
     """Status as colour, icon and word together, never colour alone."""
     classes = f"status status-{status}" + (" status-chip" if chip else "")
-    return html.Span([icon(STATUS_ICONS[status]), words or STATUS_WORDS[status]], className=classes)
+    return html.Span([icon(STATUS_ICONS[status]), words or say(f"status.{status}")], className=classes)
 
 
-def freshness(as_of: datetime | None, stale_since: datetime | None = None, problem: str | None = None) -> html.Div:
+def freshness(as_of: datetime | None, stale_since: datetime | None = None, problem: str | None = None,
+              say: Labels = ENGLISH) -> html.Div:
     """'as of HH:MM', plus a stale badge when the database could not be read since then.
 
     "database too slow" is said in the badge, the kind of trouble people can act on at a glance.
     """
-    parts: list = [f"as of {as_of:%H:%M}" if as_of else "no data yet"]
+    parts: list = [say("freshness.as_of", time=say.time(as_of)) if as_of else say("freshness.no_data")]
     if stale_since is not None:
-        what = PROBLEM_WORDS["slow"] if problem == "slow" else "stale"
-        parts.append(html.Span([icon("bi-exclamation-triangle-fill"), f" {what} since {stale_since:%H:%M}"],
+        badge = "freshness.slow_since" if problem == "slow" else "freshness.stale_since"
+        parts.append(html.Span([icon("bi-exclamation-triangle-fill"), " " + say(badge, time=say.time(stale_since))],
                                className="stale-badge"))
     return html.Div(parts, className="freshness")
 
 
 def panel_heading(title: str, subtitle: str | None = None, *, as_of: datetime | None = None,
                   stale_since: datetime | None = None, problem: str | None = None,
-                  data_panel: bool = False) -> html.Div:
+                  data_panel: bool = False, say: Labels = ENGLISH) -> html.Div:
     """The heading row of a page: title, optional subtitle, and freshness on data panels."""
     children: list = [html.H1(title, className="panel-title")]
     if subtitle:
         children.append(html.Div(subtitle, className="panel-subtitle"))
     if data_panel:
-        children.append(freshness(as_of, stale_since, problem))
+        children.append(freshness(as_of, stale_since, problem, say))
     return html.Div(children, className="panel-heading")
 
 
-def signed(value: float, decimals: int = 0) -> str:
+def signed(value: float, decimals: int = 0, say: Labels = ENGLISH) -> str:
     """A number with its sign, using a real minus sign: +12, −3, 0."""
-    text = f"{abs(value):.{decimals}f}"
-    if round(value, decimals) > 0:
-        return "+" + text
-    if round(value, decimals) < 0:
-        return "\u2212" + text
-    return text
+    return say.signed(value, decimals)
 
 
-def period_name(value: PeriodValue, period: str) -> str:
-    """The period a value belongs to, as people say it: '16–22 Nov', '30 Nov – 6 Dec', 'November 2026'."""
+def period_name(value: PeriodValue, period: str, say: Labels = ENGLISH) -> str:
+    """The period a value belongs to, as people say it: 'week 16–22 Nov', 'week 30 Nov – 6 Dec', 'November 2026'."""
     if period == "month":
-        return f"{value.start:%B %Y}"
+        return say.date(value.start, "format.month_year")
     last: date = value.end - timedelta(days=1)
     if last.month == value.start.month:
-        return f"week {value.start.day}\u2013{last.day} {last:%b}"
-    return f"week {value.start.day} {value.start:%b} \u2013 {last.day} {last:%b}"
+        return say("period.week", first=value.start.day, last=last.day, month=say.date(last, "format.month"))
+    return say("period.week_across", first=value.start.day, first_month=say.date(value.start, "format.month"),
+               last=last.day, last_month=say.date(last, "format.month"))
 
 
 def grid_class(count: int, *, paged: bool = False) -> str:
@@ -106,19 +99,21 @@ def grid_class(count: int, *, paged: bool = False) -> str:
     return {1: "1x1", 2: "2x1", 3: "3x1", 4: "2x2"}.get(count, "3x2")
 
 
-def chart_legend(*, not_enough: tuple[int, str, str] | None = None, notes: Sequence[Annotation] = ()) -> html.Div | None:
+def chart_legend(*, not_enough: tuple[int, str] | None = None, notes: Sequence[Annotation] = (),
+                 say: Labels = ENGLISH) -> html.Div | None:
     """The legend row under a page of charts: what a hollow marker means, and the dated events marked.
 
-    `not_enough` is (minimum, what is counted, what is not shown), e.g.
-    (30, "responses", "number"): "not enough responses (fewer than 30): no number shown".
+    `not_enough` is (minimum, what is counted: "responses" or "tickets"), e.g.
+    (30, "responses"): "not enough responses (fewer than 30): no number shown".
     """
     parts: list = []
     if not_enough:
-        minimum, what, value = not_enough
+        minimum, what = not_enough
         parts.append(html.Span([html.Span("\u25cb", className="not-enough-marker", **{"aria-hidden": "true"}),
-                                f" not enough {what} (fewer than {minimum}): no {value} shown"]))
+                                " " + say(f"legend.not_enough_{what}", minimum=minimum)]))
     if notes:
-        events = " · ".join(f"{note.date.day} {note.date:%b}: {note.text}" for note in sorted(notes, key=lambda n: n.date))
+        events = " · ".join(f"{say.date(note.date, 'format.event')}: {note.text}"
+                            for note in sorted(notes, key=lambda n: n.date))
         parts.append(html.Span([html.Span("\u2506", className="event-marker", **{"aria-hidden": "true"}),
                                 f" {events}"]))
     if not parts:
@@ -126,57 +121,57 @@ def chart_legend(*, not_enough: tuple[int, str, str] | None = None, notes: Seque
     return html.Div(parts, className="chart-legend")
 
 
-def small_charts_legend(config, data, charted: Sequence, what: str, value: str) -> html.Div | None:
+def small_charts_legend(config, data, charted: Sequence, what: str, say: Labels = ENGLISH) -> html.Div | None:
     """The legend under a page of small charts: hollow markers (if any) and the events the charts mark.
 
-    `charted` are the series (NPS or first-time-right) on the page; `what` and
-    `value` name what is counted and what is not shown, as in `chart_legend`.
+    `charted` are the series (NPS or first-time-right) on the page; `what`
+    names what is counted ("responses" or "tickets"), as in `chart_legend`.
     """
     missing = any(period.estimate is None for series in charted for period in series.periods)
     first, end = data.nps_overall.periods[0].start, data.nps_overall.periods[-1].end
     notes = {note for series in charted for note in config.annotations_for(series.service_id)
              if first <= note.date < end}
-    return chart_legend(not_enough=(data.min_responses, what, value) if missing else None,
-                        notes=sorted(notes, key=lambda note: note.date))
+    return chart_legend(not_enough=(data.min_responses, what) if missing else None,
+                        notes=sorted(notes, key=lambda note: note.date), say=say)
 
 
 UNKNOWN_NAMES_SHOWN = 3
 
 
-def data_notes(data) -> html.Div | None:
+def data_notes(data, say: Labels = ENGLISH) -> html.Div | None:
     """What the numbers leave out or count differently, said once on the first page of a data panel:
     rows of services that are not in services.yaml, and days counted in another zone than the wall's."""
     notes: list = []
     if data.unknown_services:
         total = sum(data.unknown_services.values())
-        names = [f"\u201c{name}\u201d ({count:,})" for name, count in list(data.unknown_services.items())
+        names = [f"\u201c{name}\u201d ({say.number(count)})" for name, count in list(data.unknown_services.items())
                  [:UNKNOWN_NAMES_SHOWN]]
         more = len(data.unknown_services) - UNKNOWN_NAMES_SHOWN
-        listed = ", ".join(names) + (f" and {more} more" if more > 0 else "")
+        listed = ", ".join(names) + (say("legend.unknown_more", count=more) if more > 0 else "")
         notes.append(html.Span([icon("bi-exclamation-triangle-fill"),
-                                f" Not counted: {total:,} rows name a service that is not in services.yaml: {listed}"]))
+                                " " + say("legend.unknown_services", total=say.number(total), listed=listed)]))
     if data.rollup_zone:
         notes.append(html.Span([icon("bi-clock-history"),
-                                f" Days counted in {data.rollup_zone}, not {data.zone}: run \u201cobeya rollups\u201d"]))
+                                " " + say("legend.rollup_zone", rollup_zone=data.rollup_zone, zone=data.zone)]))
     return html.Div(notes, className="chart-legend data-notes") if notes else None
 
 
-def waiting_page(title: str, screen: Screen) -> list:
+def waiting_page(title: str, screen: Screen, say: Labels = ENGLISH) -> list:
     """The one page a data panel (nps, ftr, voices) shows before the database has ever answered.
 
     While the first read runs it says so; after a failed one it names the kind
     of problem (never a host, user or SQL: those are in the server's log).
     """
     if screen.reading and screen.problem is None:
-        title_text = "Reading the numbers\u2026"
-        text = "The wall is reading the database; the numbers appear here as soon as it answers."
+        title_text = say("waiting.reading_title")
+        text = say("waiting.reading_text")
     else:
-        title_text = "The numbers are not available yet"
-        reason = f" Problem: {PROBLEM_WORDS.get(screen.problem, screen.problem)}." if screen.problem else ""
-        text = ("Waiting for the database: the wall has not been able to read it since it started. "
-                "It keeps trying, and the numbers appear here as soon as it answers." + reason)
+        title_text = say("waiting.title")
+        problem = say.words.get(f"problem.{screen.problem}", screen.problem)
+        text = say("waiting.text") + (say("waiting.problem", problem=problem) if screen.problem else "")
     return [
-        panel_heading(title, as_of=None, stale_since=screen.stale_since, problem=screen.problem, data_panel=True),
+        panel_heading(title, as_of=None, stale_since=screen.stale_since, problem=screen.problem, data_panel=True,
+                      say=say),
         html.Div(
             [
                 html.Div(icon("bi-hourglass-split"), className="data-waiting-icon"),

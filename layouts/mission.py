@@ -11,6 +11,7 @@ from dash import html
 
 from layouts.components import Screen, panel_heading
 from layouts.textfit import PAGE_HEIGHT_REM, PAGE_WIDTH_REM, estimated_lines, text_height, text_width
+from layouts.words import ENGLISH, Labels, words
 from obeya.config import Config, Mission
 from obeya.snapshot import WallData
 
@@ -36,11 +37,11 @@ LABEL_REM = 1.45
 PROMISE_PADDING_REM = 1.9
 GAPS_REM = 3.2
 
-def shown_values(values: list[str]) -> list[str]:
+def shown_values(values: list[str], say: Labels = ENGLISH) -> list[str]:
     """The values on the wall: up to eight, then '+N more'."""
     if len(values) <= MAX_VALUES:
         return list(values)
-    return list(values[: MAX_VALUES - 1]) + [f"+{len(values) - MAX_VALUES + 1} more"]
+    return list(values[: MAX_VALUES - 1]) + [say("common.more", count=len(values) - MAX_VALUES + 1)]
 
 
 def value_columns(count: int) -> int:
@@ -94,20 +95,20 @@ def statement_block(text: str, size: str) -> html.Div:
     return html.Div(html.P(text, className=f"mission-statement size-{size}"), className="mission-statement-box")
 
 
-def promise_block(text: str, size: str) -> html.Div:
+def promise_block(text: str, size: str, say: Labels = ENGLISH) -> html.Div:
     return html.Div(
         [
-            html.Div("Our promise to you", className="mission-label"),
+            html.Div(say("mission.promise"), className="mission-label"),
             html.P(text, className=f"mission-promise size-{size}"),
         ],
         className="mission-promise-box",
     )
 
 
-def values_block(values: list[str]) -> html.Div | None:
+def values_block(values: list[str], say: Labels = ENGLISH) -> html.Div | None:
     if not values:
         return None
-    shown = shown_values(values)
+    shown = shown_values(values, say)
     tiles = [
         html.Li(
             [html.Span(f"{number:02d}", className="mission-value-number", **{"aria-hidden": "true"}),
@@ -120,7 +121,7 @@ def values_block(values: list[str]) -> html.Div | None:
         tiles[-1] = html.Li(html.Span(shown[-1], className="mission-value-text"), className="mission-value is-more")
     return html.Div(
         [
-            html.Div("What we stand for", className="mission-label"),
+            html.Div(say("mission.values"), className="mission-label"),
             html.Ul(tiles, className=f"mission-values columns-{value_columns(len(shown))}"),
         ],
         className="mission-values-box",
@@ -130,7 +131,8 @@ def values_block(values: list[str]) -> html.Div | None:
 def render(config: Config, data: WallData | None, screen: Screen) -> list:
     """Pages of the mission panel: usually one; two when statement and promise are both very long."""
     mission = config.mission
-    heading = panel_heading("Our mission")
+    say = words(config)
+    heading = panel_heading(say("mission.title"))
     sizes = type_sizes(mission)
     if sizes is not None:
         statement_size, promise_size = sizes
@@ -138,8 +140,8 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
             heading,
             html.Div(
                 [statement_block(mission.statement, statement_size),
-                 promise_block(mission.promise, promise_size),
-                 values_block(mission.values)],
+                 promise_block(mission.promise, promise_size, say),
+                 values_block(mission.values, say)],
                 className="mission-body",
             ),
         ]]
@@ -150,7 +152,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
     promise = fitted(mission.promise, 1.0, PROMISE_WIDTH_REM, PROMISE_LINE_HEIGHT, max(promise_room, 3.0))
     return [
         [heading, html.Div([statement_block(statement, "body")], className="mission-body")],
-        [panel_heading("Our mission", "continued"),
-         html.Div([promise_block(promise, "body"), values_block(mission.values)],
+        [panel_heading(say("mission.title"), say("mission.continued")),
+         html.Div([promise_block(promise, "body", say), values_block(mission.values, say)],
                   className="mission-body")],
     ]

@@ -22,43 +22,44 @@ from layouts.components import (
     icon,
     panel_heading,
     period_name,
-    signed,
     status_badge,
     data_notes,
     waiting_page,
 )
+from layouts.words import ENGLISH, Labels, words
 from obeya.config import Annotation, Config
 from obeya.metrics import NpsCounts
 from obeya.snapshot import NpsSeries, PeriodValue, WallData
 
-TITLE = "Net Promoter Score"
 SERVICES_PER_PAGE = 6  # a 3×2 grid of small charts
 
 
 def render(config: Config, data: WallData | None, screen: Screen) -> list:
     """Pages of the nps panel: the overall picture, then the services six to a page."""
+    say = words(config)
     if data is None:
-        return [waiting_page(TITLE, screen)]
-    heading = dict(as_of=data.as_of, stale_since=screen.stale_since, problem=screen.problem, data_panel=True)
+        return [waiting_page(say("nps.title"), screen, say)]
+    heading = dict(as_of=data.as_of, stale_since=screen.stale_since, problem=screen.problem, data_panel=True, say=say)
     current = data.nps_overall.current
-    span = span_words(len(data.nps_overall.periods), data.period)
+    span = span_words(len(data.nps_overall.periods), data.period, say)
+    period = period_name(current, data.period, say)
     pages = [[
-        panel_heading(TITLE, f"{data.nps_overall.name} · {period_name(current, data.period)}", **heading),
-        overview(data.nps_overall, data, screen, notes=config.annotations_for(None)),
+        panel_heading(say("nps.title"), f"{say('nps.all_services')} · {period}", **heading),
+        overview(data.nps_overall, data, screen, notes=config.annotations_for(None), say=say),
     ]]
     services = [data.nps_by_service[s.id] for s in config.services if s.id in data.nps_by_service]
     chunks = [services[i:i + SERVICES_PER_PAGE] for i in range(0, len(services), SERVICES_PER_PAGE)]
     for number, chunk in enumerate(chunks, start=1):
-        subtitle = f"{period_name(current, data.period)} · charts: {span}"
+        subtitle = f"{period} · {say('nps.charts', span=span)}"
         if len(chunks) > 1:
-            subtitle += f" · page {number} of {len(chunks)}"
+            subtitle += " · " + say("common.page", number=number, total=len(chunks))
         page = [
-            panel_heading("NPS by service", subtitle, **heading),
-            html.Div([service_card(series, data, screen, notes=config.annotations_for(series.service_id))
+            panel_heading(say("nps.by_service"), subtitle, **heading),
+            html.Div([service_card(series, data, screen, notes=config.annotations_for(series.service_id), say=say)
                       for series in chunk],
                      className=f"card-grid card-grid-{grid_class(len(chunk), paged=len(chunks) > 1)}"),
         ]
-        legend = small_charts_legend(config, data, chunk, "responses", "number")
+        legend = small_charts_legend(config, data, chunk, "responses", say)
         if legend:
             page.append(legend)
         pages.append(page)
@@ -68,32 +69,33 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
 # --- words for periods and numbers ------------------------------------------
 
 
-def nps_number(value: float) -> str:
+def nps_number(value: float, say: Labels = ENGLISH) -> str:
     """An NPS as shown on the wall: whole points, a real minus sign for negatives."""
-    return signed(value, 0).lstrip("+")
+    return say.signed(value, 0).lstrip("+")
 
 
-def share(part: int, counts: NpsCounts) -> str:
-    return f"{100 * part / counts.responses:.0f}%" if counts.responses else "–"
+def share(part: int, counts: NpsCounts, say: Labels = ENGLISH) -> str:
+    return say.percent(100 * part / counts.responses) if counts.responses else "–"
 
 
 # --- page 1: the whole team ------------------------------------------------------
 
 
-def overview(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[Annotation] = ()) -> html.Div:
+def overview(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[Annotation] = (),
+             say: Labels = ENGLISH) -> html.Div:
     """The big number with everything that qualifies it, next to the trend."""
     return html.Div(
         [
-            html.Div(summary(series, data),
+            html.Div(summary(series, data, say),
                      className="nps-summary" + (" nps-summary-missing" if series.current.estimate is None else "")),
             html.Div(
                 [
                     dcc.Graph(figure=nps_trend_figure(series, screen.theme, screen.scale,
-                                                     notes=notes), config=GRAPH_CONFIG,
+                                                     notes=notes, say=say), config=GRAPH_CONFIG,
                               className="chart nps-trend-chart", responsive=True),
-                    chart_legend(not_enough=(data.min_responses, "responses", "number"))
+                    chart_legend(not_enough=(data.min_responses, "responses"), say=say)
                     if any(p.estimate is None for p in series.periods) else None,
-                    data_notes(data),
+                    data_notes(data, say),
                 ],
                 className="nps-trend",
             ),
@@ -102,44 +104,46 @@ def overview(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[
     )
 
 
-def summary(series: NpsSeries, data: WallData) -> list:
+def summary(series: NpsSeries, data: WallData, say: Labels = ENGLISH) -> list:
     """The current value and what qualifies it; without enough responses, why there is no number."""
     current = series.current
     estimate = current.estimate
     unit = "week" if data.period == "week" else "month"
     if estimate is None:
         return [
-            html.Div("NPS", className="nps-label"),
-            html.Div("Not enough responses", className="nps-hero-missing not-enough"),
-            target_line(series),
+            html.Div(say("nps.label"), className="nps-label"),
+            html.Div(say("nps.not_enough"), className="nps-hero-missing not-enough"),
+            target_line(series, say),
             html.Div(
-                [fact("Responses", f"{current.counts.responses:,}", f"of the {data.min_responses} needed"),
-                 change_fact(series, unit)],
+                [fact(say("nps.responses"), say.number(current.counts.responses),
+                      say("nps.needed", minimum=data.min_responses)),
+                 change_fact(series, unit, say)],
                 className="nps-facts",
             ),
         ]
     return [
-        html.Div("NPS", className="nps-label"),
-        html.Div(nps_number(estimate.value), className="nps-hero"),
-        target_line(series),
+        html.Div(say("nps.label"), className="nps-label"),
+        html.Div(nps_number(estimate.value, say), className="nps-hero"),
+        target_line(series, say),
         html.Div(
             [
-                fact("95% interval", f"{nps_number(estimate.low)} to {nps_number(estimate.high)}",
-                     f"±{(estimate.high - estimate.low) / 2:.0f}"),
-                fact("Responses", f"{estimate.n:,}"),
-                change_fact(series, unit),
+                fact(say("nps.interval"),
+                     say("nps.interval_value", low=nps_number(estimate.low, say), high=nps_number(estimate.high, say)),
+                     "±" + say.number((estimate.high - estimate.low) / 2)),
+                fact(say("nps.responses"), say.number(estimate.n)),
+                change_fact(series, unit, say),
             ],
             className="nps-facts",
         ),
-        split(current.counts),
+        split(current.counts, say),
     ]
 
 
-def target_line(series: NpsSeries) -> html.Div:
+def target_line(series: NpsSeries, say: Labels = ENGLISH) -> html.Div:
     if series.target is None:
-        return html.Div("No target set", className="nps-target muted")
-    return html.Div([status_badge(series.status, chip=True),
-                     html.Span(f"target {nps_number(series.target)}", className="nps-target-value")],
+        return html.Div(say("nps.no_target"), className="nps-target muted")
+    return html.Div([status_badge(series.status, chip=True, say=say),
+                     html.Span(say("nps.target", value=nps_number(series.target, say)), className="nps-target-value")],
                     className="nps-target")
 
 
@@ -150,32 +154,33 @@ def fact(label: str, value: str, note: str | None = None) -> html.Div:
     return html.Div(children, className="nps-fact")
 
 
-def change_fact(series: NpsSeries, unit: str) -> html.Div:
+def change_fact(series: NpsSeries, unit: str, say: Labels = ENGLISH) -> html.Div:
     """Change vs the previous period, and whether it is bigger than noise."""
     change = series.change
-    label = f"vs last {unit}"
+    label = say(f"nps.vs_last_{unit}")
     if change is None:
         return html.Div([html.Span(label, className="nps-fact-label"),
-                         html.Span("not enough responses to compare", className="nps-fact-note")],
+                         html.Span(say("nps.cannot_compare"), className="nps-fact-note")],
                         className="nps-fact nps-change")
     arrow = "bi-arrow-right"  # for a change that rounds to 0
     if round(change.delta) > 0:
         arrow = "bi-arrow-up-right"
     elif round(change.delta) < 0:
         arrow = "bi-arrow-down-right"
-    verdict = (html.Span([icon("bi-exclamation-diamond-fill"), "significant"], className="nps-change-significant")
-               if change.significant else html.Span("within noise", className="nps-change-noise"))
+    verdict = (html.Span([icon("bi-exclamation-diamond-fill"), say("nps.significant")],
+                         className="nps-change-significant")
+               if change.significant else html.Span(say("nps.within_noise"), className="nps-change-noise"))
     return html.Div(
         [
             html.Span(label, className="nps-fact-label"),
-            html.Span([icon(arrow), signed(change.delta, 0)], className="nps-fact-value"),
+            html.Span([icon(arrow), say.signed(change.delta, 0)], className="nps-fact-value"),
             verdict,
         ],
         className="nps-fact nps-change",
     )
 
 
-def split(counts: NpsCounts) -> html.Div:
+def split(counts: NpsCounts, say: Labels = ENGLISH) -> html.Div:
     """Promoters, passives and detractors as one stacked bar with the shares written under it."""
     bands = [
         ("promoters", counts.promoters, "bi-emoji-smile-fill"),
@@ -188,11 +193,12 @@ def split(counts: NpsCounts) -> html.Div:
          for name, count, _ in bands if count],
         className="nps-split-bar",
         role="img",
-        **{"aria-label": ", ".join(f"{share(count, counts)} {name}" for name, count, _ in bands)},
+        **{"aria-label": ", ".join(f"{share(count, counts, say)} {say('nps.' + name)}" for name, count, _ in bands)},
     )
     legend = html.Div(
         [
-            html.Div([icon(glyph), html.Span(share(count, counts), className="nps-split-share"), f" {name}"],
+            html.Div([icon(glyph), html.Span(share(count, counts, say), className="nps-split-share"),
+                      " " + say(f"nps.{name}")],
                      className=f"nps-split-item nps-{name}-text")
             for name, count, glyph in bands
         ],
@@ -204,27 +210,28 @@ def split(counts: NpsCounts) -> html.Div:
 # --- the next pages: one small chart per service ------------------------------
 
 
-def service_card(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[Annotation] = ()) -> html.Div:
+def service_card(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[Annotation] = (),
+                 say: Labels = ENGLISH) -> html.Div:
     """One service: its current NPS (or why there is none), status against its target, and its trend."""
     estimate = series.current.estimate
     if estimate is None:
-        number = html.Span("Not enough responses", className="nps-card-missing not-enough")
-        count = f"{series.current.counts.responses} of {data.min_responses} needed"
+        number = html.Span(say("nps.not_enough"), className="nps-card-missing not-enough")
+        count = say("nps.card_needed", count=say.number(series.current.counts.responses), minimum=data.min_responses)
     else:
-        number = html.Span(nps_number(estimate.value), className="nps-card-value")
-        count = f"{estimate.n:,} responses"
+        number = html.Span(nps_number(estimate.value, say), className="nps-card-value")
+        count = say("nps.card_responses", count=say.number(estimate.n))
     if series.target is None:
-        target = [html.Span("no target", className="nps-card-target")]
+        target = [html.Span(say("nps.card_no_target"), className="nps-card-target")]
     else:
-        target = [status_badge(series.status, chip=True),
-                  html.Span(f"target {nps_number(series.target)}", className="nps-card-target")]
+        target = [status_badge(series.status, chip=True, say=say),
+                  html.Span(say("nps.target", value=nps_number(series.target, say)), className="nps-card-target")]
     return html.Div(
         [
             html.Div(series.name, className="nps-card-name"),
             html.Div([number, html.Span(count, className="nps-card-count")], className="nps-card-figures"),
             html.Div(target, className="nps-card-status"),
             dcc.Graph(figure=nps_trend_figure(series, screen.theme, screen.scale, compact=True,
-                                              notes=notes),
+                                              notes=notes, say=say),
                       config=GRAPH_CONFIG, className="chart nps-card-chart", responsive=True),
         ],
         className="nps-card",

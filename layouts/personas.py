@@ -17,10 +17,9 @@ from dash import html
 
 from layouts.components import Screen, icon, panel_heading
 from layouts.textfit import PAGE_HEIGHT_REM, PAGE_WIDTH_REM, estimated_lines, text_width
+from layouts.words import ENGLISH, Labels, words
 from obeya.config import Config, Persona
 from obeya.snapshot import WallData
-
-TITLE = "Who we serve"
 
 MAX_PER_PAGE = 4
 CAPS = (3, 2, 1)  # bullets per list a card shows, most preferred first
@@ -29,10 +28,10 @@ CAPS = (3, 2, 1)  # bullets per list a card shows, most preferred first
 MAX_QUOTE_CHARS = 240
 MAX_ITEM_CHARS = 120
 
-SECTIONS = [  # (attribute, label, icon)
-    ("goals", "Goals", "bi-flag-fill"),
-    ("frustrations", "Frustrations", "bi-emoji-frown-fill"),
-    ("needs", "Needs", "bi-heart-fill"),
+SECTIONS = [  # (attribute and its label's catalog key personas.<attribute>, icon)
+    ("goals", "bi-flag-fill"),
+    ("frustrations", "bi-emoji-frown-fill"),
+    ("needs", "bi-heart-fill"),
 ]
 
 # Preferred channels get an icon when we recognise the word; the word is always shown.
@@ -56,7 +55,8 @@ CARD_PADDING_X_REM = 1.0
 CARD_PADDING_Y_REM = 1.9  # top (with the accent border) and bottom
 CARD_ROW_GAP_REM = 0.55
 HEADER_REM = 3.8  # avatar
-SECTION_LABEL_REM = 1.25
+SECTION_LABEL_REM = 1.25  # one line of a section's label, with its gap
+SECTION_ICON_REM = 1.3  # the label's icon and its gap
 ITEM_INDENT_REM = 1.1
 CHANNELS_TOP_REM = 0.6  # the line above the channels and its padding
 CHIP_ROW_REM = 1.25
@@ -85,8 +85,8 @@ def card_width(columns: int) -> float:
     return (PAGE_WIDTH_REM - (columns - 1) * CARD_GAP_REM) / columns
 
 
-def card_height(persona: Persona, columns: int, cap: int) -> float:
-    """Estimated height of a persona card in rem when `columns` cards share the width."""
+def card_height(persona: Persona, columns: int, cap: int, say: Labels = ENGLISH) -> float:
+    """Estimated height of a persona card in rem when `columns` cards share the width (labels in `say`'s words)."""
     inner = card_width(columns) - 2 * CARD_PADDING_X_REM
     name_width = inner - HEADER_REM - 0.8
     header = max(HEADER_REM,
@@ -94,15 +94,24 @@ def card_height(persona: Persona, columns: int, cap: int) -> float:
                  + estimated_lines(persona.role, SMALL, name_width) * SMALL * 1.25)
     quote_text = shorten(persona.quote, MAX_QUOTE_CHARS)
     parts = [header, estimated_lines(quote_text, BODY, inner - 1.6) * BODY * 1.3]
-    for attribute, _label, _icon in SECTIONS:
+    for attribute, _icon in SECTIONS:
         items, more = shown_items(getattr(persona, attribute), cap)
         if not items:
             continue
-        lines = sum(estimated_lines(item, SMALL, inner - ITEM_INDENT_REM) for item in items) + (1 if more else 0)
-        parts.append(SECTION_LABEL_REM + lines * SMALL * 1.22)
+        lines = sum(estimated_lines(item, SMALL, inner - ITEM_INDENT_REM) for item in items)
+        if more:
+            lines += estimated_lines(say("common.more", count=more), SMALL, inner - ITEM_INDENT_REM)
+        parts.append(SECTION_LABEL_REM + (_label_lines(say(f"personas.{attribute}"), inner) - 1) * SMALL * 1.2
+                     + lines * SMALL * 1.22)
     if persona.channels:
         parts.append(_channels_height(persona.channels, inner))
     return CARD_PADDING_Y_REM + sum(parts) + CARD_ROW_GAP_REM * (len(parts) - 1)
+
+
+def _label_lines(label: str, width: float) -> int:
+    """Lines a section label takes: written in capitals with 0.08em letter spacing (panel-personas.css)."""
+    spaced = text_width(label.upper(), SMALL, bold=True) + 0.08 * SMALL * len(label)
+    return max(1, math.ceil(spaced / (width - SECTION_ICON_REM)))
 
 
 def _channels_height(channels: list[str], width: float) -> float:
@@ -131,41 +140,41 @@ class Page:
     cards: list[tuple[Persona, int]]
 
 
-def _caps(people: list[Persona], columns: int) -> list[int] | None:
+def _caps(people: list[Persona], columns: int, say: Labels) -> list[int] | None:
     """The bullets per list each card can show at this width, or None if one does not fit at all."""
-    caps = [next((cap for cap in CAPS if card_height(persona, columns, cap) <= GRID_HEIGHT_REM), None)
+    caps = [next((cap for cap in CAPS if card_height(persona, columns, cap, say) <= GRID_HEIGHT_REM), None)
             for persona in people]
     return None if None in caps else caps
 
 
-def _balanced(personas: list[Persona]) -> list[Page] | None:
+def _balanced(personas: list[Persona], say: Labels) -> list[Page] | None:
     """Pages of equal size (5 personas: 3 + 2, not 4 + 1), as many cards a page as fit, or None."""
     for per_page in range(MAX_PER_PAGE, 1, -1):
         size = math.ceil(len(personas) / math.ceil(len(personas) / per_page))
-        caps = _caps(personas, size)
+        caps = _caps(personas, size, say)
         if caps is not None:
             cards = list(zip(personas, caps))
             return [Page(size, cards[i:i + size]) for i in range(0, len(cards), size)]
     return None
 
 
-def _page_of(people: list[Persona]) -> Page | None:
+def _page_of(people: list[Persona], say: Labels) -> Page | None:
     """`people` side by side on one page if every card fits; a lone card takes half the width,
     or all of it if it must."""
     widths = [max(len(people), 2)] + ([1] if len(people) == 1 else [])
     for columns in widths:
-        caps = _caps(people, columns)
+        caps = _caps(people, columns, say)
         if caps is not None:
             return Page(columns, list(zip(people, caps)))
     return None
 
 
-def _greedy(personas: list[Persona]) -> list[Page]:
+def _greedy(personas: list[Persona], say: Labels) -> list[Page]:
     """Pages filled in order with as many cards as fit; a wordy persona gets a page with fewer, wider cards."""
     pages, start = [], 0
     while start < len(personas):
         counts = range(min(MAX_PER_PAGE, len(personas) - start), 0, -1)
-        page = next((page for count in counts if (page := _page_of(personas[start:start + count]))), None)
+        page = next((page for count in counts if (page := _page_of(personas[start:start + count], say))), None)
         if page is None:  # too wordy even alone at full width: the fewest bullets (its long texts are shortened)
             page = Page(1, [(personas[start], CAPS[-1])])
         pages.append(page)
@@ -173,7 +182,7 @@ def _greedy(personas: list[Persona]) -> list[Page]:
     return pages
 
 
-def pages_of(personas: tuple[Persona, ...]) -> list[Page]:
+def pages_of(personas: tuple[Persona, ...], say: Labels = ENGLISH) -> list[Page]:
     """The personas split into pages so that every card fits, in as few pages as possible.
 
     Up to four cards a page, balanced when that costs no extra page. Each
@@ -181,8 +190,8 @@ def pages_of(personas: tuple[Persona, ...]) -> list[Page]:
     ("+N more") before it takes a page with fewer, wider cards.
     """
     people = list(personas)
-    balanced = _balanced(people)
-    greedy = _greedy(people)
+    balanced = _balanced(people, say)
+    greedy = _greedy(people, say)
     return balanced if balanced is not None and len(balanced) <= len(greedy) else greedy
 
 
@@ -201,13 +210,13 @@ def channel_icon(channel: str) -> str:
     return "bi-chat-square-text-fill"
 
 
-def section(label: str, glyph: str, items: list[str], cap: int, kind: str) -> html.Div | None:
+def section(label: str, glyph: str, items: list[str], cap: int, kind: str, say: Labels = ENGLISH) -> html.Div | None:
     shown, more = shown_items(items, cap)
     if not shown:
         return None
     bullets = [html.Li(item) for item in shown]
     if more:
-        bullets.append(html.Li(f"+{more} more", className="persona-more"))
+        bullets.append(html.Li(say("common.more", count=more), className="persona-more"))
     return html.Div(
         [html.Div([icon(glyph), label], className="persona-section-label"),
          html.Ul(bullets, className="persona-list")],
@@ -215,7 +224,7 @@ def section(label: str, glyph: str, items: list[str], cap: int, kind: str) -> ht
     )
 
 
-def persona_card(persona: Persona, cap: int) -> html.Article:
+def persona_card(persona: Persona, cap: int, say: Labels = ENGLISH) -> html.Article:
     """One persona, everything a viewer needs to picture them."""
     children = [
         html.Div(
@@ -231,13 +240,13 @@ def persona_card(persona: Persona, cap: int) -> html.Article:
         html.Blockquote([icon("bi-quote"), html.Span(shorten(persona.quote, MAX_QUOTE_CHARS))],
                         className="persona-quote"),
     ]
-    children += [section(label, glyph, getattr(persona, attribute), cap, attribute)
-                 for attribute, label, glyph in SECTIONS]
+    children += [section(say(f"personas.{attribute}"), glyph, getattr(persona, attribute), cap, attribute, say)
+                 for attribute, glyph in SECTIONS]
     if persona.channels:
         children.append(html.Div(
             [html.Span([icon(channel_icon(channel)), channel], className="persona-channel")
              for channel in persona.channels],
-            className="persona-channels", **{"aria-label": "Preferred channels"},
+            className="persona-channels", **{"aria-label": say("personas.channels")},
         ))
     return html.Article([child for child in children if child is not None], className="persona-card",
                         **{"data-persona": persona.id})
@@ -245,7 +254,8 @@ def persona_card(persona: Persona, cap: int) -> html.Article:
 
 def render(config: Config, data: WallData | None, screen: Screen) -> list:
     """Pages of the personas panel: up to four cards side by side a page."""
-    pages = pages_of(config.personas)
+    say = words(config)
+    pages = pages_of(config.personas, say)
     total = len(config.personas)
     result = []
     first = 1
@@ -253,10 +263,11 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
         subtitle = None
         if len(pages) > 1:
             last = first + len(page.cards) - 1
-            subtitle = f"personas {first}\u2013{last} of {total}" if last > first else f"persona {first} of {total}"
+            subtitle = (say("personas.range", first=first, last=last, total=total) if last > first
+                        else say("personas.one", first=first, total=total))
         result.append([
-            panel_heading(TITLE, subtitle),
-            html.Div([persona_card(persona, cap) for persona, cap in page.cards],
+            panel_heading(say("personas.title"), subtitle),
+            html.Div([persona_card(persona, cap, say) for persona, cap in page.cards],
                      className=f"persona-grid columns-{page.columns}"),
         ])
         first += len(page.cards)

@@ -33,22 +33,25 @@ _BOLD_WIDTHS = (
 )
 _OTHER_WIDTH = 70
 SAFETY = 1.02  # widths are planned 2% wider than measured: rather a line too many than a clipped word
+SOFT_HYPHEN = "\u00ad"  # where a long word may break (the catalogs use it in German compounds); invisible otherwise
 
 
 def text_width(text: str, font_rem: float, *, bold: bool = False) -> float:
     """Width in rem of `text` on one line at `font_rem`."""
     table = _BOLD_WIDTHS if bold else _REGULAR_WIDTHS
-    hundredths = sum(table[ord(char) - 32] if 32 <= ord(char) < 127 else _OTHER_WIDTH for char in text)
+    hundredths = sum(table[ord(char) - 32] if 32 <= ord(char) < 127 else 0 if char == SOFT_HYPHEN else _OTHER_WIDTH
+                     for char in text)
     return hundredths / 100 * font_rem * SAFETY
 
 
-_HYPHENATED = re.compile(r"[^-]*-|[^-]+")  # "it-help-desk" → "it-", "help-", "desk": where a word may break
+# "it-help-desk" → "it-", "help-", "desk"; "Schmerz\u00adpunkte" → "Schmerz\u00ad", "punkte": where a word may break
+_HYPHENATED = re.compile("[^-\u00ad]*[-\u00ad]|[^-\u00ad]+")
 
 
 def estimated_lines(text: str, font_rem: float, width_rem: float, *, bold: bool = False) -> int:
     """How many lines `text` wraps to at `font_rem` in a box `width_rem` wide.
 
-    Wraps as the browser does: at spaces and after hyphens, and inside a word
+    Wraps as the browser does: at spaces and after hyphens (soft ones too), and inside a word
     longer than the line (as `overflow-wrap: anywhere` lets it), with
     slightly wide widths so that we rather overestimate than let text clip.
     """

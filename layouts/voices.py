@@ -13,42 +13,44 @@ from datetime import datetime
 from dash import html
 
 from layouts.components import Screen, grid_class, icon, panel_heading, waiting_page
+from layouts.words import ENGLISH, Labels, words
 from obeya.config import Config
 from obeya.snapshot import Voice, WallData
 
-TITLE = "Voice of the customer"
 VOICES_PER_PAGE = 6
 MAX_CHARACTERS = 200  # what fits a card of the 3 × 2 grid with its caption, even in capitals
 # Short comments get big type; longer ones step down so they still fit (never below --fs-body).
 # Limits are in "visual characters": a capital counts as 1.4, being that much wider.
 QUOTE_SIZES = ((90, "short"), (170, "medium"))
 
-BAND_WORDS = {"detractor": "Detractor", "passive": "Passive", "promoter": "Promoter"}
 BAND_ICONS = {"detractor": "bi-emoji-frown-fill", "passive": "bi-emoji-neutral-fill",
               "promoter": "bi-emoji-smile-fill"}
 
 
 def render(config: Config, data: WallData | None, screen: Screen) -> list:
     """Pages of the voices panel: up to six comments a page, or a note that there are none."""
+    say = words(config)
+    title = say("voices.title")
     if data is None:
-        return [waiting_page(TITLE, screen)]
+        return [waiting_page(title, screen, say)]
     days = config.wall.voices.days
-    subtitle = f"Survey comments, last {days} days, detractors first"
-    heading = dict(as_of=data.as_of, stale_since=screen.stale_since, problem=screen.problem, data_panel=True)
+    subtitle = say("voices.subtitle", days=days)
+    heading = dict(as_of=data.as_of, stale_since=screen.stale_since, problem=screen.problem, data_panel=True, say=say)
     if not data.voices:
         return [[
-            panel_heading(TITLE, subtitle, **heading),
+            panel_heading(title, subtitle, **heading),
             html.Div([html.Div(icon("bi-chat-square-text"), className="voices-empty-icon"),
-                      html.Div(f"No comments in the last {days} days", className="voices-empty-text")],
+                      html.Div(say("voices.empty", days=days), className="voices-empty-text")],
                      className="data-waiting voices-empty"),  # laid out like the waiting page
         ]]
     chunks = [data.voices[i:i + VOICES_PER_PAGE] for i in range(0, len(data.voices), VOICES_PER_PAGE)]
     pages = []
     for number, chunk in enumerate(chunks, start=1):
-        page_subtitle = subtitle + (f" · page {number} of {len(chunks)}" if len(chunks) > 1 else "")
+        page_subtitle = subtitle + (" · " + say("common.page", number=number, total=len(chunks))
+                                    if len(chunks) > 1 else "")
         pages.append([
-            panel_heading(TITLE, page_subtitle, **heading),
-            html.Div([voice_card(voice) for voice in chunk],
+            panel_heading(title, page_subtitle, **heading),
+            html.Div([voice_card(voice, say) for voice in chunk],
                      className=f"voices-grid card-grid-{grid_class(len(chunk), paged=len(chunks) > 1)}"),
         ])
     return pages
@@ -65,9 +67,9 @@ def shorten(text: str, limit: int = MAX_CHARACTERS) -> str:
     return cut.rstrip(" ,;:.-\u2013\u2014") + "\u2026"
 
 
-def day_words(moment: datetime) -> str:
-    """'Mon 23 Nov'."""
-    return f"{moment:%a} {moment.day} {moment:%b}"
+def day_words(moment: datetime, say: Labels = ENGLISH) -> str:
+    """'Mon 23 Nov' ('ma 23 nov' in Dutch)."""
+    return say.date(moment, "format.day")
 
 
 def quote_size(text: str) -> str:
@@ -76,7 +78,7 @@ def quote_size(text: str) -> str:
     return next((size for limit, size in QUOTE_SIZES if width <= limit), "long")
 
 
-def voice_card(voice: Voice) -> html.Figure:
+def voice_card(voice: Voice, say: Labels = ENGLISH) -> html.Figure:
     """One comment: the words, then who said how much, about what, when."""
     text = shorten(voice.text)
     return html.Figure(
@@ -84,9 +86,10 @@ def voice_card(voice: Voice) -> html.Figure:
             html.Blockquote(f"\u201c{text}\u201d", className=f"voice-text voice-text-{quote_size(text)}"),
             html.Figcaption(
                 [
-                    html.Span([icon(BAND_ICONS[voice.band]), html.Span(f"{voice.score}/10", className="voice-score"),
-                               BAND_WORDS[voice.band]], className=f"voice-band voice-{voice.band}"),
-                    html.Span(day_words(voice.responded_at), className="voice-date"),
+                    html.Span([icon(BAND_ICONS[voice.band]),
+                               html.Span(say("voices.score", score=voice.score), className="voice-score"),
+                               say(f"voices.{voice.band}")], className=f"voice-band voice-{voice.band}"),
+                    html.Span(day_words(voice.responded_at, say), className="voice-date"),
                     html.Span(voice.service, className="voice-service"),
                 ],
                 className="voice-meta",

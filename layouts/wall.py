@@ -7,11 +7,14 @@ them in the browser, so switching costs no server round trip.
 from __future__ import annotations
 
 import importlib
+import json
 import logging
+from urllib.parse import quote
 
 from dash import dcc, html
 
 from layouts.components import Screen, icon
+from layouts.words import ENGLISH, Labels, words
 from obeya.config import Config, Problem
 from obeya.live import DataState
 from obeya.panels import PANELS, panel
@@ -42,13 +45,14 @@ def render_panels(config: Config, data_state: DataState, screen: Screen, active_
     """Every configured panel, in rotation order. A panel that fails shows its error, not a blank wall,
     and its id is added to `failed` (so the drawing is not kept and the panel is tried again)."""
     sections = []
+    say = words(config)
     for setting in config.wall.panels:
-        title, render = panel(setting.id).title, RENDERERS[setting.id]
+        title, render = say(f"tab.{setting.id}"), RENDERERS[setting.id]
         try:
-            pages = render(config, data_state.data, screen) or [_panel_error(title, "nothing to show")]
+            pages = render(config, data_state.data, screen) or [_panel_error(title, say("wall.nothing_to_show"), say)]
         except Exception as error:  # one broken panel must not take the others down
             log.exception("panel %s failed", setting.id)
-            pages = [_panel_error(title, f"{type(error).__name__}: {error}")]
+            pages = [_panel_error(title, f"{type(error).__name__}: {error}", say)]
             if failed is not None:
                 failed.append(setting.id)
         sections.append(
@@ -57,16 +61,19 @@ def render_panels(config: Config, data_state: DataState, screen: Screen, active_
     return sections
 
 
-def _panel_error(title: str, message: str) -> html.Div:
+def _panel_error(title: str, message: str, say: Labels) -> html.Div:
     return html.Div(
-        [html.H1(title, className="panel-title"), html.P(["This panel could not be drawn: ", message], className="muted")],
+        [html.H1(title, className="panel-title"), html.P([say("wall.panel_error"), message], className="muted")],
         className="panel-error",
     )
 
 
 def header(config: Config) -> html.Header:
+    logo = config.wall.brand.logo
     return html.Header(
         [
+            html.Img(src="/config-file/" + quote(logo), alt=words(config)("wall.logo"), className="wall-logo")
+            if logo else None,
             html.Span(config.wall.title, className="wall-title"),
             html.Span(config.wall.team, className="wall-team"),
             html.Span(className="wall-header-spacer"),
@@ -78,29 +85,27 @@ def header(config: Config) -> html.Header:
 
 def footer(config: Config, active_panel: str) -> html.Footer:
     """Where we are (tabs and a progress bar) and the facilitator's controls."""
-    tabs = [
-        html.Button(
-            [f"{n}\u2009{panel(setting.id).title}", html.Span(className="wall-tab-page")],
+    say = words(config)
+    tabs = []
+    for n, setting in enumerate(config.wall.panels, start=1):
+        name = say(f"tab.{setting.id}")
+        tabs.append(html.Button(
+            [f"{n}\u2009{name}", html.Span(className="wall-tab-page")],
             className="wall-tab" + (" is-active" if setting.id == active_panel else ""),
-            title=f"Show {panel(setting.id).title} (key {n})" if n <= 9 else f"Show {panel(setting.id).title}",
+            title=say("wall.show_panel_key", panel=name, key=n) if n <= 9 else say("wall.show_panel", panel=name),
             **{"data-goto": setting.id},
-        )
-        for n, setting in enumerate(config.wall.panels, start=1)
-    ]
+        ))
     controls = [
-        html.Button(icon("bi-chevron-left", "Previous panel"), className="wall-control", **{"data-action": "prev"},
-                    title="Previous (Left, PageUp)"),
-        html.Button(icon("bi-pause-fill", "Hold or resume"), className="wall-control", **{"data-action": "hold"},
-                    title="Hold or resume (Space, P)"),
-        html.Button(icon("bi-chevron-right", "Next panel"), className="wall-control", **{"data-action": "next"},
-                    title="Next (Right, PageDown)"),
-        html.Button(icon("bi-arrows-fullscreen", "Full screen"), className="wall-control",
-                    **{"data-action": "fullscreen"}, title="Full screen (F)"),
+        html.Button(icon(glyph, say(f"wall.{action_words}")), className="wall-control", **{"data-action": action},
+                    title=say(f"wall.{action_words}_keys"))
+        for glyph, action_words, action in (("bi-chevron-left", "previous", "prev"), ("bi-pause-fill", "hold", "hold"),
+                                            ("bi-chevron-right", "next", "next"),
+                                            ("bi-arrows-fullscreen", "fullscreen", "fullscreen"))
     ]
     return html.Footer(
         [
-            html.Nav(tabs, className="wall-tabs", **{"aria-label": "Panels"}),
-            html.Span("Rotating", className="wall-mode", id="wall-mode", **{"data-mode": "rotating"}),
+            html.Nav(tabs, className="wall-tabs", **{"aria-label": say("wall.panels")}),
+            html.Span(say("browser.rotating"), className="wall-mode", id="wall-mode", **{"data-mode": "rotating"}),
             html.Div(controls, className="wall-controls"),
             html.Div(html.Div(className="wall-progress-bar"), className="wall-progress"),
         ],
@@ -119,6 +124,9 @@ def wall_body(config: Config, data_state: DataState, screen: Screen, active_pane
             "data-idle-seconds": str(config.wall.idle_resume_seconds),
             "data-daily-reload-at": config.wall.daily_reload_at or "",
             "data-timezone": config.wall.timezone,
+            "data-language": config.wall.language,
+            "data-accent": config.wall.brand.accent or "",  # wall.js sets it as #wall's --accent
+            "data-words": json.dumps(words(config).browser_words(), ensure_ascii=False),  # what wall.js writes
         },
     )
     return [
@@ -129,13 +137,13 @@ def wall_body(config: Config, data_state: DataState, screen: Screen, active_pane
     ]
 
 
-def problems_screen(problems: tuple[Problem, ...]) -> list:
+def problems_screen(problems: tuple[Problem, ...], say: Labels = ENGLISH) -> list:
     """What a wall with no good config at all shows: the problems, readable from the room."""
     return [
         html.Div(
             [
-                html.H1([icon("bi-exclamation-triangle-fill"), " The wall's config has problems"]),
-                html.P("Fix these in the config folder; the wall reloads by itself.", className="muted"),
+                html.H1([icon("bi-exclamation-triangle-fill"), " " + say("wall.problems_title")]),
+                html.P(say("wall.problems_text"), className="muted"),
                 html.Ul([html.Li(str(problem)) for problem in problems[:12]]),
             ],
             className="wall-problems",
@@ -143,14 +151,13 @@ def problems_screen(problems: tuple[Problem, ...]) -> list:
     ]
 
 
-def banner(problems: tuple[Problem, ...]) -> list:
+def banner(problems: tuple[Problem, ...], say: Labels = ENGLISH) -> list:
     """The small banner over a wall whose config on disk is wrong: file:line:column: problem."""
     if not problems:
         return []
     first = str(problems[0])
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return [icon("bi-exclamation-triangle-fill"), "Config not reloaded, showing the last good version: ",
-            html.Code(first), more]
+    more = say("wall.banner_more", count=len(problems) - 1) if len(problems) > 1 else ""
+    return [icon("bi-exclamation-triangle-fill"), say("wall.banner"), html.Code(first), more]
 
 
 def wall_layout(config: Config | None, problems: tuple[Problem, ...], body: list | None,
@@ -175,10 +182,11 @@ def wall_layout(config: Config | None, problems: tuple[Problem, ...], body: list
             dcc.Store(id="rendered", data=rendered_key),
             dcc.Interval(id="poll", interval=POLL_MILLISECONDS),
             html.Div(body, id="wall-body", className="wall-body"),
-            html.Div(banner(problems) if config is not None else [], id="wall-banner", className="wall-banner",
-                     role="status"),
+            html.Div(banner(problems, words(config)) if config is not None else [], id="wall-banner",
+                     className="wall-banner", role="status"),
         ],
         id="wall",
         className=f"theme-{theme}",
+        lang=config.wall.language if config is not None else "en",
         **{"data-active-panel": panel, "data-kiosk": "0"},
     )

@@ -27,7 +27,9 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from obeya import brand as branding
 from obeya.files import NOT_FOUND, check_config_image, megabytes
+from obeya.labels import LANGUAGES, catalog, label_keys, nearest_key, placeholders
 from obeya.panels import PANEL_IDS, PanelId  # noqa: F401  (the one registry of panels; tests import it here)
 
 CONFIG_FILES = ("wall.yaml", "mission.yaml", "personas.yaml", "journeys.yaml", "services.yaml", "annotations.yaml",
@@ -65,6 +67,22 @@ class VoicesSettings(Strict):
     hide: list[str] = []
 
 
+class Brand(Strict):
+    """The team's own look: a logo in the header, the accent colour."""
+
+    logo: str | None = None  # an image file in the config folder
+    accent: str | None = None  # "#rrggbb"; needs 7:1 against the theme's background (checked with the theme)
+
+    @field_validator("accent")
+    @classmethod
+    def _hex_colour(cls, value: str | None) -> str:
+        if value is None:  # `accent: #1f6feb` without quotes: YAML reads a comment, so the value is empty
+            raise ValueError('write the colour in quotes, like "#1f6feb" (a bare # starts a YAML comment)')
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+            raise ValueError(f"'{value}' is not a colour: write it like \"#1f6feb\"")
+        return value.lower()
+
+
 class Wall(Strict):
     title: Text
     team: Text
@@ -79,6 +97,19 @@ class Wall(Strict):
     panels: list[PanelSetting] = [PanelSetting(id=panel) for panel in PANEL_IDS]
     nps: NpsSettings = NpsSettings()
     voices: VoicesSettings = VoicesSettings()
+    # The catalog the wall's words come from (obeya/catalog/<language>.yaml); editors offer the shipped ones.
+    language: Annotated[str, Field(json_schema_extra={"enum": list(LANGUAGES)})] = "en"
+    # The team's own words for single labels, by catalog key; editors complete the keys.
+    labels: Annotated[dict[str, Text], Field(json_schema_extra={"propertyNames": {"enum": label_keys()}})] = {}
+    brand: Brand = Brand()
+
+    @field_validator("language")
+    @classmethod
+    def _shipped_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            choices = ", ".join(LANGUAGES[:-1]) + f" or {LANGUAGES[-1]}"
+            raise ValueError(f"unknown language '{value}'; the wall speaks {choices}")
+        return value
 
     @field_validator("panels", mode="before")
     @classmethod
@@ -631,6 +662,7 @@ def _check_references(documents: dict[str, _Document], config: Config) -> list[P
             problems.append(wall.problem(("panels", index), f"panels[{index}]: panel '{panel.id}' is listed more than once"))
         listed.add(panel.id)
 
+    problems += _wall_problems(wall, config)
     unique(documents["personas.yaml"], "personas", config.personas, "persona")
     unique(documents["journeys.yaml"], "journeys", config.journeys, "journey")
     unique(documents["services.yaml"], "services", config.services, "service")
@@ -674,6 +706,35 @@ def _check_references(documents: dict[str, _Document], config: Config) -> list[P
                     ("personas", p, "avatar"), f"personas[{p}].avatar: image '{persona.avatar}' {reason}"
                 )
             )
+    return problems
+
+
+def _wall_problems(wall: _Document, config: Config) -> list[Problem]:
+    """wall.yaml's labels name catalog keys and keep their placeholders; the logo exists; the accent is readable."""
+    problems = []
+    for key, text in config.wall.labels.items():
+        if key not in catalog("en"):
+            nearest = nearest_key(key)
+            hint = f" (did you mean '{nearest}'?)" if nearest else " (the keys are in obeya/catalog/en.yaml)"
+            problems.append(wall.problem(("labels", key), f"labels: unknown label '{key}'{hint}", key=True))
+            continue
+        wanted = placeholders(catalog("en")[key])
+        try:
+            extra = placeholders(text) - wanted
+        except ValueError:
+            extra = {"{"}
+        if extra:
+            allowed = ", ".join("{" + name + "}" for name in sorted(wanted)) or "no placeholders"
+            problems.append(wall.problem(("labels", key), f"labels.{key}: may use {allowed}; "
+                                         "write a brace as {{ or }}"))
+    logo = config.wall.brand.logo
+    checked = check_config_image(config.directory, logo) if logo else None
+    if isinstance(checked, str):  # the same rule as the avatars': served only from inside the folder, real images
+        reason = f"{checked} next to wall.yaml" if checked == NOT_FOUND else checked
+        problems.append(wall.problem(("brand", "logo"), f"brand.logo: image '{logo}' {reason}"))
+    accent = config.wall.brand.accent
+    if accent and (message := branding.accent_problem(accent, config.wall.theme)):
+        problems.append(wall.problem(("brand", "accent"), f"brand.accent: {message}"))
     return problems
 
 

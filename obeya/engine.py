@@ -27,6 +27,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
 from obeya import settings
+from obeya.labels import problem_words
 
 DEFAULT_DATABASE_PATH = settings.DEFAULT_DATABASE_PATH
 CONNECT_SECONDS = 5
@@ -187,16 +188,8 @@ def reading(engine: Engine, seconds: float) -> Iterator[Connection]:
 ProblemKind = Literal["unreachable", "login", "no_database", "slow", "missing_table", "team_sql", "read_only",
                       "other"]
 
-PROBLEM_WORDS: dict[str, str] = {
-    "unreachable": "cannot reach the database",
-    "login": "the database refused the login",
-    "no_database": "the database named in the URL does not exist",
-    "slow": "database too slow",
-    "missing_table": "a table the wall reads is missing",
-    "team_sql": "the team's SQL in sources.yaml does not work (run obeya validate)",
-    "read_only": "the team's SQL tried to change data (the wall only reads)",
-    "other": "the database answered with an error",
-}
+# The kinds in words for the server's log; screens say them in the wall's language (catalog keys problem.<kind>).
+PROBLEM_WORDS: dict[str, str] = problem_words()
 
 # Error codes by kind: PostgreSQL SQLSTATEs, MariaDB/MySQL error numbers.
 _POSTGRES_STATES = {

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from layouts.charts import PALETTES
+from obeya.brand import contrast  # the same maths checks a team's brand.accent
 
 WALL_CSS = Path(__file__).resolve().parent.parent / "assets" / "wall.css"
 TEXT_COLOURS = ("--text", "--muted", "--accent", "--good", "--warn", "--bad")
@@ -19,20 +20,6 @@ def theme_variables(theme: str) -> dict[str, str]:
     css = WALL_CSS.read_text(encoding="utf-8")
     block = re.search(r"#wall\.theme-" + theme + r"\s*\{(.*?)\}", css, re.DOTALL).group(1)
     return dict(re.findall(r"(--[\w-]+):\s*(#[0-9a-fA-F]{6})", block))
-
-
-def luminance(colour: str) -> float:
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast(foreground: str, background: str) -> float:
-    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])

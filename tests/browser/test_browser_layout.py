@@ -87,6 +87,12 @@ def page_problems(wall, size: tuple[int, int]) -> dict[str, list[str]]:
 @pytest.mark.parametrize("size", TV_SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
 def test_panel_fits_the_screen_with_big_enough_text(show, panel, size):
     wall = show(panel, size=size)
+    found = panel_problems(wall, panel, size)
+    assert not found, problems_report(found)
+
+
+def panel_problems(wall, panel: str, size: tuple[int, int]) -> dict[str, list[str]]:
+    """Per page of `panel` (on screen, first page): what `page_problems` finds, shown page after page."""
     found = {}
     pages = wall.page_count(panel)
     for number in range(pages):
@@ -97,7 +103,11 @@ def test_panel_fits_the_screen_with_big_enough_text(show, panel, size):
             found[f"{panel} page {number + 1} of {pages}"] = problems[:10]
         if number + 1 < pages:
             wall.press("ArrowRight")
-    assert not found, "\n".join(f"{where}:\n  " + "\n  ".join(problems) for where, problems in found.items())
+    return found
+
+
+def problems_report(found: dict[str, list[str]]) -> str:
+    return "\n".join(f"{where}:\n  " + "\n  ".join(problems) for where, problems in found.items())
 
 
 def test_no_browser_errors_on_load_or_after_cycling_through_all_panels(wall):
