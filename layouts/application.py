@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,7 +20,8 @@ from plotly.io.json import to_json_plotly  # what Dash serializes callback answe
 
 from layouts.access import add_security_headers, content_security_policy, require_token
 from layouts.components import Screen
-from layouts.wall import banner, wall_body, wall_layout
+from layouts.wall import BANNER_SECONDS, banner, wall_body, wall_layout
+from layouts.words import words
 from obeya import database, settings
 from obeya.cache import cache_from_env
 from obeya.engine import make_engine
@@ -238,7 +240,9 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         A wall that never had a good config shows its problems full screen instead.
         """
         state = live.config_state()
-        return banner(state.problems) if state.config is not None else []
+        if state.config is None:
+            return []
+        return banner(state.problems, words(state.config), turn=int(time.monotonic() // BANNER_SECONDS))
 
     # The browser tells the server its size once, at load; wall.js reports resizes.
     app.clientside_callback(

@@ -17,7 +17,7 @@ from layouts.components import Screen, icon
 from layouts.words import ENGLISH, Labels, words
 from obeya.config import Config, Problem
 from obeya.live import DataState
-from obeya.panels import PANELS, panel
+from obeya.panels import PANELS
 
 log = logging.getLogger(__name__)
 
@@ -151,13 +151,21 @@ def problems_screen(problems: tuple[Problem, ...], say: Labels = ENGLISH) -> lis
     ]
 
 
-def banner(problems: tuple[Problem, ...], say: Labels = ENGLISH) -> list:
-    """The small banner over a wall whose config on disk is wrong: file:line:column: problem."""
+BANNER_SECONDS = 6  # with several problems, the banner shows each this long in turn
+
+
+def banner(problems: tuple[Problem, ...], say: Labels = ENGLISH, turn: int = 0) -> list:
+    """The banner over a wall whose config on disk is wrong: file:line:column: problem.
+
+    It sits in the header row, never over a panel, one problem at a time: with
+    several, `turn` (one per BANNER_SECONDS) walks through every one of them,
+    "(2 of 3)".
+    """
     if not problems:
         return []
-    first = str(problems[0])
-    more = say("wall.banner_more", count=len(problems) - 1) if len(problems) > 1 else ""
-    return [icon("bi-exclamation-triangle-fill"), say("wall.banner"), html.Code(first), more]
+    position = turn % len(problems)
+    where = say("wall.banner_position", position=position + 1, count=len(problems)) if len(problems) > 1 else ""
+    return [icon("bi-exclamation-triangle-fill"), say("wall.banner"), html.Code(str(problems[position])), where]
 
 
 def wall_layout(config: Config | None, problems: tuple[Problem, ...], body: list | None,

@@ -81,7 +81,16 @@ def test_the_banner_names_file_line_and_problem():
                 Problem("wall.yaml", 2, 1, "unknown key 'x'"))
     text = texts(html.Div(wall.banner(problems)))
     assert "personas.yaml:17:11: YAML syntax: mapping values are not allowed here" in text
-    assert "(and 1 more)" in text
+    assert " (1 of 2)" in text
+
+
+def test_the_banner_walks_through_every_problem_in_turn():
+    from obeya.config import Problem
+
+    problems = tuple(Problem("wall.yaml", line, 1, f"problem {line}") for line in (2, 5, 9))
+    shown = [texts(html.Div(wall.banner(problems, turn=turn))) for turn in range(4)]
+    assert ["wall.yaml:2:1: problem 2 (1 of 3)" in shown[0], "wall.yaml:5:1: problem 5 (2 of 3)" in shown[1],
+            "wall.yaml:9:1: problem 9 (3 of 3)" in shown[2], "wall.yaml:2:1: problem 2 (1 of 3)" in shown[3]] == [True] * 4
     assert wall.banner(()) == []
 
 

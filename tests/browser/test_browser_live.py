@@ -167,6 +167,8 @@ def test_a_syntax_error_in_personas_keeps_the_old_personas_and_shows_the_banner_
         for name in PERSONA_NAMES:
             expect(wall.page.locator(ACTIVE_PAGE).get_by_text(name)).to_be_visible()
         assert wall.active_panel() == "personas"
+        shown, panels = banner(wall.page).bounding_box(), wall.page.locator("#wall-panels").bounding_box()
+        assert shown["y"] + shown["height"] <= panels["y"] + 1, "the banner covers the panel"
     finally:
         personas.write_bytes(original)
     fixed = time.monotonic()
