@@ -30,17 +30,10 @@ from obeya import settings
 from obeya.config import Config, ConfigError, load_config
 from obeya.database import ftr_results, make_engine, survey_responses
 from obeya.engine import reading
-from obeya.importer import (
-    IMPORT_KINDS,
-    ImportFileError,
-    ImportResult,
-    RollupRefreshFailed,
-    TimestampReader,
-    derived_column,
-    import_rows,
-    match_columns,
-    open_csv,
-)
+from obeya.csvfile import ImportFileError, open_csv
+from obeya.headers import IMPORT_KINDS, derived_column, match_columns
+from obeya.importer import ImportResult, RollupRefreshFailed, import_rows
+from obeya.values import TimestampReader
 
 PROJECT_CONFIG_DIR = settings.DEFAULT_CONFIG_DIR
 
