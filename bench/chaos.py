@@ -28,7 +28,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,6 +43,7 @@ from sqlalchemy import select  # noqa: E402
 
 from obeya.database import check_rollups, make_engine, survey_responses  # noqa: E402
 from tests.db_servers import KINDS, fresh_database  # noqa: E402
+from tests.wall_server import WallServer  # noqa: E402  (the one harness that starts a wall)
 
 CONFIG = ROOT / "tests" / "fixtures" / "config"
 NOT_DRAWN = "This panel could not be drawn"
@@ -139,12 +139,6 @@ def _imported(output: str) -> int:
 # --- (c) cold start under load -----------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def poll_body(width: int, height: int) -> bytes:
     """The request Dash sends for the wall's poll callback (as bench/load.py sends it)."""
     return json.dumps({
@@ -164,10 +158,9 @@ def cold_start_trial(folder: Path, trial: int) -> bool:
     environment.update(OBEYA_DATABASE_URL=url, PYTHONPATH=str(ROOT))
     subprocess.run([sys.executable, "-m", "obeya", "demo"], cwd=ROOT, env=environment, check=True,
                    stdout=subprocess.DEVNULL)
-    port = free_port()
-    environment.update(OBEYA_HOST="127.0.0.1", OBEYA_PORT=str(port))
-    log = (folder / f"cold-{trial}.log").open("w")
-    server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=environment, stdout=log, stderr=log)
+    # started, not waited for: the point is to ask the moment it listens
+    server = WallServer(ROOT / "config", url, folder / f"cold-{trial}.log").start(until="started")
+    port = server.port
     answers: list[str] = []
 
     def ask(number: int) -> None:
@@ -195,9 +188,7 @@ def cold_start_trial(folder: Path, trial: int) -> bool:
         thread.start()
     for thread in threads:
         thread.join()
-    server.terminate()
-    server.wait(timeout=30)
-    log.close()
+    server.stop()
     bad = [answer for answer in answers if answer != "ok"]
     print(f"  (c) trial {trial + 1}: {len(answers) - len(bad)} of {len(answers)} answers drawn"
           + (f"; others: {', '.join(sorted(set(bad)))}" if bad else ""), flush=True)

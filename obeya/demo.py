@@ -19,8 +19,10 @@ import math
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from importlib import resources
 from zoneinfo import ZoneInfo
 
+import yaml
 from sqlalchemy import Connection, Engine, insert
 
 from obeya.database import (
@@ -396,272 +398,20 @@ def _score(rng: random.Random, nps_level: float, passive_share: float) -> int:
 # A comment is an opener, one or two service-specific sentences, maybe a word on
 # why the ticket missed, maybe a tail (thanks, a complaint about updates) and now
 # and then personal data. Slots in {braces} are filled from FILLERS, so a few
-# hundred sentences combine into thousands of distinct texts.
+# hundred sentences combine into thousands of distinct texts. The words are in
+# demo_comments.yaml, next to this module; lists keep their order, so the seed
+# draws the same words.
 
-FILLERS: dict[str, tuple[str, ...]] = {
-    "wait": ("two days", "three days", "a full week", "more than a week", "since Monday", "four working days"),
-    "quick": ("in ten minutes", "within the hour", "before lunch", "in no time", "in twenty minutes"),
-    "name": (
-        "Sanne", "Daan", "Femke", "Jeroen", "Lotte", "Bram", "Anouk", "Thijs", "Wouter", "Mieke", "Pieter",
-        "Niels", "Ruud", "Jürgen", "Katrin", "Matthias", "Annika", "Sabine", "Stefan", "Björn", "Lukas",
-        "Sanne de Vries", "Jeroen Bakker", "Jürgen Becker", "Katrin Schäfer", "Daan from the service desk",
-        "Femke at the walk-in desk",
-    ),
-    "location": ("walk-in desk", "IT service point", "IT desk on the 2nd floor", "service point in building A"),
-    "laptop_fault": (
-        "the screen went black", "it would not charge", "the keyboard stopped responding",
-        "it froze during every Teams call", "it overheated", "it would not boot",
-    ),
-    "laptop_fault_noun": ("battery problem", "broken hinge", "charging issue", "flickering screen", "dead keyboard"),
-    "when_again": ("the next morning", "two days later", "within a week", "the same afternoon"),
-    "setup_item": ("my printers", "Outlook", "my VPN profile", "Teams", "my browser bookmarks"),
-    "system": (
-        "SAP", "the finance share", "the HR portal", "Power BI", "the payroll folder", "Salesforce",
-        "the project SharePoint", "the team's shared mailbox", "Jira", "the contract database",
-    ),
-    "late": ("two days after the deadline", "on the last day at 17:30", "a week late",
-             "after month-end was already closed", "one day too late"),
-    "app": ("Visio", "Adobe Acrobat Pro", "MS Project", "Tableau", "AutoCAD", "SPSS", "Miro", "Power BI Pro",
-            "Camtasia", "Snagit"),
-    "free_app": ("Notepad++", "7-Zip", "Python", "Paint.NET", "Greenshot", "draw.io"),
-    "approvals": ("two", "three", "four"),
-    "floor": ("the 3rd floor", "the 4th floor", "the ground floor near the restaurant", "the 2nd floor"),
-    "vpn_when": ("every hour", "whenever I join a Teams call", "every time my laptop goes to sleep",
-                 "every morning around nine", "when I switch from Wi-Fi to my phone's hotspot"),
-    "business_app": ("SAP", "our CRM", "the remote desktop", "the planning tool", "Excel files on the share"),
-    "vpn_since": ("last week's update", "I got a new router", "Monday", "the password change"),
-    "area_b": ("canteen", "meeting rooms", "project area", "east wing", "open-plan office"),
-    "not_ready": (
-        "their accounts were not ready", "the laptop wasn't there", "the e-mail account didn't exist yet",
-        "nobody had ordered a phone", "access to {system} was missing", "the badge didn't open any door",
-    ),
-    "idle": ("the whole morning", "the first two days", "until 15:00", "most of the first week"),
-    "weekday_late": ("Wednesday", "Thursday", "the end of the week", "the second week"),
-    "weeks": ("three", "four", "six"),
-    "missing_item": ("the phone", "access to {system}", "the badge", "my second screen", "the headset"),
-    "room": ("the Amstel room", "the Rhine room", "room 4.12", "the boardroom", "room B2.07", "the Maas room",
-             "the IJssel room", "the big room on the 5th floor"),
-    "again": ("again", "for the third time this month", "yet again", "once more"),
-    "lost": ("fifteen minutes", "twenty minutes", "half an hour", "the first ten minutes"),
-    "dock_thing": ("second screen", "external keyboard", "headset", "wired network", "two monitors", "mouse"),
-    "driver": ("the fingerprint reader", "the webcam", "the audio", "the touchpad",
-               "the docking station's network port", "the printer", "the Bluetooth headset"),
-    "outlook_loss": ("including my signatures and shared mailboxes", "so I couldn't open the team mailbox for two days",
-                     "and all my rules were gone", "and it took a morning to rebuild"),
-    "bitlocker_when": ("on Monday morning", "twice in one week", "right before a customer presentation",
-                       "after every restart", "at the airport"),
-    "lost_setting": ("browser bookmarks", "printer settings", "Outlook signatures", "desktop shortcuts"),
-    "people": ("three", "four", "five"),
-    "times": ("twice", "three times", "four times"),
-}
-
-# Service themes: what customers of each service praise and complain about.
-THEMES: dict[str, dict[str, tuple[str, ...]]] = {
-    "laptop": {
-        "detractor": (
-            "I waited {wait} for a replacement laptop and could hardly work in the meantime.",
-            "My laptop was 'fixed' but {laptop_fault} again {when_again}.",
-            "The replacement laptop came without my files and half my apps.",
-            "Nobody could tell me when my new laptop would arrive.",
-            "I had to bring my laptop to the {location} twice for the same {laptop_fault_noun}.",
-            "The loan laptop didn't have {setup_item} and was slower than my broken one.",
-            "They reinstalled everything instead of fixing the {laptop_fault_noun}, and I lost my local files.",
-        ),
-        "passive": (
-            "Laptop works again, but it took {wait} to get there.",
-            "Good repair, but I had to set up {setup_item} myself afterwards.",
-            "Fine, although the loan laptop was very slow.",
-            "The {laptop_fault_noun} is fixed. Would have liked a heads-up before they wiped the disk.",
-        ),
-        "promoter": (
-            "Laptop swapped the same day and all my files were there.",
-            "Walked in at the {location} with a {laptop_fault_noun}, walked out {quick} with a working laptop.",
-            "Battery replaced while I had lunch.",
-            "New laptop ready {quick}, with {setup_item} already set up.",
-            "Fixed my {laptop_fault_noun} {quick} without me having to explain it twice.",
-        ),
-    },
-    "laptop-rollout": {
-        "detractor": (
-            "After the new laptop image my docking station is not detected anymore.",
-            "Since the new image my {dock_thing} doesn't work on the docking station.",
-            "Drivers missing after the new image: {driver} doesn't work.",
-            "My Outlook profile was gone after the new image, {outlook_loss}.",
-            "BitLocker asked for a recovery key {bitlocker_when} and I couldn't work until someone read it to me.",
-            "The new image wiped my {lost_setting}. Nobody warned us.",
-            "Two monitors on the dock, neither detected since the new image. Ticket closed, problem not solved.",
-            "The docking station stopped working after the new image and the advice was to 'restart'. Didn't help.",
-            "The rollout of the new image was forced on me in the middle of a deadline week.",
-        ),
-        "passive": (
-            "Docking station works again after the driver update, but it cost me a morning.",
-            "The new image is faster, but the BitLocker prompts were annoying.",
-            "Outlook profile rebuilt, signatures still gone.",
-            "{driver} works again. The rollout could have been tested better.",
-        ),
-        "promoter": (
-            "Docking station problem after the new image fixed {quick} by {name}.",
-            "Quick fix for the missing drivers after the rollout, thanks {name}.",
-            "{name} restored my Outlook profile {quick}, shared mailboxes and all.",
-            "BitLocker recovery key sorted over the phone {quick}.",
-        ),
-    },
-    "access": {
-        "detractor": (
-            "I needed access to {system} for month-end and got it {late}.",
-            "The MFA reset took {wait}, I was locked out of everything.",
-            "My request for {system} was rejected twice because the form asked for the wrong approver.",
-            "Every month-end the same story: access to {system} expires and nobody warns us.",
-            "I got access to {system} but read-only, so I had to start over.",
-            "New phone, so MFA had to be moved. That took {wait} and three calls.",
-        ),
-        "passive": (
-            "Access granted, but I had to chase the approver myself.",
-            "The MFA reset worked, the instructions could be clearer.",
-            "Got what I needed for {system}, a day later than promised.",
-            "Permissions are fine now. Why do they expire every quarter?",
-        ),
-        "promoter": (
-            "MFA reset done {quick} over the phone.",
-            "Access to {system} {quick}, just before month-end.",
-            "Clear explanation of which permissions I needed and why.",
-            "Locked out on a Monday morning, working again {quick}.",
-        ),
-    },
-    "software": {
-        "detractor": (
-            "I'm still waiting for my {app} licence after {wait}.",
-            "The approval for {app} sat with my manager's manager for {wait} and nobody chased it.",
-            "{app} was installed but without a licence, so it doesn't start.",
-            "I had to fill in the same software request form three times.",
-            "Why does a free tool like {free_app} need {approvals} approvals?",
-            "The {app} licence was given to someone else while I was on holiday.",
-        ),
-        "passive": (
-            "Software arrived, but the licence took another {wait}.",
-            "OK in the end, the approval step is slow.",
-            "{app} works now. Would be nice to know upfront how long approval takes.",
-            "Installed fine, but I had to ask twice for the right version of {app}.",
-        ),
-        "promoter": (
-            "{app} was on my laptop the same afternoon, licence included.",
-            "Request, approval and install in one day. Impressive.",
-            "Got {free_app} {quick} through the Company Portal, great tip.",
-            "{app} licence sorted {quick}.",
-        ),
-    },
-    "network": {
-        "detractor": (
-            "The Wi-Fi in building B drops every few minutes, especially on {floor}.",
-            "VPN disconnects {vpn_when} and I lose my work in {business_app}.",
-            "I can't connect to the VPN from home since {vpn_since}.",
-            "Still no decent Wi-Fi in the {area_b} in building B.",
-            "The ticket was closed with 'works for us', but the Wi-Fi in building B is still terrible.",
-            "VPN is so slow that {business_app} times out.",
-        ),
-        "passive": (
-            "VPN works again, but I still don't know what was wrong.",
-            "Better Wi-Fi on {floor} now, not perfect yet.",
-            "Fixed after a restart. Fine, but that could have been tried on the phone.",
-            "Wi-Fi in the {area_b} is usable now, most of the time.",
-        ),
-        "promoter": (
-            "VPN fixed remotely {quick}.",
-            "Wi-Fi in building B finally stable, thanks!",
-            "Great explanation of how to switch to the other VPN gateway.",
-            "The new access point on {floor} made a real difference.",
-        ),
-    },
-    "onboarding": {
-        "detractor": (
-            "Our new colleague sat idle {idle} on day one because {not_ready}.",
-            "Day one: no laptop, no badge, no accounts.",
-            "I started on Monday and {not_ready} until {weekday_late}.",
-            "We requested everything {weeks} weeks in advance and still {not_ready}.",
-            "Not the welcome you want on your first day: {not_ready}.",
-        ),
-        "passive": (
-            "Most things were ready on day one, only {missing_item} came later.",
-            "Laptop ready, but the accounts took until lunch.",
-            "Good start overall, the checklist for managers could be clearer.",
-        ),
-        "promoter": (
-            "Everything worked before 10:00 on my first day. Great start!",
-            "My laptop, phone and accounts were ready on day one. Felt very welcome.",
-            "Onboarding was smooth, {name} walked me through everything.",
-            "Our new team member was productive on day one. That's how it should be.",
-        ),
-    },
-    "meeting-rooms": {
-        "detractor": (
-            "Screen sharing in {room} doesn't work {again}, we lost {lost} of a client meeting.",
-            "The HDMI cable in {room} is broken {again}.",
-            "The Teams Room panel in {room} was frozen and nobody came.",
-            "Couldn't get the camera in {room} to work, had to move the meeting.",
-            "The sound in {room} echoes so badly the other side gave up.",
-            "No HDMI adapter in {room}, and the wireless sharing doesn't see my laptop.",
-        ),
-        "passive": (
-            "Someone came within ten minutes, but the HDMI cable is still wobbly.",
-            "Works now, but the instructions in {room} are confusing.",
-            "Fixed, though we started {lost} late.",
-        ),
-        "promoter": (
-            "The AV team fixed the screen in {room} before my meeting started.",
-            "Quick help with screen sharing, the meeting started on time.",
-            "{name} came straight away and the call worked within two minutes.",
-            "Board meeting in {room} saved by {name}. Thank you!",
-        ),
-    },
-}
-
-SHORT_COMMENTS = {
-    "detractor": ("Too slow.", "Still not working.", "Nobody called me back.", "Took a week.",
-                  "Ticket closed, problem not solved.", "Not helpful at all.", "Had to chase it three times.",
-                  "waited way too long", "Why is this so hard?"),
-    "passive": ("OK.", "Fine, took a while.", "Solved, eventually.", "It works now.", "Could be faster.",
-                "ok", "Good enough."),
-    "promoter": ("Quick and friendly.", "Perfect, thanks!", "Super fast!", "Great service.", "Top geholpen, dank je!",
-                 "Fixed in minutes.", "Excellent!", "Very helpful, thank you.", "thanks!!"),
-}
-
-OPENERS = {
-    "detractor": ("", "", "", "Honestly, ", "Not good. ", "Sorry, but ", "Disappointing. ", "Again. "),
-    "passive": ("", "", "", "OK. ", "Fine. ", "Solved in the end. "),
-    "promoter": ("", "", "", "Great! ", "Excellent service. ", "Wow. ", "Very happy. "),
-}
-
-TAILS = {
-    "detractor": ("", "", " Nobody kept me informed.", " I lost half a day of work.",
-                  " Please call before closing a ticket.", " Very frustrating.",
-                  " The portal said 'resolved' while nothing had changed.", " Please do better."),
-    "passive": ("", "", " Communication could be better.", " A quick update halfway would have helped.",
-                " Friendly people though.", " Thanks anyway."),
-    "promoter": ("", " Thanks {name}!", " Big thanks to {name}.", " Dank je wel, {name}!", " Vielen Dank, {name}!",
-                 " Keep it up.", " This is how it should work.", " Thanks to {name} and the team."),
-}
-
-MISS_SENTENCES = {
-    "reassigned": (" The ticket went from team to team before anyone picked it up.",
-                   " I had to explain the problem again to {people} different people.",
-                   " It was reassigned {times} before it reached the right team."),
-    "reopened": (" It was closed as solved but it wasn't, so I had to reopen it.",
-                 " The same problem came back the next day.",
-                 " I reopened the ticket {times}."),
-}
-
-PERSONAL_DATA_SENTENCES = {
-    "detractor": (" Please call me on {phone}.", " Reach me at {email} or {phone}.",
-                  " This is the same problem as {earlier_ticket}.",
-                  " See also {earlier_ticket}, closed without a fix."),
-    "passive": (" Follow-up of {earlier_ticket}.", " My mobile is {phone} if you need to check.",
-                " Mail {email} if you need more details."),
-    "promoter": (" Much faster than {earlier_ticket} last year.", " Happy to be a reference: {email}.",
-                 " Call me on {phone} if you want feedback on the new process."),
-}
-
-PEOPLE_FIRST = ("jan", "eva", "mark", "lisa", "tom", "anna", "kees", "julia", "max", "emma", "tim", "laura", "hans")
-PEOPLE_LAST = ("jansen", "devries", "bakker", "visser", "smit", "meijer", "mueller", "schmidt", "schneider", "bos")
+_CORPUS = yaml.safe_load(resources.files("obeya").joinpath("demo_comments.yaml").read_text(encoding="utf-8"))
+FILLERS: dict[str, list[str]] = _CORPUS["fillers"]
+THEMES: dict[str, dict[str, list[str]]] = _CORPUS["themes"]  # by service, then by band
+SHORT_COMMENTS: dict[str, list[str]] = _CORPUS["short_comments"]
+OPENERS: dict[str, list[str]] = _CORPUS["openers"]
+TAILS: dict[str, list[str]] = _CORPUS["tails"]
+MISS_SENTENCES: dict[str, list[str]] = _CORPUS["miss_sentences"]
+PERSONAL_DATA_SENTENCES: dict[str, list[str]] = _CORPUS["personal_data_sentences"]
+PEOPLE_FIRST: list[str] = _CORPUS["people_first"]
+PEOPLE_LAST: list[str] = _CORPUS["people_last"]
 
 
 class _Slots(dict):

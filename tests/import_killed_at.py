@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import obeya.__main__  # noqa: E402
+import obeya.import_command  # noqa: E402
 import obeya.importer  # noqa: E402
 
 KILL_POINTS = ("locked", "writing", "counted", "committed")
@@ -50,7 +51,7 @@ def main(point: str, argv: list[str]) -> int:
     elif point == "counted":
         obeya.importer.mark_data_changed = _then_die(obeya.importer.mark_data_changed)
     elif point == "committed":
-        obeya.__main__.import_rows = _then_die(obeya.__main__.import_rows)
+        obeya.import_command.import_rows = _then_die(obeya.import_command.import_rows)
     else:
         raise SystemExit(f"unknown point {point!r}: use one of {', '.join(KILL_POINTS)}")
     return obeya.__main__.main(argv)

@@ -275,10 +275,10 @@ class _Terminal:
 
 
 def test_import_draws_a_progress_bar_on_a_terminal_and_wipes_it(capsys, import_database, monkeypatch):
-    import obeya.__main__
+    import obeya.import_command
 
     terminal = _Terminal()
-    monkeypatch.setattr(obeya.__main__, "PROGRESS_MIN_BYTES", 0)
+    monkeypatch.setattr(obeya.import_command, "PROGRESS_MIN_BYTES", 0)
     monkeypatch.setattr(sys, "stderr", terminal)
     assert main(["import", "responses", "zones.csv"]) == 0
     bar = "\r100% [" + "#" * 30 + "] 6 rows"
@@ -286,9 +286,9 @@ def test_import_draws_a_progress_bar_on_a_terminal_and_wipes_it(capsys, import_d
 
 
 def test_import_draws_no_progress_bar_when_stderr_is_not_a_terminal(capsys, import_database, monkeypatch):
-    import obeya.__main__
+    import obeya.import_command
 
-    monkeypatch.setattr(obeya.__main__, "PROGRESS_MIN_BYTES", 0)
+    monkeypatch.setattr(obeya.import_command, "PROGRESS_MIN_BYTES", 0)
     assert run(capsys, "import", "responses", "zones.csv")[2] == []
 
 

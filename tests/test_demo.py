@@ -100,6 +100,17 @@ def test_same_today_and_seed_give_identical_rows(tmp_path, demo, demo_fingerprin
     assert _fingerprint(other) == demo_fingerprint
 
 
+# What the demo writes for TODAY and seed 7, pinned when its comment corpus moved from
+# Python literals to obeya/demo_comments.yaml: a change to the demo's data changes this on purpose.
+PINNED_FINGERPRINT = "ee587141b3258e50bdbb40033725d8d82e815cd83e83eb09fde7f09382f78685"
+
+
+def test_the_demo_for_a_fixed_day_and_seed_is_the_pinned_data(tmp_path):
+    engine = _engine(tmp_path)
+    build_demo_database(engine, today=TODAY, seed=7)
+    assert _fingerprint(engine) == PINNED_FINGERPRINT
+
+
 def test_rebuilding_replaces_rows_instead_of_adding_them(demo, demo_fingerprint):
     engine, summary = demo
     rebuilt = build_demo_database(engine, today=TODAY)

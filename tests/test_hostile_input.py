@@ -40,16 +40,10 @@ from obeya.database import (
     refresh_rollups,
     survey_responses,
 )
-from obeya.importer import (
-    FALSE_WORDS,
-    IMPORT_KINDS,
-    TRUE_WORDS,
-    ImportFileError,
-    ImportKind,
-    ImportResult,
-    import_csv,
-    normalised_header,
-)
+from obeya.csvfile import ImportFileError
+from obeya.headers import IMPORT_KINDS, ImportKind, normalised_header
+from obeya.importer import ImportResult, import_csv
+from obeya.values import FALSE_WORDS, TRUE_WORDS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEST_CONFIG_DIR = Path(__file__).resolve().parent / "fixtures" / "config"

@@ -18,18 +18,9 @@ from sqlalchemy import Engine, select
 import obeya.importer
 from obeya.__main__ import main
 from obeya.database import create_schema, ftr_daily, ftr_results, make_engine, nps_daily, survey_responses
-from obeya.importer import (
-    FALSE_WORDS,
-    RESPONSES,
-    TRUE_WORDS,
-    InvalidValue,
-    TimestampReader,
-    import_csv,
-    match_columns,
-    read_boolean,
-    read_flag,
-    read_score,
-)
+from obeya.headers import RESPONSES, match_columns
+from obeya.importer import import_csv
+from obeya.values import FALSE_WORDS, TRUE_WORDS, InvalidValue, TimestampReader, read_boolean, read_flag, read_score
 from tests.db_servers import KINDS, fresh_database
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -4,68 +4,26 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.wall_server import REPO_ROOT, SERVE, WallServer
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """The wall as a real server process on a free port, its output going to a file."""
-
-    def __init__(self, command: list[str], tmp_path: Path, config_dir: Path, **environment: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, OBEYA_PORT=str(self.port), OBEYA_CONFIG_DIR=str(config_dir),
-                   OBEYA_DATABASE_URL=f"sqlite:///{tmp_path / 'wall.db'}")
-        for name in ("OBEYA_CACHE_URL", "OBEYA_CACHE_DIR", "OBEYA_WALL_TOKEN", "OBEYA_HOST"):
-            env.pop(name, None)
-        env.update(environment)
-        self.log_path = tmp_path / "server.log"  # a file, not a pipe: an unread pipe fills up and blocks the server
-        self._log = open(self.log_path, "w")
-        self.process = subprocess.Popen([sys.executable, *command], cwd=ROOT, env=env, stdout=self._log,
-                                        stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(self.url + "/_obeya/health", timeout=2).read()
-                return
-            except urllib.error.HTTPError:  # 401 behind a token: it is up
-                return
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.process.kill()
-                    pytest.fail(f"{' '.join(command)} did not start:\n" + self.log_path.read_text())
-                time.sleep(0.2)
-
-    def stop(self) -> str:
-        """Stop the server; returns everything it wrote."""
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._log.close()
-        return self.log_path.read_text()
+def start_server(command, tmp_path: Path, config_dir: Path, **environment: str) -> WallServer:
+    """The wall as a real server process on a free port, on a fresh SQLite file, its output going to a file."""
+    return WallServer(config_dir, f"sqlite:///{tmp_path / 'wall.db'}", tmp_path / "server.log",
+                      command=tuple(command), env=environment).start()
 
 
 @pytest.fixture
 def served(tmp_path, test_config_dir):
-    server = Server(["-m", "obeya", "serve", "--workers", "2"], tmp_path, test_config_dir)
+    server = start_server(SERVE, tmp_path, test_config_dir)
     yield server.url, server
     server.stop()
 
@@ -107,7 +65,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 @pytest.mark.parametrize("command", [["app.py"], ["-m", "obeya", "serve", "--workers", "1"]], ids=["app.py", "serve"])
 def test_the_token_is_in_no_line_of_the_servers_output(tmp_path, test_config_dir, command):
     token = "tv-token-8c1f0e"
-    server = Server(command, tmp_path, test_config_dir, OBEYA_WALL_TOKEN=token)
+    server = start_server(command, tmp_path, test_config_dir, OBEYA_WALL_TOKEN=token)
     try:
         opener = urllib.request.build_opener(NoRedirect)
         with pytest.raises(urllib.error.HTTPError) as redirect:
@@ -130,7 +88,7 @@ def test_the_token_is_in_no_line_of_the_servers_output(tmp_path, test_config_dir
 def test_a_port_that_is_not_a_number_is_named(tmp_path):
     env = dict(os.environ, OBEYA_PORT="80a")
     for command, name in ((["app.py"], "app.py"), (["-m", "obeya", "serve"], "obeya serve")):
-        result = subprocess.run([sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True,
+        result = subprocess.run([sys.executable, *command], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                                 timeout=60)
         assert result.returncode == 2
         assert result.stderr.splitlines()[-1] == f"{name}: OBEYA_PORT must be a port number from 1 to 65535, not '80a'"

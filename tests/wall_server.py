@@ -3,7 +3,9 @@
 `WallServer(config_dir, database_url, log_path).start()` runs `python app.py`
 (or, with `command=SERVE`, the production server) and returns once it
 answers; its output goes to a file (an unread pipe would fill and block the
-server) and is shown whenever it fails to start or dies.
+server) and is shown whenever it fails to start or dies. The server sees no
+OBEYA_* variable of the caller's environment, only the ones it is given
+(`env=`), so a developer's own token, cache or database never leaks in.
 """
 
 from __future__ import annotations
@@ -49,15 +51,17 @@ class WallServer:
         self._log = None
 
     def start(self, *, until: str = "answers") -> WallServer:
-        """Start it and wait until it `answers` an HTTP request, or only `listens` (no request made yet)."""
-        env = dict(os.environ, OBEYA_HOST="127.0.0.1", OBEYA_PORT=str(self.port),
-                   OBEYA_CONFIG_DIR=str(self.config_dir), OBEYA_DATABASE_URL=self.database_url,
-                   PYTHONUNBUFFERED="1")
-        env.pop("OBEYA_WALL_TOKEN", None)
+        """Start it and wait until it `answers` an HTTP request, or only `listens` (no request made yet);
+        or, `until="started"`, return at once, for a caller that asks the moment it listens."""
+        env = {name: value for name, value in os.environ.items() if not name.startswith("OBEYA_")}
+        env.update(OBEYA_HOST="127.0.0.1", OBEYA_PORT=str(self.port), OBEYA_CONFIG_DIR=str(self.config_dir),
+                   OBEYA_DATABASE_URL=self.database_url, PYTHONUNBUFFERED="1")
         env.update(self.extra_env)
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen([sys.executable, *self.command], cwd=REPO_ROOT, env=env, stdout=self._log,
                                         stderr=subprocess.STDOUT)
+        if until == "started":
+            return self
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -99,7 +103,8 @@ class WallServer:
             raise ServerFailed(f"the server died (code {self.process.returncode})\n--- server output ---\n"
                                f"{self.output()}")
 
-    def stop(self) -> None:
+    def stop(self) -> str:
+        """Stop the server (if it runs); returns everything it wrote."""
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -110,6 +115,7 @@ class WallServer:
         if self._log is not None:
             self._log.close()
             self._log = None
+        return self.output()
 
     def __enter__(self) -> WallServer:
         return self.start()
