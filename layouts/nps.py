@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from datetime import date, datetime, timedelta
+
 
 from dash import dcc, html
 
@@ -29,7 +29,7 @@ from layouts.components import (
 from layouts.words import ENGLISH, Labels, words
 from obeya.config import Annotation, Config
 from obeya.metrics import NpsCounts
-from obeya.snapshot import NpsSeries, PeriodValue, WallData
+from obeya.snapshot import NpsSeries, WallData
 
 SERVICES_PER_PAGE = 6  # a 3×2 grid of small charts
 
