@@ -7,6 +7,7 @@
     python -m obeya rollups [--check]         re-count (or check) the daily roll-ups in wall.yaml's zone
     python -m obeya schema [CONFIG_DIR]       write the JSON Schemas editors use into CONFIG_DIR/schema/
     python -m obeya serve [--workers N]       serve the wall with gunicorn, for production
+    python -m obeya preview DIR [--port N]    serve another config folder on another port, before it goes live
 
 Problems are printed one per line as `CONFIG_DIR/file:line:column: problem`,
 the directory written as the user gave it, so editors and terminals can jump
@@ -24,7 +25,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from obeya import demo_command, import_command, rollups_command, validate_command
+from obeya import demo_command, import_command, preview_command, rollups_command, validate_command
 from obeya.console import EXIT_OK, EXIT_USAGE, config_folder
 
 
@@ -162,6 +163,20 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     serve.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
     serve.set_defaults(run=_serve)
+
+    preview = commands.add_parser(
+        "preview",
+        help="serve a config folder on another port, against the same database, before it goes live",
+        description=(
+            "Serve the wall for CONFIG_DIR (an edited copy of the config) on another port, against the same "
+            "$OBEYA_DATABASE_URL, read-only like the wall: look at it in a browser, then copy the files into the "
+            "live config folder. Problems in CONFIG_DIR are printed first and shown on the preview."
+        ),
+    )
+    preview.add_argument("config_dir", metavar="CONFIG_DIR", help="the config folder to preview")
+    preview.add_argument("--port", type=int, default=None,
+                         help="where to serve it (default: $OBEYA_PORT + 1, i.e. 8051)")
+    preview.set_defaults(run=preview_command.run)
     return parser
 
 

@@ -110,3 +110,20 @@ def test_the_obeya_command_validates_from_any_folder(tmp_path, test_config_dir):
                              text=True, timeout=60)
     assert invalid.returncode == 1
     assert f"{tmp_path}/wall.yaml:1:1: file not found" in invalid.stdout.splitlines()
+
+
+def test_preview_serves_an_edited_config_on_another_port_before_it_goes_live(tmp_path, config_copy):
+    import urllib.request
+
+    from tests.test_engine import fill
+    from tests.wall_server import WallServer
+
+    url = f"sqlite:///{tmp_path / 'wall.db'}"
+    fill(url)
+    config_copy.edit("wall.yaml", "title: Lab wall", "title: Lab wall (new look)")
+    server = WallServer(config_copy.path, url, tmp_path / "preview.log")
+    server.command = ("-m", "obeya", "preview", str(config_copy.path), "--port", str(server.port))
+    with server.start():
+        with urllib.request.urlopen(server.url + "/_dash-layout", timeout=30) as response:
+            assert "Lab wall (new look)" in response.read().decode()
+    assert f"previewing {config_copy.path} on http://127.0.0.1:{server.port}/" in server.output()

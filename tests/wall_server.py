@@ -118,7 +118,7 @@ class WallServer:
         return self.output()
 
     def __enter__(self) -> WallServer:
-        return self.start()
+        return self if self.process is not None else self.start()  # `with WallServer(...).start(...)` starts once
 
     def __exit__(self, *_exc) -> None:
         self.stop()
