@@ -131,7 +131,7 @@ def test_unknown_command_shows_usage(capsys):
     assert code == 2
     assert err[-1] == (
         "python -m obeya: error: argument COMMAND: invalid choice: 'nonsense' "
-        "(choose from 'validate', 'demo', 'import', 'rollups', 'schema', 'serve')"
+        "(choose from 'validate', 'demo', 'import', 'rollups', 'schema', 'serve', 'preview')"
     )
 
 
