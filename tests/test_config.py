@@ -381,9 +381,33 @@ def test_lists_that_mean_what_they_say_pass(config_copy, points):
 
 
 def test_lists_of_ids_may_be_lower_case_inline(config_copy):
-    config_copy.edit("journeys.yaml", "services: [analysers, lims]", "services: [analysers, lims]")
+    # The fixture's stages list services inline too: `services: [analysers, lims]`.
     config_copy.edit("wall.yaml", "hide: [R-HIDDEN]", "hide: [R-1, r-2 and more]")
     assert config_copy.load().wall.voices.hide == ["R-1", "r-2 and more"]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "message"), [
+    pytest.param("wall.yaml", "  period: week", "\tperiod: week",
+                 "wall.yaml:17:1: a tab character: YAML indents with spaces; replace the tab with spaces", id="tab"),
+    pytest.param("wall.yaml", "rotate_seconds: 20", "rotate_seconds: 20\ndaily_reload_at: 4:30",
+                 'wall.yaml:8:18: daily_reload_at: write the time in quotes, like "04:30" '
+                 "(unquoted, YAML reads 4:30 as the number 270)", id="time"),
+    pytest.param("journeys.yaml", "persona: ana", "persona: ana-costa",
+                 "journeys.yaml:4:14: journeys[0].persona: unknown persona 'ana-costa' (did you mean 'ana'?)",
+                 id="persona"),
+    pytest.param("journeys.yaml", "[Long menu before a person answers]", "[No wristband, so no medication round]",
+                 'journeys.yaml:13:22: journeys[0].stages[1].pain_points: this list was split at a comma into '
+                 '"No wristband" and "so no medication round"; if it is one point, quote it or write the list as '
+                 'lines starting with "- "', id="split-list"),
+])
+def test_yaml_mistakes_keep_the_last_good_wall_and_name_the_fix(config_copy, tmp_path, name, old, new, message):
+    live = LiveWall(config_copy.path, make_engine(f"sqlite:///{tmp_path / 'wall.db'}"))
+    assert live.config_state().config.journeys[0].persona == "ana"
+    config_copy.edit(name, old, new)
+    state = live.config_state()
+    assert [str(problem) for problem in state.problems] == [message]
+    assert state.config.journeys[0].stages[1].pain_points == ["Long menu before a person answers"]
+    assert state.version == 1
 
 
 def test_shipped_examples_write_lists_of_points_as_lines():
