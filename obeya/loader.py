@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 # A time written without quotes: YAML 1.1 reads 4:30 as the base-60 number 270.
 _SEXAGESIMAL = re.compile(r"[0-9]+(?::[0-5]?[0-9])+")
 # An item of an inline list that starts with a lower-case word and goes on: the tail of a sentence cut at a comma.
-_SENTENCE_TAIL = re.compile(r"[a-z]\S*\s+\S")
+# (A word like iPhone, or one word alone, is not.)
+_SENTENCE_TAIL = re.compile(r"[a-z][a-z'’-]*\s+\S")
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -185,20 +186,25 @@ def _split_sentences(document: Document, text_lists: frozenset[str]) -> list[Pro
             for key_node, value_node in node.value:
                 walk(value_node, path + (key_node.value,))
         elif isinstance(node, yaml.SequenceNode):
-            if node.flow_style and path and path[-1] in text_lists:
-                for before, item in zip(node.value, node.value[1:]):
-                    if (isinstance(before, yaml.ScalarNode) and isinstance(item, yaml.ScalarNode)
-                            and item.style is None and item.tag == _STR_TAG and _SENTENCE_TAIL.match(item.value)):
-                        problems.append(document.problem(path, (
-                            f'{key_path(path)}: this list was split at a comma into "{before.value}" and '
-                            f'"{item.value}"; if it is one point, quote it or write the list as lines starting with "- "'
-                        )))
-                        break
+            if node.flow_style and path and path[-1] in text_lists and (split := _split_point(node)):
+                problems.append(document.problem(path, (
+                    f'{key_path(path)}: this list was split at a comma into "{split[0]}" and "{split[1]}"; '
+                    'if it is one point, quote it or write the list as lines starting with "- "'
+                )))
             for index, item in enumerate(node.value):
                 walk(item, path + (index,))
 
     walk(document.root, ())
     return problems
+
+
+def _split_point(sequence: yaml.SequenceNode) -> tuple[str, str] | None:
+    """The first two neighbouring items that read as one sentence cut at its comma, if any."""
+    for before, item in zip(sequence.value, sequence.value[1:]):
+        if (isinstance(before, yaml.ScalarNode) and isinstance(item, yaml.ScalarNode)
+                and item.style is None and item.tag == _STR_TAG and _SENTENCE_TAIL.match(item.value)):
+            return before.value, item.value
+    return None
 
 
 # --- what one file cannot check alone ---------------------------------------
@@ -209,7 +215,7 @@ def _slug(words: str) -> str:
 
 
 def _unknown(what: str, wrong: str, spellings: dict[str, str], file: str) -> str:
-    """"unknown persona 'anna' (did you mean 'ana'?)": the nearest id by its id, name or aliases."""
+    """The sentence for a reference to no id: the nearest one by id, name or alias, like (did you mean 'ana'?)."""
     match = difflib.get_close_matches(str(wrong).casefold(), list(spellings), n=1, cutoff=0.6)
     hint = f"did you mean '{spellings[match[0]]}'?" if match else f"not in {file}"
     return f"unknown {what} '{wrong}' ({hint})"

@@ -371,6 +371,7 @@ def test_split_sentence_is_found_in_every_list_of_points(config_copy):
 @pytest.mark.parametrize("points", [
     "[Email, Phone]",  # two points
     "[phone, email]",  # two one-word points
+    "[Chat, iPhone app]",  # a name, not the tail of a sentence
     '[No wristband, "so no medication round"]',  # quoted: the editor meant it
     '["No wristband, so no medication round"]',
     "\n        - No wristband, so no medication round",  # one line, one point
