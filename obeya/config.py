@@ -1,36 +1,37 @@
-"""The wall's configuration: pydantic models for the YAML files and their loader.
+"""The wall's configuration: the pydantic models of the YAML files, and `load_config`.
 
-A team edits five files in its config folder:
+A team edits these files in its config folder:
 
-    wall.yaml       title, team, theme, rotation, refresh, panel order
-    mission.yaml    mission statement, promise to the customer, values
-    personas.yaml   the people we serve
-    journeys.yaml   customer journeys, stage by stage
-    services.yaml   key services with their expected experience and targets
+    wall.yaml         title, team, theme, rotation, refresh, panel order, words and look
+    mission.yaml      mission statement, promise to the customer, values
+    personas.yaml     the people we serve
+    journeys.yaml     customer journeys, stage by stage
+    services.yaml     key services with their expected experience and targets
+    annotations.yaml  events to mark on the trends (optional)
+    sources.yaml      the team's own SELECTs (optional)
 
-Every mistake becomes a `Problem` that names the file, line, column and key,
-so the wall and `python -m obeya validate` can say exactly what to fix.
+Every field's `description` is what editors show on hover (through the JSON
+Schemas) and what the README's config reference says; a test keeps them in step.
+Reading a file is `obeya.yamlfile`, turning it into models `obeya.loader`;
+every mistake becomes a `Problem` naming the file, line, column and key.
 """
 
 from __future__ import annotations
 
-import difflib
-import os
 import re
-import reprlib
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from obeya import brand as branding
-from obeya.files import NOT_FOUND, check_config_image, megabytes
-from obeya.labels import LANGUAGES, catalog, label_keys, nearest_key, placeholders
+from obeya.labels import LANGUAGES, label_keys
+from obeya.loader import reference_problems, validate
 from obeya.panels import PANEL_IDS, PanelId  # noqa: F401  (the one registry of panels; tests import it here)
+from obeya.problems import ConfigError, Problem  # noqa: F401  (imported from here across the app)
+from obeya.yamlfile import MAX_FILE_BYTES, Document, read_document  # noqa: F401  (MAX_FILE_BYTES: tests)
 
 CONFIG_FILES = ("wall.yaml", "mission.yaml", "personas.yaml", "journeys.yaml", "services.yaml", "annotations.yaml",
                 "sources.yaml")
@@ -38,6 +39,13 @@ OPTIONAL_FILES = ("annotations.yaml", "sources.yaml")
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
+Points = list[Text]  # short sentences, one per item: written inline, a comma inside one splits it (see TEXT_LISTS)
+Seconds = Annotated[int, Field(ge=5, le=3600)]
+
+
+def about(meaning: str) -> Any:
+    """A field's meaning, in the team's words: the hover text in editors and the README's reference."""
+    return Field(description=meaning)
 
 
 class Strict(BaseModel):
@@ -50,28 +58,39 @@ class Strict(BaseModel):
 
 
 class PanelSetting(Strict):
-    id: PanelId
-    seconds: Annotated[int, Field(ge=5, le=3600)] | None = None
+    """A panel in the rotation, with its own time on screen."""
+
+    id: Annotated[PanelId, about("the panel: mission, personas, journey, nps, ftr or voices")]
+    seconds: Annotated[Seconds | None, about("seconds this panel stays on screen, instead of rotate_seconds (5–3600)")] = None
 
 
 class NpsSettings(Strict):
-    period: Literal["week", "month"] = "week"
-    target: Annotated[float, Field(ge=-100, le=100)] | None = None
-    min_responses: Annotated[int, Field(ge=1)] = 30
-    periods_shown: Annotated[int, Field(ge=4, le=104)] = 26
+    """The NPS panel: one trend point per period, a target, when a period has too few answers."""
+
+    period: Annotated[Literal["week", "month"],
+                      about("week (Monday–Sunday) or month: one trend point per period")] = "week"
+    target: Annotated[Annotated[float, Field(ge=-100, le=100)] | None,
+                      about("NPS target for all services together (−100–100)")] = None
+    min_responses: Annotated[int, Field(ge=1),
+                             about('below this many responses a period shows "not enough responses"')] = 30
+    periods_shown: Annotated[int, Field(ge=4, le=104), about("complete periods on the trends (4–104)")] = 26
 
 
 class VoicesSettings(Strict):
-    count: Annotated[int, Field(ge=1, le=12)] = 6
-    days: Annotated[int, Field(ge=1, le=365)] = 30
-    hide: list[str] = []
+    """The voices panel: how many comments, how recent, which never."""
+
+    count: Annotated[int, Field(ge=1, le=12), about("comments on the voices panel (1–12)")] = 6
+    days: Annotated[int, Field(ge=1, le=365), about("only comments from the last N days (1–365)")] = 30
+    hide: Annotated[list[str], about("response ids never to show")] = []
 
 
 class Brand(Strict):
     """The team's own look: a logo in the header, the accent colour."""
 
-    logo: str | None = None  # an image file in the config folder
-    accent: str | None = None  # "#rrggbb"; needs 7:1 against the theme's background (checked with the theme)
+    logo: Annotated[str | None, about("an image file in the config folder (PNG, JPEG, GIF or WebP), "
+                                      "shown in the header")] = None
+    accent: Annotated[str | None, about('the accent colour, "#rrggbb" in quotes, instead of the theme\'s; '
+                                        "needs 7:1 contrast on the theme's background and cards")] = None
 
     @field_validator("accent")
     @classmethod
@@ -84,23 +103,36 @@ class Brand(Strict):
 
 
 class Wall(Strict):
-    title: Text
-    team: Text
-    theme: Literal["dark", "light"] = "dark"
-    timezone: str = "UTC"
-    rotate_seconds: Annotated[int, Field(ge=5, le=3600)] = 30
-    idle_resume_seconds: Annotated[int, Field(ge=10, le=3600)] = 120
-    refresh_seconds: Annotated[int, Field(ge=10, le=86400)] = 300
+    """wall.yaml: the wall itself, what it is called, how it rotates and refreshes, its words and look."""
+
+    title: Annotated[Text, about("shown top left")]
+    team: Annotated[Text, about("shown next to the title")]
+    theme: Annotated[Literal["dark", "light"], about("dark (best on a TV) or light")] = "dark"
+    timezone: Annotated[str, about('IANA name (e.g. Europe/Amsterdam): "as of" times, weeks and months')] = "UTC"
+    rotate_seconds: Annotated[Seconds, about("default seconds a panel page stays on screen (5–3600)")] = 30
+    idle_resume_seconds: Annotated[int, Field(ge=10, le=3600),
+                                   about("after a facilitator's input, resume rotating after this long "
+                                         "(10–3600)")] = 120
+    refresh_seconds: Annotated[int, Field(ge=10, le=86400),
+                               about("re-read the numbers from the database this often (10–86400)")] = 300
     # A read that takes longer is stopped by the database; the wall keeps its last numbers ("database too slow").
-    database_timeout_seconds: Annotated[int, Field(ge=1, le=600)] = 30
-    daily_reload_at: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] | None = "04:00"
-    panels: list[PanelSetting] = [PanelSetting(id=panel) for panel in PANEL_IDS]
+    database_timeout_seconds: Annotated[int, Field(ge=1, le=600),
+                                        about("the database stops a read that takes longer; the wall keeps its "
+                                              'last numbers, marked "database too slow" (1–600)')] = 30
+    daily_reload_at: Annotated[Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] | None,
+                               about('the TV reloads the page daily at this browser-local time, in quotes '
+                                     '("04:00"); null to never')] = "04:00"
+    panels: Annotated[list[PanelSetting],
+                      about("rotation order; each item a panel id or {id, seconds}; leave a panel out to hide it")
+                      ] = [PanelSetting(id=panel) for panel in PANEL_IDS]
     nps: NpsSettings = NpsSettings()
     voices: VoicesSettings = VoicesSettings()
     # The catalog the wall's words come from (obeya/catalog/<language>.yaml); editors offer the shipped ones.
-    language: Annotated[str, Field(json_schema_extra={"enum": list(LANGUAGES)})] = "en"
+    language: Annotated[str, Field(json_schema_extra={"enum": list(LANGUAGES)}),
+                        about("the wall's words, dates and numbers: en, nl or de")] = "en"
     # The team's own words for single labels, by catalog key; editors complete the keys.
-    labels: Annotated[dict[str, Text], Field(json_schema_extra={"propertyNames": {"enum": label_keys()}})] = {}
+    labels: Annotated[dict[str, Text], Field(json_schema_extra={"propertyNames": {"enum": label_keys()}}),
+                      about("your own words for single labels, by catalog key (obeya/catalog/en.yaml)")] = {}
     brand: Brand = Brand()
 
     @field_validator("language")
@@ -147,24 +179,29 @@ class Wall(Strict):
 
 
 class Mission(Strict):
-    statement: Text
-    promise: Text
-    values: list[Text] = []
+    """mission.yaml: why the team exists and what it promises the customer."""
+
+    statement: Annotated[Text, about("the mission statement, in big type")]
+    promise: Annotated[Text, about("the promise to the customer")]
+    values: Annotated[Points, about("the team's values, short phrases")] = []
 
 
 # --- personas.yaml ---------------------------------------------------------
 
 
 class Persona(Strict):
-    id: Slug
-    name: Text
-    role: Text
-    quote: Text
-    avatar: str | None = None
-    goals: list[Text] = []
-    frustrations: list[Text] = []
-    needs: list[Text] = []
-    channels: list[Text] = []
+    """One of the people we serve."""
+
+    id: Annotated[Slug, about("lower-case letters, digits, - and _; journeys name the persona by it")]
+    name: Annotated[Text, about("the persona's name; initials on the card when there is no avatar")]
+    role: Annotated[Text, about("what they do")]
+    quote: Annotated[Text, about("what they would say, in their words")]
+    avatar: Annotated[str | None, about("an image file in the config folder or a folder under it "
+                                        "(PNG, JPEG, GIF or WebP, up to 2 MB); initials otherwise")] = None
+    goals: Annotated[Points, about("what they want to get done")] = []
+    frustrations: Annotated[Points, about("what gets in their way")] = []
+    needs: Annotated[Points, about("what they need from us")] = []
+    channels: Annotated[Points, about("how they prefer to reach us")] = []
 
     @property
     def initials(self) -> str:
@@ -173,61 +210,80 @@ class Persona(Strict):
 
 
 class PersonasFile(Strict):
-    personas: Annotated[list[Persona], Field(min_length=1)]
+    """personas.yaml: the people we serve."""
+
+    personas: Annotated[list[Persona], Field(min_length=1), about("the people we serve, at least one")]
 
 
 # --- services.yaml ---------------------------------------------------------
 
 
 class Service(Strict):
-    id: Slug
-    name: Text
-    expected_experience: Text
-    nps_target: Annotated[float, Field(ge=-100, le=100)]
-    ftr_target: Annotated[float, Field(ge=0, le=100)]
+    """A key service, with the experience we promise and its targets."""
+
+    id: Annotated[Slug, about("the service value in the data; journeys and annotations name the service by it")]
+    name: Annotated[Text, about("the service's name on the wall")]
+    expected_experience: Annotated[Text, about("what the customer should experience, in their words")]
+    nps_target: Annotated[float, Field(ge=-100, le=100), about("the service's NPS target (−100–100)")]
+    ftr_target: Annotated[float, Field(ge=0, le=100), about("the first-time-right target, in percent (0–100)")]
     # Other spellings of the id in exports and team SQL: display names, codes.
-    aliases: list[Annotated[str, Field(min_length=1, max_length=64)]] = []
+    aliases: Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]],
+                       about("other spellings of the id in exports and team SQL (display names, codes), "
+                             "matched without regard to case")] = []
 
 
 class ServicesFile(Strict):
-    services: Annotated[list[Service], Field(min_length=1)]
+    """services.yaml: the key services."""
+
+    services: Annotated[list[Service], Field(min_length=1), about("the key services, at least one")]
 
 
 # --- journeys.yaml ---------------------------------------------------------
 
 
 class Stage(Strict):
-    name: Text
-    emotion: Annotated[int, Field(ge=-2, le=2)]
-    actions: list[Text] = []
-    touchpoints: list[Text] = []
-    pain_points: list[Text] = []
-    opportunities: list[Text] = []
-    services: list[str] = []
+    """One step of a journey, a column on the journey map."""
+
+    name: Annotated[Text, about("the stage's name, the column's heading")]
+    emotion: Annotated[int, Field(ge=-2, le=2), about("how the persona feels: −2 very unhappy … 2 very happy")]
+    actions: Annotated[Points, about("what the persona does")] = []
+    touchpoints: Annotated[Points, about("where they meet us: people, tools, messages")] = []
+    pain_points: Annotated[Points, about("what hurts")] = []
+    opportunities: Annotated[Points, about("what we could do better")] = []
+    services: Annotated[list[str], about("service ids whose live NPS and first-time-right the stage shows")] = []
 
 
 class Journey(Strict):
-    id: Slug
-    title: Text
-    persona: str
-    stages: Annotated[list[Stage], Field(min_length=1)]
+    """A customer journey, stage by stage."""
+
+    id: Annotated[Slug, about("lower-case letters, digits, - and _")]
+    title: Annotated[Text, about("the journey's title on the wall")]
+    persona: Annotated[str, about("the id of the persona who makes this journey")]
+    stages: Annotated[list[Stage], Field(min_length=1), about("the stages in order, at least one; "
+                                                               "up to 7 fit a page")]
 
 
 class JourneysFile(Strict):
-    journeys: Annotated[list[Journey], Field(min_length=1)]
+    """journeys.yaml: the customer journeys."""
+
+    journeys: Annotated[list[Journey], Field(min_length=1), about("the customer journeys, at least one")]
 
 
 # --- annotations.yaml (optional) -----------------------------------------
 
 
 class Annotation(Strict):
-    date: date
-    text: Annotated[str, Field(min_length=1, max_length=60)]
-    service: str | None = None  # None: shown on every chart
+    """An event marked on the NPS and first-time-right trends."""
+
+    date: Annotated[date, about("the day it happened, YYYY-MM-DD")]
+    text: Annotated[str, Field(min_length=1, max_length=60), about("what happened, up to 60 characters")]
+    service: Annotated[str | None, about("a service id; leave it out to mark every chart")] = None
 
 
 class AnnotationsFile(Strict):
-    annotations: list[Annotation] = []
+    """annotations.yaml (optional): events to mark on the trends."""
+
+    annotations: Annotated[list[Annotation], about("events to mark on the trends")] = []
 
 
 # --- sources.yaml (optional) ---------------------------------------------
@@ -247,13 +303,43 @@ def _read_only_select(sql: str | None) -> str | None:
 class Sources(Strict):
     """A team's own SELECTs returning the canonical columns, instead of the wall's tables."""
 
-    responses: str | None = None
-    ftr: str | None = None
+    responses: Annotated[str | None, about("one SELECT returning the survey response columns, "
+                                           "instead of the wall's table")] = None
+    ftr: Annotated[str | None, about("one SELECT returning the first-time-right columns, "
+                                     "instead of the wall's table")] = None
 
     @field_validator("responses", "ftr")
     @classmethod
     def _one_select(cls, value: str | None) -> str | None:
         return _read_only_select(value)
+
+
+FILE_MODELS = {  # each config file and the model of its contents (schema.py writes their JSON Schemas)
+    "wall.yaml": Wall,
+    "mission.yaml": Mission,
+    "personas.yaml": PersonasFile,
+    "journeys.yaml": JourneysFile,
+    "services.yaml": ServicesFile,
+    "annotations.yaml": AnnotationsFile,
+    "sources.yaml": Sources,
+}
+
+
+def _keys_of(annotation: Any, models: tuple[type[BaseModel], ...]) -> frozenset[str]:
+    """Every key, in the files of `models` and the models inside them, whose value is `annotation`."""
+    keys: set[str] = set()
+    for model in models:
+        for name, field in model.model_fields.items():
+            if field.annotation == annotation:
+                keys.add(name)
+            inner = [arg for arg in (field.annotation, *getattr(field.annotation, "__args__", ()))
+                     if isinstance(arg, type) and issubclass(arg, BaseModel)]
+            keys |= _keys_of(annotation, tuple(inner))
+    return frozenset(keys)
+
+
+# Keys whose lists hold sentences: `[...]` lists there are checked for a sentence split at its comma.
+TEXT_LISTS = _keys_of(Points, tuple(FILE_MODELS.values()))
 
 
 # --- the whole config ------------------------------------------------------
@@ -295,449 +381,6 @@ class Config:
         return tuple(note for note in self.annotations if note.service is None or note.service == service_id)
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong in one config file, located for a human."""
-
-    file: str
-    line: int
-    column: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
-
-
-@dataclass
-class ConfigError(Exception):
-    """The config folder cannot be shown; `problems` says why, where."""
-
-    problems: list[Problem] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return "\n".join(str(problem) for problem in self.problems)
-
-
-# --- loading ---------------------------------------------------------------
-
-FILE_MODELS = {  # each config file and the model of its contents (schema.py writes their JSON Schemas)
-    "wall.yaml": Wall,
-    "mission.yaml": Mission,
-    "personas.yaml": PersonasFile,
-    "journeys.yaml": JourneysFile,
-    "services.yaml": ServicesFile,
-    "annotations.yaml": AnnotationsFile,
-    "sources.yaml": Sources,
-}
-
-
-@dataclass
-class _Document:
-    """A parsed YAML file: its data and its node tree, to locate problems."""
-
-    name: str
-    data: Any
-    root: yaml.Node | None
-
-    def locate(self, path: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
-        """Line and column (1-based) of the node at `path`, or of the nearest parent."""
-        node = self.root
-        if node is None:
-            return 1, 1
-        position = node.start_mark
-        for depth, step in enumerate(path, start=1):
-            child = None
-            if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    if key_node.value == str(step):
-                        child = key_node if key and depth == len(path) else value_node
-                        break
-            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-                child = node.value[step]
-            if child is None:
-                break
-            node = child
-            position = node.start_mark
-        return position.line + 1, position.column + 1
-
-    def problem(self, path: tuple[Any, ...], message: str, *, key: bool = False) -> Problem:
-        line, column = self.locate(path, key=key)
-        return Problem(self.name, line, column, message)
-
-
-def _key_path(path: tuple[Any, ...]) -> str:
-    text = ""
-    for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
-    return text
-
-
-MAX_FILE_BYTES = 1024 * 1024
-MAX_VALUES = 10_000  # values in one file, each use of an alias counted again: the biggest team config has a few hundred
-MAX_DEPTH = 50  # levels of nesting; the models need six
-_LINE_BREAKS = re.compile("[\n\x85\u2028\u2029]")
-
-
-class _Loader(yaml.SafeLoader):
-    """The safe loader, with limits and located errors.
-
-    A value it cannot build (2026-02-30, `!!int twenty`, 5,000 digits) is a located
-    YAML error. A document nested deeper than MAX_DEPTH, or holding more than
-    MAX_VALUES values once its aliases are expanded (a "billion laughs"), is refused
-    while it is composed, before it costs time or memory.
-    """
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._depth = 0
-        self._values = 0
-        self._anchored_values: dict[int, int] = {}  # id(anchored node) -> values it stands for
-
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if self._depth >= MAX_DEPTH:
-            raise _Refused(f"YAML nested more than {MAX_DEPTH} levels deep", event.start_mark)
-        counted_before = self._values
-        self._depth += 1
-        node = super().compose_node(parent, index)
-        self._depth -= 1
-        if isinstance(event, yaml.AliasEvent):
-            self._values += self._anchored_values.get(id(node), 1)  # 1: an alias inside its own anchor
-            if self._values > MAX_VALUES:
-                raise _Refused(f"YAML aliases expand to more than {MAX_VALUES:,} values; "
-                               f"a config file may hold at most {MAX_VALUES:,}", event.start_mark)
-            return node
-        self._values += 1
-        if self._values > MAX_VALUES:
-            raise _Refused(f"YAML holds more than {MAX_VALUES:,} values; a config file may hold at most {MAX_VALUES:,}",
-                           event.start_mark)
-        if event.anchor is not None:
-            self._anchored_values[id(node)] = self._values - counted_before
-        return node
-
-    def construct_object(self, node, deep=False):
-        try:
-            return super().construct_object(node, deep=deep)
-        except yaml.YAMLError:
-            raise
-        except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError):
-            shown = node.value if isinstance(node.value, str) else ""
-            shown = shown if len(shown) <= 40 else shown[:39] + "…"
-            kind = node.tag.rsplit(":", 1)[-1]
-            raise yaml.constructor.ConstructorError(None, None, f"cannot read {shown!r} as a {kind}", node.start_mark) from None
-
-
-class _Refused(yaml.MarkedYAMLError):
-    """A document past the loader's limits; its message is the whole problem."""
-
-    def __init__(self, message: str, mark: yaml.Mark):
-        super().__init__(problem=message, problem_mark=mark)
-
-
-def _position(before: str) -> tuple[int, int]:
-    """Line and column (1-based) just after `before`, counting the line breaks YAML counts."""
-    lines = _LINE_BREAKS.split(before)
-    return len(lines), len(lines[-1]) + 1
-
-
-def _read_text(path: Path, name: str) -> str:
-    """The file's text, refused before parsing when too big or not UTF-8 (located at the bad byte)."""
-    try:
-        with path.open("rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
-            size = max(len(data), os.fstat(file.fileno()).st_size)
-    except OSError as error:
-        raise ConfigError([Problem(name, 1, 1, f"cannot read the file ({error.strerror or error})")]) from None
-    if size > MAX_FILE_BYTES:
-        raise ConfigError([Problem(name, 1, 1, f"file is {megabytes(size)}, "
-                                               f"more than the {megabytes(MAX_FILE_BYTES)} a config file may be")])
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        before = data[: error.start].decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-        byte = data[error.start]
-        raise ConfigError([Problem(name, *_position(before),
-                                   f"not UTF-8 text (byte 0x{byte:02x}: {error.reason}); save the file as UTF-8")]) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")  # universal newlines, as open() in text mode
-
-
-def _parse(text: str) -> tuple[yaml.Node | None, Any]:
-    """The node tree (to locate problems) and the data built from that same tree: one pass over the text."""
-    loader = _Loader(text)
-    try:
-        root = loader.get_single_node()
-        return root, (loader.construct_document(root) if root is not None else None)
-    finally:
-        loader.dispose()
-
-
-def _read(directory: Path, name: str) -> _Document:
-    path = directory / name
-    if not path.is_file() and name in OPTIONAL_FILES:
-        return _Document(name, {}, None)
-    if not path.is_file():
-        raise ConfigError([Problem(name, 1, 1, "file not found")])
-    text = _read_text(path, name)
-    try:
-        root, data = _parse(text)
-    except RecursionError:
-        raise ConfigError([Problem(name, 1, 1, "YAML nested too deeply")]) from None
-    except yaml.reader.ReaderError as error:
-        character = f"#x{error.character:04x}" if isinstance(error.character, int) else repr(error.character)
-        raise ConfigError([Problem(name, *_position(text[: error.position]),
-                                   f"YAML syntax: unacceptable character {character}: {error.reason}")]) from None
-    except _Refused as error:
-        mark = error.problem_mark
-        raise ConfigError([Problem(name, mark.line + 1, mark.column + 1, error.problem)]) from None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise ConfigError([Problem(name, line, column, _syntax_message(error))]) from None
-    except yaml.YAMLError as error:
-        raise ConfigError([Problem(name, 1, 1, f"YAML syntax: {error}")]) from None
-    repeated = _repeated_keys(root)
-    if repeated:
-        raise ConfigError([Problem(name, *position, message) for position, message in repeated])
-    if data is None:
-        data = {}
-    return _Document(name, data, root)
-
-
-def _syntax_message(error: yaml.MarkedYAMLError) -> str:
-    words = " ".join(part for part in (error.context, error.problem) if part)
-    if error.context and error.problem and error.problem.startswith("but "):
-        words = f"{error.context}, {error.problem}"
-    if "mapping values are not allowed" in words or "expected <block end>" in words:
-        words += " (check the indentation)"
-    return f"YAML syntax: {words}"
-
-
-def _repeated_keys(node: yaml.Node | None, seen: set[int] | None = None) -> list[tuple[tuple[int, int], str]]:
-    """A key written twice in one mapping: PyYAML would silently keep the last one."""
-    found = []
-    seen = set() if seen is None else seen
-    if id(node) in seen:  # an alias: its node was checked where its anchor is
-        return found
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        first_line: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if key_node.value in first_line:
-                position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                found.append((position, f"key '{key_node.value}' is repeated (first at line {first_line[key_node.value]})"))
-            first_line.setdefault(key_node.value, key_node.start_mark.line + 1)
-            found.extend(_repeated_keys(value_node, seen))
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            found.extend(_repeated_keys(item, seen))
-    return found
-
-
-class _ShortRepr(reprlib.Repr):
-    def repr_int(self, x, level):
-        return repr(x) if x.bit_length() <= 128 else f"a number of {x.bit_length()} bits"
-
-
-_short = _ShortRepr()
-_short.maxstring = _short.maxother = 60
-
-
-class _Shown:
-    """A value for a message: shortened when huge (a 4,000-digit number, a pasted essay)."""
-
-    def __init__(self, value):
-        self.value = value
-
-    def __repr__(self):
-        return _short.repr(self.value)
-
-    def __str__(self):
-        return str(self.value)
-
-
-def _friendly(kind: str, error: dict[str, Any]) -> str:
-    """Pydantic's message for one error, in the words an editor of YAML uses."""
-    value = _Shown(error.get("input"))
-    context = error.get("ctx") or {}
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"must be a whole number, not {value!r}"
-    if kind in ("float_parsing", "float_type"):
-        return f"must be a number, not {value!r}"
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"must be at least {context.get('ge', context.get('gt')):g}"
-    if kind in ("less_than_equal", "less_than"):
-        return f"must be at most {context.get('le', context.get('lt')):g}"
-    if kind == "string_type":
-        return "must not be empty" if value.value is None else f"must be text, not {value!r}"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "string_too_long":
-        return f"must be at most {context.get('max_length')} characters"
-    if kind == "string_pattern_mismatch":
-        if "a-z0-9" in str(context.get("pattern", "")):
-            return f"'{value}' is not a usable id: use lower-case letters, digits, - and _ (like night-breakdown)"
-        return f"'{value}' must be a time like 04:00"
-    if kind == "list_type":
-        return "must be a list"
-    if kind == "too_short":
-        return "must list at least one item"
-    if kind.startswith("date"):
-        return f"must be a date like 2026-08-19, not {value!r}"
-    if kind == "model_type":
-        return "must be a mapping of keys to values"
-    message = error["msg"]
-    return message.removeprefix("Value error, ") if kind == "value_error" else message[0].lower() + message[1:]
-
-
-def _describe(error: dict[str, Any]) -> tuple[tuple[Any, ...], str, bool]:
-    """Turn one pydantic error into (path to point at, message, point at the key?)."""
-    loc = tuple(error["loc"])
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        where = _key_path(loc[:-1])
-        return loc, f"unknown key '{loc[-1]}'" + (f" in {where}" if where else ""), True
-    if kind == "missing":
-        where = _key_path(loc[:-1])
-        return loc[:-1], f"missing key '{loc[-1]}'" + (f" in {where}" if where else ""), False
-    if kind == "literal_error" and loc[:1] == ("panels",) and loc[-1:] == ("id",):
-        choices = ", ".join(PANEL_IDS[:-1]) + f" or {PANEL_IDS[-1]}"
-        return loc, f"{_key_path(loc[:-1])}: unknown panel '{error['input']}'; use {choices}", False
-    if kind == "literal_error":
-        message = "must be " + error["msg"].removeprefix("Input should be ")
-    else:
-        message = _friendly(kind, error)
-    return loc, f"{_key_path(loc)}: {message}" if loc else message, False
-
-
-def _merge_typos(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A misspelt key shows as 'unknown qoute' plus 'missing quote': say it once, with a suggestion."""
-    missing = {tuple(e["loc"]): e for e in errors if e["type"] == "missing"}
-    merged = []
-    for error in errors:
-        if error["type"] == "extra_forbidden":
-            loc = tuple(error["loc"])
-            candidates = [path[-1] for path in missing if path[:-1] == loc[:-1]]
-            match = difflib.get_close_matches(str(loc[-1]), [str(c) for c in candidates], n=1, cutoff=0.6)
-            if match:
-                missing.pop(loc[:-1] + (match[0],))
-                error = dict(error, suggestion=match[0])
-        merged.append(error)
-    return [error for error in merged if error["type"] != "missing" or tuple(error["loc"]) in missing]
-
-
-def _validate(document: _Document, model: type[BaseModel]) -> BaseModel:
-    if document.data == {} and document.name not in OPTIONAL_FILES:
-        raise ConfigError([Problem(document.name, 1, 1, "file is empty")])
-    try:
-        return model.model_validate(document.data)
-    except ValidationError as error:
-        problems = []
-        for detail in _merge_typos(error.errors()):
-            path, message, at_key = _describe(detail)
-            if "suggestion" in detail:
-                message += f" (did you mean '{detail['suggestion']}'?)"
-            problems.append(document.problem(path, message, key=at_key))
-        raise ConfigError(sorted(problems)) from None
-
-
-def _check_references(documents: dict[str, _Document], config: Config) -> list[Problem]:
-    """Cross-file checks: ids are unique and every reference points at something."""
-    problems = []
-
-    def unique(document: _Document, listing: str, items: tuple[Any, ...], what: str) -> None:
-        first_index: dict[str, int] = {}
-        for index, item in enumerate(items):
-            if item.id in first_index:
-                first_line, _ = document.locate((listing, first_index[item.id], "id"))
-                problems.append(document.problem(
-                    (listing, index, "id"),
-                    f"{listing}[{index}].id: {what} id '{item.id}' is used twice (first at line {first_line})",
-                ))
-            first_index.setdefault(item.id, index)
-
-    wall = documents["wall.yaml"]
-    listed: set[str] = set()
-    for index, panel in enumerate(config.wall.panels):
-        if panel.id in listed:
-            problems.append(wall.problem(("panels", index), f"panels[{index}]: panel '{panel.id}' is listed more than once"))
-        listed.add(panel.id)
-
-    problems += _wall_problems(wall, config)
-    unique(documents["personas.yaml"], "personas", config.personas, "persona")
-    unique(documents["journeys.yaml"], "journeys", config.journeys, "journey")
-    unique(documents["services.yaml"], "services", config.services, "service")
-
-    personas = {persona.id for persona in config.personas}
-    services = {service.id for service in config.services}
-    journeys = documents["journeys.yaml"]
-    for j, journey in enumerate(config.journeys):
-        if journey.persona not in personas:
-            problems.append(
-                journeys.problem(
-                    ("journeys", j, "persona"),
-                    f"journeys[{j}].persona: no persona with id '{journey.persona}' in personas.yaml",
-                )
-            )
-        for s, stage in enumerate(journey.stages):
-            for k, service in enumerate(stage.services):
-                if service not in services:
-                    problems.append(
-                        journeys.problem(
-                            ("journeys", j, "stages", s, "services", k),
-                            f"journeys[{j}].stages[{s}].services[{k}]: "
-                            f"no service with id '{service}' in services.yaml",
-                        )
-                    )
-    for a, note in enumerate(config.annotations):
-        if note.service is not None and note.service not in services:
-            problems.append(
-                documents["annotations.yaml"].problem(
-                    ("annotations", a, "service"),
-                    f"annotations[{a}].service: no service with id '{note.service}' in services.yaml",
-                )
-            )
-    for p, persona in enumerate(config.personas):
-        # The rule the wall serves avatars by: what validate accepts is what the TV shows.
-        checked = check_config_image(config.directory, persona.avatar) if persona.avatar else None
-        if isinstance(checked, str):
-            reason = f"{checked} next to personas.yaml" if checked == NOT_FOUND else checked
-            problems.append(
-                documents["personas.yaml"].problem(
-                    ("personas", p, "avatar"), f"personas[{p}].avatar: image '{persona.avatar}' {reason}"
-                )
-            )
-    return problems
-
-
-def _wall_problems(wall: _Document, config: Config) -> list[Problem]:
-    """wall.yaml's labels name catalog keys and keep their placeholders; the logo exists; the accent is readable."""
-    problems = []
-    for key, text in config.wall.labels.items():
-        if key not in catalog("en"):
-            nearest = nearest_key(key)
-            hint = f" (did you mean '{nearest}'?)" if nearest else " (the keys are in obeya/catalog/en.yaml)"
-            problems.append(wall.problem(("labels", key), f"labels: unknown label '{key}'{hint}", key=True))
-            continue
-        wanted = placeholders(catalog("en")[key])
-        try:
-            extra = placeholders(text) - wanted
-        except ValueError:
-            extra = {"{"}
-        if extra:
-            allowed = ", ".join("{" + name + "}" for name in sorted(wanted)) or "no placeholders"
-            problems.append(wall.problem(("labels", key), f"labels.{key}: may use {allowed}; "
-                                         "write a brace as {{ or }}"))
-    logo = config.wall.brand.logo
-    checked = check_config_image(config.directory, logo) if logo else None
-    if isinstance(checked, str):  # the same rule as the avatars': served only from inside the folder, real images
-        reason = f"{checked} next to wall.yaml" if checked == NOT_FOUND else checked
-        problems.append(wall.problem(("brand", "logo"), f"brand.logo: image '{logo}' {reason}"))
-    accent = config.wall.brand.accent
-    if accent and (message := branding.accent_problem(accent, config.wall.theme)):
-        problems.append(wall.problem(("brand", "accent"), f"brand.accent: {message}"))
-    return problems
-
-
 def load_config(directory: str | Path) -> Config:
     """Read and validate every file in `directory`.
 
@@ -746,12 +389,13 @@ def load_config(directory: str | Path) -> Config:
     """
     directory = Path(directory)
     problems: list[Problem] = []
-    documents: dict[str, _Document] = {}
+    documents: dict[str, Document] = {}
     models: dict[str, Any] = {}
     for name, model in FILE_MODELS.items():
+        optional = name in OPTIONAL_FILES
         try:
-            documents[name] = _read(directory, name)
-            models[name] = _validate(documents[name], model)
+            documents[name] = read_document(directory / name, name, optional=optional)
+            models[name] = validate(documents[name], model, optional=optional, text_lists=TEXT_LISTS)
         except ConfigError as error:
             problems.extend(error.problems)
     if problems:
@@ -766,7 +410,7 @@ def load_config(directory: str | Path) -> Config:
         annotations=tuple(models["annotations.yaml"].annotations),
         sources=models["sources.yaml"],
     )
-    problems = _check_references(documents, config)
+    problems = reference_problems(documents, config)
     if problems:
         raise ConfigError(sorted(problems))
     return config
@@ -788,6 +432,6 @@ def config_fingerprint(directory: str | Path) -> tuple[tuple[str, int, int], ...
 def key_position(directory: str | Path, name: str, key: str) -> tuple[int, int]:
     """Line and column of top-level `key` in config file `name` (1, 1 when it cannot be found)."""
     try:
-        return _read(Path(directory), name).locate((key,))
+        return read_document(Path(directory) / name, name, optional=name in OPTIONAL_FILES).locate((key,))
     except ConfigError:
         return 1, 1

@@ -94,7 +94,7 @@ def test_validate_reports_a_broken_reference(capsys, monkeypatch, config_copy):
     monkeypatch.chdir(config_copy.path.parent)
     assert run(capsys, "validate", "config/") == (
         1,
-        ["config/journeys.yaml:4:14: journeys[0].persona: no persona with id 'anna' in personas.yaml"],
+        ["config/journeys.yaml:4:14: journeys[0].persona: unknown persona 'anna' (did you mean 'ana'?)"],
         [],
     )
 

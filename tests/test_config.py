@@ -123,18 +123,55 @@ def test_yaml_syntax_error_points_at_the_badly_indented_line(config_copy):
     ]
 
 
-def test_journey_with_unknown_persona_names_the_persona(config_copy):
+def test_journey_with_unknown_persona_suggests_the_nearest_id(config_copy):
     config_copy.edit("journeys.yaml", "persona: ana", "persona: anna")
     assert problems(config_copy) == [
-        "journeys.yaml:4:14: journeys[0].persona: no persona with id 'anna' in personas.yaml"
+        "journeys.yaml:4:14: journeys[0].persona: unknown persona 'anna' (did you mean 'ana'?)"
+    ]
+
+
+def test_journey_naming_its_persona_by_name_suggests_the_id(config_copy):
+    config_copy.edit("journeys.yaml", "persona: ana", "persona: ana-costa")
+    assert problems(config_copy) == [
+        "journeys.yaml:4:14: journeys[0].persona: unknown persona 'ana-costa' (did you mean 'ana'?)"
+    ]
+
+
+def test_journey_with_a_persona_like_none_says_where_ids_come_from(config_copy):
+    config_copy.edit("journeys.yaml", "persona: ana", "persona: zoe")
+    assert problems(config_copy) == [
+        "journeys.yaml:4:14: journeys[0].persona: unknown persona 'zoe' (not in personas.yaml)"
     ]
 
 
 def test_stage_with_unknown_service_points_at_that_service(config_copy):
     config_copy.edit("journeys.yaml", "services: [analysers, lims]", "services: [analysers, lab]")
     assert problems(config_copy) == [
-        "journeys.yaml:16:31: journeys[0].stages[2].services[1]: no service with id 'lab' in services.yaml"
+        "journeys.yaml:16:31: journeys[0].stages[2].services[1]: unknown service 'lab' (not in services.yaml)"
     ]
+
+
+def test_stage_naming_a_service_by_alias_or_name_suggests_the_id(config_copy):
+    config_copy.edit("services.yaml", "    ftr_target: 90", "    ftr_target: 90\n    aliases: [LIS-01]")
+    config_copy.edit("journeys.yaml", "services: [analysers, lims]", "services: [Lab analysers, lis-01]")
+    assert problems(config_copy) == [
+        "journeys.yaml:16:20: journeys[0].stages[2].services[0]: unknown service 'Lab analysers' "
+        "(did you mean 'analysers'?)",
+        "journeys.yaml:16:35: journeys[0].stages[2].services[1]: unknown service 'lis-01' (did you mean 'lims'?)",
+    ]
+
+
+def test_annotation_with_a_misspelt_service_suggests_the_id(config_copy):
+    config_copy.write("annotations.yaml", "annotations:\n  - date: 2026-03-02\n    text: New analyser\n"
+                                          "    service: analyser\n")
+    assert problems(config_copy) == [
+        "annotations.yaml:4:14: annotations[0].service: unknown service 'analyser' (did you mean 'analysers'?)"
+    ]
+
+
+def test_hidden_voices_are_response_ids_and_not_checked(config_copy):
+    config_copy.edit("wall.yaml", "hide: [R-HIDDEN]", "hide: [analyser, ana-costa]")
+    assert config_copy.load().wall.voices.hide == ["analyser", "ana-costa"]
 
 
 def test_duplicate_persona_id_points_at_the_second_one(config_copy):
@@ -255,7 +292,7 @@ def test_broken_references_in_several_files_are_reported_together(config_copy):
     config_copy.edit("journeys.yaml", "persona: ana", "persona: anna")
     config_copy.edit("personas.yaml", "id: chen", "id: ben")
     assert problems(config_copy) == [
-        "journeys.yaml:4:14: journeys[0].persona: no persona with id 'anna' in personas.yaml",
+        "journeys.yaml:4:14: journeys[0].persona: unknown persona 'anna' (did you mean 'ana'?)",
         "personas.yaml:15:9: personas[2].id: persona id 'ben' is used twice (first at line 10)",
     ]
 
@@ -268,6 +305,119 @@ def test_unknown_key_named_like_its_parent_points_at_the_key(config_copy):
 def test_repeated_key_is_an_error(config_copy):
     config_copy.edit("wall.yaml", "theme: dark", "theme: dark\ntheme: light")
     assert problems(config_copy) == ["wall.yaml:6:1: key 'theme' is repeated (first at line 5)"]
+
+
+# --- what YAML does to text a person wrote ---------------------------------
+
+
+def test_tab_in_the_indentation_says_to_use_spaces(config_copy):
+    config_copy.edit("wall.yaml", "  period: week", "\tperiod: week")
+    assert problems(config_copy) == [
+        "wall.yaml:17:1: a tab character: YAML indents with spaces; replace the tab with spaces"
+    ]
+
+
+def test_tab_after_a_key_says_to_use_a_space(config_copy):
+    config_copy.edit("wall.yaml", "theme: dark", "theme:\tdark")
+    assert problems(config_copy) == [
+        "wall.yaml:5:7: a tab character: YAML separates with spaces; replace the tab with a space"
+    ]
+
+
+def test_unquoted_time_says_to_quote_it(config_copy):
+    config_copy.edit("wall.yaml", "rotate_seconds: 20", "rotate_seconds: 20\ndaily_reload_at: 4:30")
+    assert problems(config_copy) == [
+        'wall.yaml:8:18: daily_reload_at: write the time in quotes, like "04:30" '
+        "(unquoted, YAML reads 4:30 as the number 270)"
+    ]
+
+
+def test_any_text_written_like_a_time_says_to_quote_it(config_copy):
+    config_copy.edit("journeys.yaml", "  - name: Fix by phone", "  - name: 12:30")
+    assert problems(config_copy) == [
+        'journeys.yaml:14:15: journeys[0].stages[2].name: write the time in quotes, like "12:30" '
+        "(unquoted, YAML reads 12:30 as the number 750)"
+    ]
+
+
+def test_quoted_time_and_a_number_for_text_keep_their_messages(config_copy):
+    config_copy.edit("wall.yaml", "rotate_seconds: 20", 'rotate_seconds: 20\ndaily_reload_at: "4:30"')
+    config_copy.edit("wall.yaml", "title: Lab wall", "title: 42")
+    assert problems(config_copy) == [
+        "wall.yaml:3:8: title: must be text, not 42",
+        "wall.yaml:8:18: daily_reload_at: '4:30' must be a time like 04:00",
+    ]
+
+
+def test_inline_list_split_inside_a_sentence_says_how_to_keep_it_whole(config_copy):
+    config_copy.edit("journeys.yaml", "[Long menu before a person answers]",
+                     "[No wristband, so no medication round]")
+    assert problems(config_copy) == [
+        'journeys.yaml:13:22: journeys[0].stages[1].pain_points: this list was split at a comma into '
+        '"No wristband" and "so no medication round"; if it is one point, quote it or write the list as lines '
+        'starting with "- "'
+    ]
+
+
+def test_split_sentence_is_found_in_every_list_of_points(config_copy):
+    config_copy.edit("personas.yaml", "goals: [Run every sample the night it arrives]",
+                     "goals: [Samples run tonight, not tomorrow, Reports on time]")
+    assert problems(config_copy) == [
+        'personas.yaml:6:12: personas[0].goals: this list was split at a comma into "Samples run tonight" and '
+        '"not tomorrow"; if it is one point, quote it or write the list as lines starting with "- "'
+    ]
+
+
+@pytest.mark.parametrize("points", [
+    "[Email, Phone]",  # two points
+    "[phone, email]",  # two one-word points
+    "[Chat, iPhone app]",  # a name, not the tail of a sentence
+    '[No wristband, "so no medication round"]',  # quoted: the editor meant it
+    '["No wristband, so no medication round"]',
+    "\n        - No wristband, so no medication round",  # one line, one point
+])
+def test_lists_that_mean_what_they_say_pass(config_copy, points):
+    config_copy.edit("journeys.yaml", " [Long menu before a person answers]", f" {points}")
+    assert config_copy.load().journeys[0].stages[1].pain_points
+
+
+def test_lists_of_ids_may_be_lower_case_inline(config_copy):
+    # The fixture's stages list services inline too: `services: [analysers, lims]`.
+    config_copy.edit("wall.yaml", "hide: [R-HIDDEN]", "hide: [R-1, r-2 and more]")
+    assert config_copy.load().wall.voices.hide == ["R-1", "r-2 and more"]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "message"), [
+    pytest.param("wall.yaml", "  period: week", "\tperiod: week",
+                 "wall.yaml:17:1: a tab character: YAML indents with spaces; replace the tab with spaces", id="tab"),
+    pytest.param("wall.yaml", "rotate_seconds: 20", "rotate_seconds: 20\ndaily_reload_at: 4:30",
+                 'wall.yaml:8:18: daily_reload_at: write the time in quotes, like "04:30" '
+                 "(unquoted, YAML reads 4:30 as the number 270)", id="time"),
+    pytest.param("journeys.yaml", "persona: ana", "persona: ana-costa",
+                 "journeys.yaml:4:14: journeys[0].persona: unknown persona 'ana-costa' (did you mean 'ana'?)",
+                 id="persona"),
+    pytest.param("journeys.yaml", "[Long menu before a person answers]", "[No wristband, so no medication round]",
+                 'journeys.yaml:13:22: journeys[0].stages[1].pain_points: this list was split at a comma into '
+                 '"No wristband" and "so no medication round"; if it is one point, quote it or write the list as '
+                 'lines starting with "- "', id="split-list"),
+])
+def test_yaml_mistakes_keep_the_last_good_wall_and_name_the_fix(config_copy, tmp_path, name, old, new, message):
+    live = LiveWall(config_copy.path, make_engine(f"sqlite:///{tmp_path / 'wall.db'}"))
+    assert live.config_state().config.journeys[0].persona == "ana"
+    config_copy.edit(name, old, new)
+    state = live.config_state()
+    assert [str(problem) for problem in state.problems] == [message]
+    assert state.config.journeys[0].stages[1].pain_points == ["Long menu before a person answers"]
+    assert state.version == 1
+
+
+def test_shipped_examples_write_lists_of_points_as_lines():
+    from obeya.config import TEXT_LISTS
+
+    inline = [f"{name}:{number}: {line.strip()}" for name in sorted(p.name for p in SHIPPED_CONFIG_DIR.glob("*.yaml"))
+              for number, line in enumerate((SHIPPED_CONFIG_DIR / name).read_text().splitlines(), start=1)
+              if any(line.strip().startswith(f"{key}: [") for key in TEXT_LISTS)]
+    assert inline == []
 
 
 # --- files that would hold the wall ---------------------------------------

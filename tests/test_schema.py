@@ -36,3 +36,17 @@ def test_shipped_files_validate_against_their_schema():
     for config_file in SCHEMA_MODELS:
         data = yaml.safe_load((SHIPPED / config_file).read_text(encoding="utf-8")) or {}  # all comments: empty
         jsonschema.validate(json.loads(json.dumps(data, default=str)), json.loads(schema_text(config_file)))
+
+
+@pytest.mark.parametrize("config_file", sorted(SCHEMA_MODELS))
+def test_every_key_in_the_schema_has_a_description_for_hover(config_file):
+    schema = json.loads(schema_text(config_file))
+    undescribed = [f"{name}.{key}" for name, model in [(config_file, schema), *schema.get("$defs", {}).items()]
+                   for key, spec in model.get("properties", {}).items()
+                   if not spec.get("description") and "$ref" not in spec]
+    assert undescribed == []
+
+
+def test_hover_text_is_the_field_description():
+    schema = json.loads(schema_text("journeys.yaml"))
+    assert schema["$defs"]["Stage"]["properties"]["pain_points"]["description"] == "what hurts"
