@@ -2,7 +2,8 @@
 
 Text cannot shrink to fit in the browser without scrollbars or clipping, so a
 panel decides in Python how big its type is, how many items it shows and how
-many pages it needs, from these estimates.
+many pages it needs, from these estimates. The sizes they fit into are named
+in layouts/geometry.py, which the stylesheets draw with too.
 """
 
 from __future__ import annotations
@@ -10,12 +11,6 @@ from __future__ import annotations
 import re
 
 from layouts.glyph_widths import BOLD, REGULAR
-
-# The page's content area in rem: 1920×1080 minus page padding, wall header and
-# footer. 1rem is 2.5% of the screen height, or 1/71.1 of its width on screens
-# narrower than 16:9 (see wall.css), so these hold on every screen.
-PAGE_WIDTH_REM = 68.0
-PAGE_HEIGHT_REM = 33.0
 
 # Advance widths of Atkinson Hyperlegible (the wall's font) in thousandths of an em, derived from the
 # vendored font files (layouts/glyph_widths.py, tools/derive_glyph_widths.py). Kerning is left out, so

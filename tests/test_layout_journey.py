@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 
 from dash import dcc
 
-from layouts import journey
+from layouts import journey, journey_fit
 from layouts.components import Screen
 from obeya.config import Journey, Stage
 from obeya.metrics import Estimate, FtrCounts, NpsCounts
@@ -183,7 +183,7 @@ def test_narrow_columns_switch_to_compact_numbers_with_the_words_by_the_label(te
                      [ftr("analysers", 85, "on_target"), ftr("lims", 60, "off_target")])
     config = with_journeys(test_config, crowded)
 
-    fit = journey.fit_journey(crowded, config, data)
+    fit = journey_fit.fit_journey(crowded, config, data)
     words = texts(journey.render(config, data, SCREEN)[0])
 
     assert fit.density.compact
@@ -205,13 +205,13 @@ def test_every_page_the_fit_chooses_is_estimated_to_fit(test_config):
     config = with_journeys(test_config, long)
 
     for known in (None, data):
-        fit = journey.fit_journey(long, config, known)
+        fit = journey_fit.fit_journey(long, config, known)
         assert sum(len(page) for page in fit.pages) == 9
         first = 1
         for page in fit.pages:
-            subtitle = journey.persona_line(long, config) + " \u00b7 " + journey.stage_span(first, len(page), 9)
-            room = journey.PAGE_HEIGHT_REM - journey.PAGE_GAP_REM - journey.heading_height(long.title, subtitle)
-            assert journey.map_height(page, fit.columns, fit.density, config, known) <= room
+            subtitle = journey_fit.page_subtitle(long, config, first, len(page), len(fit.pages))
+            room = journey_fit.map_room(long, subtitle)
+            assert journey_fit.map_height(page, fit.columns, fit.density, config, known) <= room
             first += len(page)
 
 
