@@ -18,7 +18,7 @@ from dash import dcc, html
 
 from layouts.charts import BASE_FONT_PX, GRAPH_CONFIG, palette, px, tv_layout
 from layouts.components import Screen, icon, panel_heading, status_badge
-from layouts.journey_fit import (CURVE_MIN_REM, LABEL_COLUMN_REM, TEXT_ROWS, Fit, fit_journey, metric_texts,
+from layouts.journey_fit import (CURVE_MIN_REM, TEXT_ROWS, Fit, fit_journey, metric_texts,
                                  missing_text, more_services, note_statuses, page_subtitle, service_name,
                                  service_status, shown_items, shown_services)
 from layouts.geometry import JOURNEY_COLUMN_GAP_REM
@@ -197,7 +197,7 @@ def journey_map(stages: list[Stage], fit: Fit, config: Config, data: WallData | 
         stripes + cells,
         className="journey-map",
         style={
-            "gridTemplateColumns": f"{LABEL_COLUMN_REM - JOURNEY_COLUMN_GAP_REM:g}rem repeat({fit.columns}, minmax(0, 1fr))",
+            "gridTemplateColumns": f"{fit.label_column - JOURNEY_COLUMN_GAP_REM:.3f}rem repeat({fit.columns}, minmax(0, 1fr))",
             "gridTemplateRows": " ".join(rows),
         },
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from layouts import geometry as g
-from layouts.textfit import estimated_lines, text_width
+from layouts.textfit import estimated_lines, text_width, widest_part
 from layouts.words import ENGLISH, Labels
 from obeya.config import Config, Journey, Stage
 from obeya.metrics import Status
@@ -26,6 +26,7 @@ MAX_STAGES_PER_PAGE = 7
 # The text rows of the map, top to bottom: Stage attributes, each labelled by catalog key journey.<attribute>.
 # A row no stage on the page fills is left out.
 TEXT_ROWS = ("actions", "touchpoints", "pain_points", "opportunities")
+ROW_LABELS = ("feeling", *TEXT_ROWS, "live_numbers")  # catalog keys journey.<label> of the label column
 LEGEND = get_args(Status)  # statuses in the order the wall explains them
 
 # Sizes in rem (layouts/geometry.py names what panel-journey.css draws with).
@@ -41,7 +42,7 @@ SERVICE_PADDING_Y_REM = g.JOURNEY_SERVICE_PADDING_TOP_REM + g.JOURNEY_SERVICE_PA
 STATUS_ICON_REM = g.STATUS_ICON_EM * SMALL + g.JOURNEY_STATUS_GAP_REM  # a status icon and its gap
 SUBTITLE_LINE_REM = BODY * g.BODY_LINE + g.JOURNEY_HEADING_ROW_GAP_REM  # a heading line of subtitle, gap above
 # Sizes only Python writes (as the map's inline grid style), so they need no custom property.
-LABEL_COLUMN_REM = 7.9      # row labels, with the gap to the first stage
+LABEL_COLUMN_REM = 7.9      # row labels, with the gap to the first stage, at least (see label_column)
 CURVE_MIN_REM = 5.5         # the emotion curve never gets flatter than this
 # Lower bounds for the heading's right-hand side.
 FRESHNESS_REM = 6.0         # "as of 14:05" at least
@@ -150,16 +151,29 @@ LAST_RESORT = [Density(1, 1, True)]
 
 @dataclass(frozen=True)
 class Fit:
-    """How a journey is laid out: the stages of each page, the stage columns a page has, and the density."""
+    """How a journey is laid out: the stages of each page, the stage columns a page has, the density, and
+    the width in rem of the label column with the gap after it."""
 
     pages: list[list[Stage]]
     columns: int
     density: Density
+    label_column: float = LABEL_COLUMN_REM
 
 
-def column_width(columns: int) -> float:
-    """Width in rem of one stage column when a page has `columns` of them."""
-    return (g.PAGE_WIDTH_REM - LABEL_COLUMN_REM - (columns - 1) * g.JOURNEY_COLUMN_GAP_REM) / columns
+def label_column(compact: bool, say: Labels = ENGLISH) -> float:
+    """Width in rem of the label column, with the gap to the first stage: wide enough that no piece of a
+    label's word sticks out (labels break only at spaces and hyphens), nor a status word that compact
+    pages explain under "Live numbers" ("Schwankungsbereich" in German)."""
+    need = [widest_part(say(f"journey.{label}"), SMALL, bold=True) + LABEL_ICON_REM for label in ROW_LABELS]
+    need.append(widest_part(say("journey.numbers_note"), SMALL))
+    if compact:
+        need += [STATUS_ICON_REM + widest_part(say(f"status.{status}"), SMALL, bold=True) for status in LEGEND]
+    return max(LABEL_COLUMN_REM, max(need) + g.JOURNEY_LABEL_PADDING_RIGHT_REM + g.JOURNEY_COLUMN_GAP_REM)
+
+
+def column_width(columns: int, label_rem: float = LABEL_COLUMN_REM) -> float:
+    """Width in rem of one stage column when a page has `columns` of them next to a label column `label_rem` wide."""
+    return (g.PAGE_WIDTH_REM - label_rem - (columns - 1) * g.JOURNEY_COLUMN_GAP_REM) / columns
 
 
 def shown_items(items: list[str], cap: int) -> tuple[list[str], int]:
@@ -176,9 +190,10 @@ def _lines_height(lines: int) -> float:
     return lines * SMALL * LINE + CELL_PADDING_Y_REM
 
 
-def _label_height(label: str, statuses: list[str] = (), note: str | None = None, say: Labels = ENGLISH) -> float:
+def _label_height(label: str, label_rem: float, statuses: list[str] = (), note: str | None = None,
+                  say: Labels = ENGLISH) -> float:
     """Height of a row label: its name, and under it one status (icon and words) each and a note."""
-    width = LABEL_COLUMN_REM - g.JOURNEY_COLUMN_GAP_REM - g.JOURNEY_LABEL_PADDING_RIGHT_REM
+    width = label_rem - g.JOURNEY_COLUMN_GAP_REM - g.JOURNEY_LABEL_PADDING_RIGHT_REM
     lines = estimated_lines(label, SMALL, width - LABEL_ICON_REM, bold=True)
     for status in statuses:  # long words in German wrap
         lines += estimated_lines(say(f"status.{status}"), SMALL, width - STATUS_ICON_REM, bold=True)
@@ -245,17 +260,18 @@ def _services_height(services: list[str], cap: int, config: Config, data: WallDa
 def map_height(stages: list[Stage], columns: int, density: Density, config: Config,
                data: WallData | None, say: Labels = ENGLISH) -> float:
     """Estimated height in rem of the map of `stages` in `columns` columns, its labels in `say`'s words."""
-    inner = column_width(columns) - 2 * CELL_PADDING_X_REM
+    label_rem = label_column(density.compact, say)
+    inner = column_width(columns, label_rem) - 2 * CELL_PADDING_X_REM
     header = max(estimated_lines(stage.name, BODY, inner, bold=True) for stage in stages) * BODY * g.JOURNEY_STAGE_LINE
-    rows = [header + STAGE_PADDING_Y_REM, max(CURVE_MIN_REM, _label_height(say("journey.feeling")))]
+    rows = [header + STAGE_PADDING_Y_REM, max(CURVE_MIN_REM, _label_height(say("journey.feeling"), label_rem))]
     for attribute in TEXT_ROWS:
         cells = [_cell_height(getattr(stage, attribute), density.bullets, inner, say) for stage in stages]
         if any(cells):
-            rows.append(max(_label_height(say(f"journey.{attribute}")), *cells))
+            rows.append(max(_label_height(say(f"journey.{attribute}"), label_rem), *cells))
     blocks = [_services_height(stage.services, density.services, config, data, inner, density.compact, say)
               for stage in stages if stage.services]
     if blocks:
-        label = _label_height(say("journey.live_numbers"), note_statuses(stages, data, density),
+        label = _label_height(say("journey.live_numbers"), label_rem, note_statuses(stages, data, density),
                               say("journey.numbers_note"), say)
         rows.append(max(label, *blocks))
     return sum(rows)
@@ -324,7 +340,7 @@ def fit_journey(journey: Journey, config: Config, data: WallData | None, *, stal
         candidates = _fitting_layouts(journey, config, data, densities, stale, say)
         if candidates:
             return min(candidates, key=lambda candidate: candidate[:3])[3]
-    return Fit([[stage] for stage in journey.stages], 1, LAST_RESORT[-1])
+    return Fit([[stage] for stage in journey.stages], 1, LAST_RESORT[-1], label_column(True, say))
 
 
 def _fitting_layouts(journey: Journey, config: Config, data: WallData | None, densities: list[Density],
@@ -338,6 +354,7 @@ def _fitting_layouts(journey: Journey, config: Config, data: WallData | None, de
         room = map_room(journey, page_subtitle(journey, config, 1, per_page, len(pages), say), stale, say)
         for rank, density in enumerate(densities):
             if all(map_height(page, per_page, density, config, data, say) <= room for page in pages):
-                candidates.append((len(pages), rank, -per_page, Fit(pages, per_page, density)))
+                fit = Fit(pages, per_page, density, label_column(density.compact, say))
+                candidates.append((len(pages), rank, -per_page, fit))
                 break  # the densest that fits with this many stages a page
     return candidates

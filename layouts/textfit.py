@@ -31,6 +31,23 @@ def text_width(text: str, font_rem: float, *, bold: bool = False) -> float:
 _HYPHENATED = re.compile("[^-\u00ad]*[-\u00ad]|[^-\u00ad]+")
 
 
+def word_parts(word: str) -> list[str]:
+    """The pieces of `word` between the places the browser may break it (after hyphens, soft ones too)."""
+    return _HYPHENATED.findall(word)
+
+
+def part_width(part: str, font_rem: float, *, bold: bool = False) -> float:
+    """Width in rem of a piece of a word; one ending in a soft hyphen shows a hyphen when the line breaks there."""
+    hyphen = text_width("-", font_rem, bold=bold) if part.endswith(SOFT_HYPHEN) else 0.0
+    return text_width(part, font_rem, bold=bold) + hyphen
+
+
+def widest_part(text: str, font_rem: float, *, bold: bool = False) -> float:
+    """Width in rem of the widest piece of `text` that the browser will not break (without overflow-wrap)."""
+    return max((part_width(part, font_rem, bold=bold) for word in text.split() for part in word_parts(word)),
+               default=0.0)
+
+
 def estimated_lines(text: str, font_rem: float, width_rem: float, *, bold: bool = False) -> int:
     """How many lines `text` wraps to at `font_rem` in a box `width_rem` wide.
 
@@ -41,9 +58,9 @@ def estimated_lines(text: str, font_rem: float, width_rem: float, *, bold: bool 
     space = text_width(" ", font_rem, bold=bold)
     lines, used = 1, 0.0
     for word in text.split():
-        for number, part in enumerate(_HYPHENATED.findall(word)):
+        for number, part in enumerate(word_parts(word)):
             gap = space if number == 0 else 0.0
-            width = text_width(part, font_rem, bold=bold)
+            width = part_width(part, font_rem, bold=bold)
             if used and used + gap + width <= width_rem:
                 used += gap + width
                 continue
