@@ -10,32 +10,39 @@ from __future__ import annotations
 from dash import html
 
 from layouts.components import Screen, panel_heading
-from layouts.textfit import PAGE_HEIGHT_REM, PAGE_WIDTH_REM, estimated_lines, text_height, text_width
+from layouts import geometry as g
+from layouts.geometry import PAGE_HEIGHT_REM, PAGE_WIDTH_REM
+from layouts.textfit import text_height, text_width
 from layouts.words import ENGLISH, Labels, words
 from obeya.config import Config, Mission
 from obeya.snapshot import WallData
 
 # --- the mission page --------------------------------------------------------------
 
-# Type sizes in rem, largest first; each has a CSS class `size-<name>` in
-# panel-mission.css. Never below 1rem (--fs-body) for the statement.
-STATEMENT_SIZES = {"xxl": 3.6, "xl": 3.0, "l": 2.6, "m": 2.2, "s": 1.8, "xs": 1.5, "xxs": 1.2, "body": 1.0}
-PROMISE_SIZES = {"xl": 2.0, "l": 1.8, "m": 1.5, "s": 1.2, "body": 1.0}
-STATEMENT_LINE_HEIGHT = 1.14
-PROMISE_LINE_HEIGHT = 1.3
-STATEMENT_WIDTH_REM = 64.0  # max-width of the statement: a shorter measure reads better
-PROMISE_WIDTH_REM = 62.0    # the text column next to the accent bar
+# Type sizes in rem, largest first; each has a CSS class `size-<name>` in panel-mission.css, drawn with
+# its custom property from layouts/geometry.py. Never below 1rem (--fs-body) for the statement.
+STATEMENT_SIZES = g.MISSION_STATEMENT_SIZES
+PROMISE_SIZES = g.MISSION_PROMISE_SIZES
+STATEMENT_LINE_HEIGHT = g.MISSION_STATEMENT_LINE
+PROMISE_LINE_HEIGHT = g.MISSION_PROMISE_LINE
+STATEMENT_WIDTH_REM = g.MISSION_STATEMENT_WIDTH_REM
+PROMISE_WIDTH_REM = g.MISSION_PROMISE_WIDTH_REM  # the text column next to the accent bar
 VALUE_COLUMNS = 4
 MAX_VALUES = 8              # two rows of four; more say "+N more"
-VALUE_SIZE_REM = 1.2        # --fs-h3
+VALUE_SIZE_REM = g.FS_H3
 
-# Fixed parts of the page, in rem, as in panel-mission.css: the heading, a
-# small label with its margin, the promise box's padding, the gaps between
-# heading and body (0.8) and between the three blocks (2 × 1.2).
+# Fixed parts of the page, in rem: the heading, a small label with its margin
+# (both estimates of panel-mission.css), the promise box's padding, the gaps
+# between heading and body and between the three blocks.
 HEADING_REM = 1.6
 LABEL_REM = 1.45
-PROMISE_PADDING_REM = 1.9
-GAPS_REM = 3.2
+PROMISE_PADDING_REM = g.MISSION_PROMISE_PADDING_TOP_REM + g.MISSION_PROMISE_PADDING_BOTTOM_REM
+GAPS_REM = g.PAGE_GAP_REM + 2 * g.MISSION_BLOCK_GAP_REM
+# A value tile around its text: padding, the number "01" and its gap across; padding and accent edge down.
+VALUE_TILE_X_REM = (2 * g.MISSION_VALUE_PADDING_X_REM + text_width("00", g.FS_SMALL, bold=True)
+                    + g.MISSION_VALUE_NUMBER_GAP_REM)
+VALUE_TILE_Y_REM = g.MISSION_VALUE_PADDING_TOP_REM + g.MISSION_VALUE_PADDING_BOTTOM_REM + g.MISSION_VALUE_RULE_REM
+
 
 def shown_values(values: list[str], say: Labels = ENGLISH) -> list[str]:
     """The values on the wall: up to eight, then '+N more'."""
@@ -53,10 +60,12 @@ def values_height(values: list[str]) -> float:
     if not values:
         return 0.0
     columns = value_columns(len(values))
-    width = (PAGE_WIDTH_REM - (columns - 1) * 0.8) / columns - 3.6  # tile padding, number and gap
+    tile = (PAGE_WIDTH_REM - (columns - 1) * g.MISSION_VALUES_COLUMN_GAP_REM) / columns
+    width = tile - VALUE_TILE_X_REM
     rows = [values[i:i + columns] for i in range(0, len(values), columns)]
-    tallest = [max(text_height(v, VALUE_SIZE_REM, width, 1.2, bold=True) for v in row) + 1.55 for row in rows]
-    return LABEL_REM + sum(tallest) + 0.6 * (len(rows) - 1)
+    tallest = [max(text_height(v, VALUE_SIZE_REM, width, g.MISSION_VALUE_LINE, bold=True) for v in row)
+               + VALUE_TILE_Y_REM for row in rows]
+    return LABEL_REM + sum(tallest) + g.MISSION_VALUES_ROW_GAP_REM * (len(rows) - 1)
 
 
 def type_sizes(mission: Mission) -> tuple[str, str] | None:

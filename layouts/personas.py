@@ -16,7 +16,8 @@ from urllib.parse import quote
 from dash import html
 
 from layouts.components import Screen, icon, panel_heading
-from layouts.textfit import PAGE_HEIGHT_REM, PAGE_WIDTH_REM, estimated_lines, text_width
+from layouts import geometry as g
+from layouts.textfit import estimated_lines, text_width
 from layouts.words import ENGLISH, Labels, words
 from obeya.config import Config, Persona
 from obeya.snapshot import WallData
@@ -48,22 +49,16 @@ CHANNEL_ICONS = [
     (("video",), "bi-camera-video-fill"),
 ]
 
-# Card geometry in rem, matching panel-personas.css.
-GRID_HEIGHT_REM = PAGE_HEIGHT_REM - 1.75 - 0.8  # below the heading and the page gap
-CARD_GAP_REM = 0.8
-CARD_PADDING_X_REM = 1.0
-CARD_PADDING_Y_REM = 1.9  # top (with the accent border) and bottom
-CARD_ROW_GAP_REM = 0.55
-HEADER_REM = 3.8  # avatar
-SECTION_LABEL_REM = 1.25  # one line of a section's label, with its gap
-SECTION_ICON_REM = 1.3  # the label's icon and its gap
-ITEM_INDENT_REM = 1.1
-CHANNELS_TOP_REM = 0.6  # the line above the channels and its padding
-CHIP_ROW_REM = 1.25
-CHIP_ROW_GAP_REM = 0.35
-CHIP_GAP_REM = 0.4
-CHIP_EXTRA_REM = 2.3  # a chip's icon, gap and padding
-SMALL, BODY = 0.9, 1.0  # --fs-small, --fs-body
+# Card geometry in rem (layouts/geometry.py names what panel-personas.css draws with).
+SMALL, BODY, NAME = g.FS_SMALL, g.FS_BODY, g.FS_H3
+GRID_HEIGHT_REM = g.PAGE_HEIGHT_REM - g.HEADING_LINE_REM - g.PAGE_GAP_REM  # below the heading and the page gap
+CARD_PADDING_Y_REM = g.PERSONA_CARD_RULE_REM + g.PERSONA_CARD_PADDING_TOP_REM + g.PERSONA_CARD_PADDING_BOTTOM_REM
+ICON_REM = SMALL  # a Bootstrap icon is 1em wide
+SECTION_ICON_REM = ICON_REM + g.PERSONA_LABEL_ICON_GAP_REM  # a section label's icon and its gap
+CHANNELS_TOP_REM = g.PERSONA_CHANNELS_RULE_REM + g.PERSONA_CHANNELS_PADDING_TOP_REM
+CHIP_LINE_REM = SMALL * g.PERSONA_CHIP_LINE
+CHIP_ROW_REM = CHIP_LINE_REM + 2 * g.PERSONA_CHIP_PADDING_Y_REM
+CHIP_EXTRA_REM = 2 * g.PERSONA_CHIP_PADDING_X_REM + ICON_REM + g.PERSONA_CHIP_ICON_GAP_REM  # icon, gap, padding
 
 
 def shorten(text: str, limit: int) -> str:
@@ -82,35 +77,39 @@ def shown_items(items: list[str], cap: int) -> tuple[list[str], int]:
 
 
 def card_width(columns: int) -> float:
-    return (PAGE_WIDTH_REM - (columns - 1) * CARD_GAP_REM) / columns
+    return (g.PAGE_WIDTH_REM - (columns - 1) * g.PERSONA_CARD_GAP_REM) / columns
 
 
 def card_height(persona: Persona, columns: int, cap: int, say: Labels = ENGLISH) -> float:
     """Estimated height of a persona card in rem when `columns` cards share the width (labels in `say`'s words)."""
-    inner = card_width(columns) - 2 * CARD_PADDING_X_REM
-    name_width = inner - HEADER_REM - 0.8
-    header = max(HEADER_REM,
-                 estimated_lines(persona.name, 1.2, name_width, bold=True) * 1.2 * 1.15
-                 + estimated_lines(persona.role, SMALL, name_width) * SMALL * 1.25)
+    inner = card_width(columns) - 2 * g.PERSONA_CARD_PADDING_X_REM
+    name_width = inner - g.PERSONA_AVATAR_REM - g.PERSONA_HEADER_GAP_REM
+    header = max(g.PERSONA_AVATAR_REM,
+                 estimated_lines(persona.name, NAME, name_width, bold=True) * NAME * g.PERSONA_NAME_LINE
+                 + g.PERSONA_ROLE_GAP_REM
+                 + estimated_lines(persona.role, SMALL, name_width) * SMALL * g.PERSONA_ROLE_LINE)
     quote_text = shorten(persona.quote, MAX_QUOTE_CHARS)
-    parts = [header, estimated_lines(quote_text, BODY, inner - 1.6) * BODY * 1.3]
+    quote_width = inner - g.PERSONA_QUOTE_INDENT_REM
+    parts = [header, estimated_lines(quote_text, BODY, quote_width) * BODY * g.PERSONA_QUOTE_LINE]
     for attribute, _icon in SECTIONS:
         items, more = shown_items(getattr(persona, attribute), cap)
         if not items:
             continue
-        lines = sum(estimated_lines(item, SMALL, inner - ITEM_INDENT_REM) for item in items)
+        width = inner - g.PERSONA_ITEM_INDENT_REM
+        lines = sum(estimated_lines(item, SMALL, width) for item in items)
         if more:
-            lines += estimated_lines(say("common.more", count=more), SMALL, inner - ITEM_INDENT_REM)
-        parts.append(SECTION_LABEL_REM + (_label_lines(say(f"personas.{attribute}"), inner) - 1) * SMALL * 1.2
-                     + lines * SMALL * 1.22)
+            lines += estimated_lines(say("common.more", count=more), SMALL, width)
+        label_lines = _label_lines(say(f"personas.{attribute}"), inner)
+        parts.append(g.PERSONA_LABEL_REM + (label_lines - 1) * SMALL * g.BODY_LINE
+                     + lines * SMALL * g.PERSONA_ITEM_LINE)
     if persona.channels:
         parts.append(_channels_height(persona.channels, inner))
-    return CARD_PADDING_Y_REM + sum(parts) + CARD_ROW_GAP_REM * (len(parts) - 1)
+    return CARD_PADDING_Y_REM + sum(parts) + g.PERSONA_CARD_ROW_GAP_REM * (len(parts) - 1)
 
 
 def _label_lines(label: str, width: float) -> int:
     """Lines a section label takes: written in capitals with 0.08em letter spacing (panel-personas.css)."""
-    spaced = text_width(label.upper(), SMALL, bold=True) + 0.08 * SMALL * len(label)
+    spaced = text_width(label.upper(), SMALL, bold=True) + g.PERSONA_LABEL_SPACING_EM * SMALL * len(label)
     return max(1, math.ceil(spaced / (width - SECTION_ICON_REM)))
 
 
@@ -122,14 +121,14 @@ def _channels_height(channels: list[str], width: float) -> float:
         chip = text_width(channel, SMALL, bold=True) + CHIP_EXTRA_REM
         if chip > width:  # a chip wider than the card takes a row and wraps inside itself
             lines = estimated_lines(channel, SMALL, width - CHIP_EXTRA_REM, bold=True)
-            rows.append(CHIP_ROW_REM + (lines - 1) * SMALL * 1.25)
+            rows.append(CHIP_ROW_REM + (lines - 1) * CHIP_LINE_REM)
             used = width
-        elif rows and used + CHIP_GAP_REM + chip <= width:
-            used += CHIP_GAP_REM + chip
+        elif rows and used + g.PERSONA_CHIP_GAP_REM + chip <= width:
+            used += g.PERSONA_CHIP_GAP_REM + chip
         else:
             rows.append(CHIP_ROW_REM)
             used = chip
-    return CHANNELS_TOP_REM + sum(rows) + (len(rows) - 1) * CHIP_ROW_GAP_REM
+    return CHANNELS_TOP_REM + sum(rows) + (len(rows) - 1) * g.PERSONA_CHIP_ROW_GAP_REM
 
 
 @dataclass(frozen=True)

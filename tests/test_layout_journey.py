@@ -10,11 +10,14 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, datetime, timezone
 
+import pytest
 from dash import dcc
 
-from layouts import journey
+from layouts import geometry, journey, journey_fit
 from layouts.components import Screen
+from layouts.textfit import text_width, widest_part
 from obeya.config import Journey, Stage
+from obeya.labels import ENGLISH, labels_for
 from obeya.metrics import Estimate, FtrCounts, NpsCounts
 from obeya.snapshot import FtrSeries, NpsSeries, PeriodValue, WallData
 from tests.component_tree import components, texts
@@ -183,7 +186,7 @@ def test_narrow_columns_switch_to_compact_numbers_with_the_words_by_the_label(te
                      [ftr("analysers", 85, "on_target"), ftr("lims", 60, "off_target")])
     config = with_journeys(test_config, crowded)
 
-    fit = journey.fit_journey(crowded, config, data)
+    fit = journey_fit.fit_journey(crowded, config, data)
     words = texts(journey.render(config, data, SCREEN)[0])
 
     assert fit.density.compact
@@ -205,13 +208,13 @@ def test_every_page_the_fit_chooses_is_estimated_to_fit(test_config):
     config = with_journeys(test_config, long)
 
     for known in (None, data):
-        fit = journey.fit_journey(long, config, known)
+        fit = journey_fit.fit_journey(long, config, known)
         assert sum(len(page) for page in fit.pages) == 9
         first = 1
         for page in fit.pages:
-            subtitle = journey.persona_line(long, config) + " \u00b7 " + journey.stage_span(first, len(page), 9)
-            room = journey.PAGE_HEIGHT_REM - journey.PAGE_GAP_REM - journey.heading_height(long.title, subtitle)
-            assert journey.map_height(page, fit.columns, fit.density, config, known) <= room
+            subtitle = journey_fit.page_subtitle(long, config, first, len(page), len(fit.pages))
+            room = journey_fit.map_room(long, subtitle)
+            assert journey_fit.map_height(page, fit.columns, fit.density, config, known) <= room
             first += len(page)
 
 
@@ -243,3 +246,21 @@ def test_emotion_figure_of_a_short_last_page_keeps_the_column_width():
     figure = journey.emotion_figure([stage("Eight"), stage("Nine")], "dark", 1.0, columns=7)
 
     assert list(figure.layout.xaxis.range) == [-0.5, 6.5]
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "de"])
+def test_the_label_column_holds_every_label_word_and_compact_status_word(language):
+    say = labels_for(language)
+    for compact in (False, True):
+        room = (journey_fit.label_column(compact, say) - geometry.JOURNEY_COLUMN_GAP_REM
+                - geometry.JOURNEY_LABEL_PADDING_RIGHT_REM)
+        for label in journey_fit.ROW_LABELS:
+            assert widest_part(say(f"journey.{label}"), 0.9, bold=True) + journey_fit.LABEL_ICON_REM <= room
+        if compact:
+            for status in journey_fit.LEGEND:
+                assert widest_part(say(f"status.{status}"), 0.9, bold=True) + journey_fit.STATUS_ICON_REM <= room
+    assert journey_fit.label_column(False, ENGLISH) == journey_fit.LABEL_COLUMN_REM  # English needs no more
+
+
+def test_a_soft_hyphen_where_a_word_breaks_counts_the_hyphen_shown():
+    assert widest_part("Verbesserungs\u00admöglichkeiten", 1.0) == pytest.approx(text_width("Verbesserungs-", 1.0))

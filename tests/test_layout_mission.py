@@ -11,7 +11,7 @@ import dataclasses
 
 from dash import dcc
 
-from layouts import mission
+from layouts import mission, textfit
 from layouts.components import Screen
 from obeya.config import Mission
 from tests.component_tree import class_names, components, texts
@@ -99,8 +99,8 @@ def test_type_sizes_fit_the_page_budget(test_config):
 
 def test_line_estimate_wraps_like_the_browser():
     # Measured in Chromium: "Laptop will not start" in Atkinson Hyperlegible at 0.9rem is 7.86rem wide.
-    assert mission.estimated_lines("Laptop will not start", 0.9, 8.1) == 1
-    assert mission.estimated_lines("Laptop will not start", 0.9, 7.5) == 2
-    assert mission.estimated_lines("", 1.0, 10) == 1
-    assert mission.estimated_lines("x" * 200, 1.0, 10) > 5  # a long word breaks anywhere
-    assert mission.estimated_lines("it-help-finance-month-end", 0.9, 6.5) == 2  # and after its hyphens
+    assert textfit.estimated_lines("Laptop will not start", 0.9, 8.1) == 1
+    assert textfit.estimated_lines("Laptop will not start", 0.9, 7.5) == 2
+    assert textfit.estimated_lines("", 1.0, 10) == 1
+    assert textfit.estimated_lines("x" * 200, 1.0, 10) > 5  # a long word breaks anywhere
+    assert textfit.estimated_lines("it-help-finance-month-end", 0.9, 6.5) == 2  # and after its hyphens

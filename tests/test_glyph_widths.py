@@ -1,0 +1,28 @@
+"""The glyph widths text fitting uses are the vendored font's: derived by tools/derive_glyph_widths.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from layouts import glyph_widths
+from layouts.textfit import text_width
+from tools.derive_glyph_widths import module_text
+
+COMMITTED = Path(__file__).resolve().parent.parent / "layouts" / "glyph_widths.py"
+
+
+def test_committed_widths_match_the_vendored_fonts():
+    assert COMMITTED.read_text(encoding="utf-8") == module_text(), (
+        "run: python tools/derive_glyph_widths.py > layouts/glyph_widths.py")
+
+
+def test_the_table_covers_ascii_and_the_german_and_dutch_letters_in_both_weights():
+    for table in (glyph_widths.REGULAR, glyph_widths.BOLD):
+        assert all(code in table for code in range(32, 127))
+        assert all(ord(char) in table for char in "äöüÄÖÜßéëï–—…·−")
+
+
+def test_bold_runs_wider_and_the_widths_are_the_fonts_in_thousandths_of_an_em():
+    assert glyph_widths.REGULAR[ord(" ")] == 280
+    assert text_width("Schmerzpunkte", 1.0, bold=True) > text_width("Schmerzpunkte", 1.0)
+    assert 5.0 < text_width("Übermäßig lange Wörter", 1.0) < 15.0
