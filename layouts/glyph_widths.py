@@ -1,6 +1,6 @@
 """Advance widths of Atkinson Hyperlegible, the wall's font, in thousandths of an em, by code point.
 
-Generated from the vendored font files by `python tools/derive_glyph_widths.py > layouts/glyph_widths.py`;
+Generated from the vendored font files by `python -m layouts.fontmetrics > layouts/glyph_widths.py`;
 do not edit (tests/test_glyph_widths.py checks it against the fonts).
 """
 

@@ -13,7 +13,7 @@ import re
 from layouts.glyph_widths import BOLD, REGULAR
 
 # Advance widths of Atkinson Hyperlegible (the wall's font) in thousandths of an em, derived from the
-# vendored font files (layouts/glyph_widths.py, tools/derive_glyph_widths.py). Kerning is left out, so
+# vendored font files (layouts/glyph_widths.py, layouts/fontmetrics.py). Kerning is left out, so
 # estimates run slightly wide; a character the font lacks counts as a wide letter.
 _OTHER_WIDTH = 700
 SAFETY = 1.02  # widths are planned 2% wider than measured: rather a line too many than a clipped word

@@ -1,4 +1,4 @@
-"""The glyph widths text fitting uses are the vendored font's: derived by tools/derive_glyph_widths.py."""
+"""The glyph widths text fitting uses are the vendored font's: derived by layouts/fontmetrics.py."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ from pathlib import Path
 
 from layouts import glyph_widths
 from layouts.textfit import text_width
-from tools.derive_glyph_widths import module_text
+from layouts.fontmetrics import module_text
 
 COMMITTED = Path(__file__).resolve().parent.parent / "layouts" / "glyph_widths.py"
 
 
 def test_committed_widths_match_the_vendored_fonts():
     assert COMMITTED.read_text(encoding="utf-8") == module_text(), (
-        "run: python tools/derive_glyph_widths.py > layouts/glyph_widths.py")
+        "run: python -m layouts.fontmetrics > layouts/glyph_widths.py")
 
 
 def test_the_table_covers_ascii_and_the_german_and_dutch_letters_in_both_weights():

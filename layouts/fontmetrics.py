@@ -1,6 +1,6 @@
 """Derive the wall font's glyph widths from the vendored font files, for layouts/textfit.py.
 
-    python tools/derive_glyph_widths.py > layouts/glyph_widths.py
+    python -m layouts.fontmetrics > layouts/glyph_widths.py
 
 Reads the advance width of every character that Atkinson Hyperlegible's
 regular and bold faces (assets/vendor/atkinson-hyperlegible/files/, the
@@ -42,7 +42,7 @@ def module_text() -> str:
     lines = [
         '"""Advance widths of Atkinson Hyperlegible, the wall\'s font, in thousandths of an em, by code point.',
         "",
-        "Generated from the vendored font files by `python tools/derive_glyph_widths.py > layouts/glyph_widths.py`;",
+        "Generated from the vendored font files by `python -m layouts.fontmetrics > layouts/glyph_widths.py`;",
         "do not edit (tests/test_glyph_widths.py checks it against the fonts).",
         '"""',
         "",
