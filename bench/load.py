@@ -20,12 +20,10 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import platform
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -37,7 +35,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.wall_server import SERVE, WallServer  # noqa: E402  (the one harness that starts a wall)
+from tests.wall_server import SERVE, WallServer, demo_wall  # noqa: E402  (the one harness that starts a wall)
 POLL_SECONDS = 2.0
 REFRESH_SECONDS = 10
 
@@ -125,15 +123,10 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="obeya-load-"))
-    config_dir = work / "config"
-    shutil.copytree(ROOT / "config", config_dir)
+    config_dir, database_url = demo_wall(work)
     wall_yaml = config_dir / "wall.yaml"
     wall_yaml.write_text(re.sub(r"(?m)^refresh_seconds: \d+", f"refresh_seconds: {REFRESH_SECONDS}",
                                 wall_yaml.read_text(encoding="utf-8")), encoding="utf-8")
-    database_url = f"sqlite:///{work / 'wall.db'}"
-    subprocess.run([sys.executable, "-m", "obeya", "demo", "--force"], cwd=ROOT, check=True,
-                   env=dict(os.environ, OBEYA_CONFIG_DIR=str(config_dir), OBEYA_DATABASE_URL=database_url),
-                   stdout=subprocess.DEVNULL)
     log_path = work / "server.log"
     server = WallServer(config_dir, database_url, log_path, command=SERVE[:-1] + (str(args.workers),))
     server.start()

@@ -22,10 +22,8 @@ switches; DOM nodes flat; server memory flat.
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +37,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.wall_server import WallServer  # noqa: E402  (the one harness that starts a wall)
+from tests.wall_server import WallServer, demo_wall  # noqa: E402  (the one harness that starts a wall)
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run"]
@@ -82,12 +80,7 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="obeya-soak-"))
-    config_dir = work / "config"
-    shutil.copytree(ROOT / "config", config_dir)
-    database_url = f"sqlite:///{work / 'wall.db'}"
-    subprocess.run([sys.executable, "-m", "obeya", "demo", "--force"], cwd=ROOT, check=True,
-                   env=dict(os.environ, OBEYA_CONFIG_DIR=str(config_dir), OBEYA_DATABASE_URL=database_url),
-                   stdout=subprocess.DEVNULL)
+    config_dir, database_url = demo_wall(work)
     server = WallServer(config_dir, database_url, work / "server.log").start()
     url = server.url
     try:

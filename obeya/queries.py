@@ -200,43 +200,34 @@ def _own_daily_counts(connection: Connection, raw, moment_column, counts, since:
     return connection.execute(select(grouped).where(grouped.c.day >= since).order_by(grouped.c.day))
 
 
+def _daily_rows(connection: Connection, own, moment: str, counts, rollup, columns: tuple[str, ...], since: date,
+                until: datetime | None, zone: str):
+    """Rows of (service, day, *columns) from `since` on: grouped from the team's query `own`, else the roll-up."""
+    if own is not None:
+        return _own_daily_counts(connection, own, own.c[moment], counts, since, until or datetime.now(), zone)
+    return connection.execute(
+        select(rollup.c.service, rollup.c.day, *(rollup.c[column] for column in columns))
+        .where(rollup.c.day >= since)
+        .order_by(rollup.c.day)
+    )
+
+
 def nps_daily_counts(connection: Connection, since: date, *, sources: Sources = Sources(), until: datetime | None = None,
                      zone: str = "UTC", raw: RawRows | None = None) -> dict[tuple[str, date], NpsCounts]:
     """Survey counts per (service, day in `zone`) from `since` on (`raw`: from `raw_rows`, else made here)."""
     raw = raw or raw_rows(connection, sources)
-    if raw.responses is not None:
-        own = raw.responses
-        rows = _own_daily_counts(connection, own, own.c.responded_at, nps_day_counts, since,
-                                 until or datetime.now(), zone)
-    else:
-        rows = connection.execute(
-            select(nps_daily.c.service, nps_daily.c.day, nps_daily.c.promoters, nps_daily.c.passives,
-                   nps_daily.c.detractors)
-            .where(nps_daily.c.day >= since)
-            .order_by(nps_daily.c.day)
-        )
-    counts: dict[tuple[str, date], NpsCounts] = {}
-    for row in rows:
-        counts[(row.service, _as_date(row.day))] = NpsCounts(int(row.promoters), int(row.passives),
-                                                             int(row.detractors))
-    return counts
+    rows = _daily_rows(connection, raw.responses, "responded_at", nps_day_counts, nps_daily,
+                       ("promoters", "passives", "detractors"), since, until, zone)
+    return {(row.service, _as_date(row.day)): NpsCounts(int(row.promoters), int(row.passives), int(row.detractors))
+            for row in rows}
 
 
 def ftr_daily_counts(connection: Connection, since: date, *, sources: Sources = Sources(), until: datetime | None = None,
                      zone: str = "UTC", raw: RawRows | None = None) -> dict[tuple[str, date], FtrCounts]:
     """First-time-right counts per (service, day in `zone`) from `since` on (`raw`: from `raw_rows`, else made here)."""
     raw = raw or raw_rows(connection, sources)
-    if raw.ftr is not None:
-        own = raw.ftr
-        rows = _own_daily_counts(connection, own, own.c.resolved_at, ftr_day_counts, since,
-                                 until or datetime.now(), zone)
-    else:
-        rows = connection.execute(
-            select(ftr_daily.c.service, ftr_daily.c.day, ftr_daily.c.resolved, ftr_daily.c.first_time_right,
-                   ftr_daily.c.reopened, ftr_daily.c.reassigned)
-            .where(ftr_daily.c.day >= since)
-            .order_by(ftr_daily.c.day)
-        )
+    rows = _daily_rows(connection, raw.ftr, "resolved_at", ftr_day_counts, ftr_daily,
+                       ("resolved", "first_time_right", "reopened", "reassigned"), since, until, zone)
     return {
         (row.service, _as_date(row.day)): FtrCounts(int(row.resolved), int(row.first_time_right), int(row.reopened),
                                                     int(row.reassigned))

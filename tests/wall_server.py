@@ -29,6 +29,19 @@ class ServerFailed(AssertionError):
     """The server did not start or died; the message ends with its output."""
 
 
+def demo_wall(folder: Path) -> tuple[Path, str]:
+    """A copy of the shipped config and a fresh demo database in `folder`: (config folder, database URL)."""
+    import shutil
+
+    config_dir = folder / "config"
+    shutil.copytree(REPO_ROOT / "config", config_dir)
+    database_url = f"sqlite:///{folder / 'wall.db'}"
+    subprocess.run([sys.executable, "-m", "obeya", "demo", "--force"], cwd=REPO_ROOT, check=True,
+                   env=dict(os.environ, OBEYA_CONFIG_DIR=str(config_dir), OBEYA_DATABASE_URL=database_url),
+                   stdout=subprocess.DEVNULL)
+    return config_dir, database_url
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from obeya.config import load_config
-from wall_driver import (CHROMIUM, KNOWN_DATA, LAUNCH_ARGS, KnownData, SharedWalls, Wall, WallServer,
+from wall_driver import (served_wall, CHROMIUM, KNOWN_DATA, LAUNCH_ARGS, KnownData, SharedWalls, Wall, WallServer,
                          fill_test_database, new_page, quick_config)
 
 
@@ -26,11 +25,7 @@ def wall_server(tmp_path_factory) -> WallServer:
     `wall_server.config_dir` is the copy: a test may edit it (the wall reloads it within seconds).
     """
     folder = tmp_path_factory.mktemp("wall")
-    config_dir = quick_config(folder / "config")
-    database_url = f"sqlite:///{folder / 'wall.db'}"
-    fill_test_database(database_url, load_config(config_dir).wall.timezone)
-    server = WallServer(config_dir, database_url, folder / "server.log")
-    server.start()
+    server = served_wall(folder, quick_config(folder / "config"), fill_test_database)
     yield server
     server.stop()
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from obeya.config import load_config
-from wall_driver import REPO_ROOT, Wall, WallServer, new_page, write_rows
+from wall_driver import REPO_ROOT, Wall, WallServer, new_page, served_wall, write_rows
 
 HOSTILE_CONFIG_DIR = REPO_ROOT / "tests" / "fixtures" / "hostile" / "config"
 
@@ -154,11 +154,7 @@ def hostile_config(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory) -> WallServer:
     folder = tmp_path_factory.mktemp("hostile")
-    config_dir = hostile_config(folder / "config")
-    database_url = f"sqlite:///{folder / 'wall.db'}"
-    fill_hostile_database(database_url, load_config(config_dir).wall.timezone)
-    server = WallServer(config_dir, database_url, folder / "server.log")
-    server.start()
+    server = served_wall(folder, hostile_config(folder / "config"), fill_hostile_database)
     yield server
     print(f"--- hostile server output ---\n{server.output()}")
     server.stop()

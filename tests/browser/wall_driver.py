@@ -18,7 +18,7 @@ from sqlalchemy import insert
 
 from obeya.database import create_schema, ftr_results, make_engine, refresh_rollups, survey_responses
 from obeya.panels import PANEL_IDS
-from tests.wall_server import WallServer  # noqa: F401  (the browser tests' server)
+from tests.wall_server import WallServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEST_CONFIG_DIR = REPO_ROOT / "tests" / "fixtures" / "config"
@@ -122,6 +122,15 @@ def quick_config(folder: Path) -> Path:
 
 
 # --- the server: tests/wall_server.py -------------------------------------------------------------------------
+
+
+def served_wall(folder: Path, config_dir: Path, fill) -> WallServer:
+    """The real server on `config_dir` and a fresh database in `folder` that `fill(url, zone)` writes."""
+    from obeya.config import load_config
+
+    database_url = f"sqlite:///{folder / 'wall.db'}"
+    fill(database_url, load_config(config_dir).wall.timezone)
+    return WallServer(config_dir, database_url, folder / "server.log").start()
 
 
 # --- the browser ------------------------------------------------------------------------------------------------
