@@ -32,7 +32,8 @@ from sqlalchemy import text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from obeya.config import load_config  # noqa: E402
-from obeya.database import create_schema, make_engine, refresh_rollups  # noqa: E402
+from obeya.database import create_schema, make_engine
+from obeya.rollups import refresh_rollups  # noqa: E402
 from obeya.snapshot import load_wall_data  # noqa: E402
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"

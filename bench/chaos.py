@@ -41,7 +41,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
-from obeya.database import check_rollups, make_engine, survey_responses  # noqa: E402
+from obeya.database import make_engine, survey_responses
+from obeya.rollups import check_rollups  # noqa: E402
 from tests.db_servers import KINDS, fresh_database  # noqa: E402
 from tests.wall_server import WallServer  # noqa: E402  (the one harness that starts a wall)
 

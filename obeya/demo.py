@@ -25,17 +25,8 @@ from zoneinfo import ZoneInfo
 import yaml
 from sqlalchemy import Connection, Engine, insert
 
-from obeya.database import (
-    create_schema,
-    ftr_results,
-    is_empty,
-    lock_for_writing,
-    mark_data_changed,
-    metadata,
-    prepare_writing,
-    recount_all,
-    survey_responses,
-)
+from obeya.database import create_schema, ftr_results, is_empty, metadata, survey_responses
+from obeya.rollups import lock_for_writing, mark_data_changed, prepare_writing, recount_all
 
 DEMO_DAYS = 548  # about 18 months, so a monthly trend has history and a yearly comparison is possible
 

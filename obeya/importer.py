@@ -33,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from obeya.config import Config
 from obeya.csvfile import CsvFile, Records, open_csv
-from obeya.database import (
+from obeya.rollups import (
     lock_for_writing,
     mark_data_changed,
     prepare_writing,

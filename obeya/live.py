@@ -24,7 +24,7 @@ from pydantic import TypeAdapter
 
 from obeya.cache import MemoryCache, ResultCache
 from obeya.config import CONFIG_FILES, Config, ConfigError, Problem, config_fingerprint, load_config
-from obeya.database import data_marker
+from obeya.rollups import data_marker
 from obeya.engine import CONNECT_SECONDS, PROBLEM_WORDS, ProblemKind, problem_kind, reading
 from obeya.queries import SourceError
 from obeya.snapshot import WallData, load_wall_data
@@ -77,7 +77,7 @@ class LiveWall:
     wall has and, when a read is due, starts one in a background thread
     (one at a time in this process; one across processes through the
     shared cache's lock). Between full reads, a cheap change marker
-    (`database.data_marker`) is checked every few seconds, so an import shows
+    (`rollups.data_marker`) is checked every few seconds, so an import shows
     within seconds.
     """
 

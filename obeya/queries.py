@@ -34,16 +34,9 @@ from sqlalchemy import (
 
 from obeya.config import Sources
 from obeya.engine import problem_kind
-from obeya.database import (
-    ftr_daily,
-    ftr_day_counts,
-    local_day,
-    nps_daily,
-    nps_day_counts,
-    offset_stretches,
-    rollup_settings,
-    survey_responses,
-)
+from obeya.database import ftr_daily, nps_daily, rollup_settings, survey_responses
+from obeya.localdays import local_day, offset_stretches
+from obeya.rollups import ftr_day_counts, nps_day_counts
 from obeya.metrics import FtrCounts, NpsCounts
 
 RESPONSE_COLUMNS = {

@@ -18,7 +18,7 @@ MISMATCHES_LISTED = 20
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from obeya.database import check_rollups, refresh_rollups, rollup_timezone
+    from obeya.rollups import check_rollups, refresh_rollups, rollup_timezone
 
     if arguments.timezone is not None:
         try:

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from obeya.__main__ import main
-from obeya.database import create_schema, make_engine, rollup_timezone, survey_responses
+from obeya.database import create_schema, make_engine, survey_responses
+from obeya.rollups import rollup_timezone
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VALID = "(3 personas, 1 journey, 2 services)"
@@ -422,7 +423,7 @@ def test_validate_warns_about_services_in_the_data_that_services_yaml_does_not_k
             {"response_id": f"R-{n}", "ticket_id": f"T-{n}", "service": service,
              "responded_at": datetime(2026, 3, 2, 9), "score": 9}
             for n, service in enumerate(["lims", "Clinical workstations", "Printers", "Clinical workstations"])])
-    from obeya.database import refresh_rollups
+    from obeya.rollups import refresh_rollups
 
     refresh_rollups(engine, zone="Europe/Berlin")
     assert run(capsys, "validate", "config") == (0, [
@@ -437,7 +438,7 @@ def test_validate_says_when_the_roll_ups_count_days_in_another_zone(capsys, monk
 
     url = f"sqlite:///{tmp_path / 'wall.db'}"
     fill(url)
-    from obeya.database import refresh_rollups
+    from obeya.rollups import refresh_rollups
 
     refresh_rollups(make_engine(url), zone="UTC")
     monkeypatch.setenv("OBEYA_DATABASE_URL", url)

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import insert, text
 
 from obeya.config import Sources
-from obeya.database import create_schema, ftr_results, make_engine, refresh_rollups, survey_responses
+from obeya.database import create_schema, ftr_results, make_engine, survey_responses
+from obeya.rollups import refresh_rollups
 from obeya.queries import check_sources, ftr_daily_counts, nps_daily_counts
 from obeya.snapshot import load_wall_data
 from tests.db_servers import KINDS, fresh_database

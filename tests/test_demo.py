@@ -17,15 +17,8 @@ import pytest
 from sqlalchemy import Engine, func, insert, select
 
 from obeya.config import load_config
-from obeya.database import (
-    check_rollups,
-    create_schema,
-    data_marker,
-    ftr_results,
-    make_engine,
-    nps_daily,
-    survey_responses,
-)
+from obeya.database import create_schema, ftr_results, make_engine, nps_daily, survey_responses
+from obeya.rollups import check_rollups, data_marker
 from obeya.demo import DEMO_DAYS, DemoSummary, build_demo_database, ensure_demo_database
 from obeya.metrics import FtrCounts, nps, pool
 from obeya.privacy import mask_personal_data

@@ -10,7 +10,8 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, insert, select, text
 
-from obeya.database import create_schema, refresh_rollups, survey_responses
+from obeya.database import create_schema, survey_responses
+from obeya.rollups import refresh_rollups
 from obeya.engine import DatabaseUrlError, make_engine, normalised_url, problem_kind, reading
 from obeya.live import LiveWall
 from obeya.queries import check_sources

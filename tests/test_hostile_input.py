@@ -31,15 +31,8 @@ from sqlalchemy import Engine, func, insert, select
 
 from obeya.__main__ import main
 from obeya.config import CONFIG_FILES, PANEL_IDS, ConfigError, load_config
-from obeya.database import (
-    create_schema,
-    ftr_daily,
-    ftr_results,
-    make_engine,
-    nps_daily,
-    refresh_rollups,
-    survey_responses,
-)
+from obeya.database import create_schema, ftr_daily, ftr_results, make_engine, nps_daily, survey_responses
+from obeya.rollups import refresh_rollups
 from obeya.csvfile import ImportFileError
 from obeya.headers import IMPORT_KINDS, ImportKind, normalised_header
 from obeya.importer import ImportResult, import_csv

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine, event, insert
 
 from layouts.application import create_app
-from obeya.database import create_schema, make_engine, refresh_rollups, survey_responses
+from obeya.database import create_schema, make_engine, survey_responses
+from obeya.rollups import refresh_rollups
 from obeya.live import LiveWall
 from tests.test_engine import fill
 
@@ -271,7 +272,7 @@ def test_screens_never_wait_for_a_read_that_hangs(tmp_path, config_copy):
 def test_new_rows_show_within_seconds_of_a_write_that_marks_them(config_copy, engine, clock):
     from datetime import timedelta
 
-    from obeya.database import mark_data_changed
+    from obeya.rollups import mark_data_changed
     from obeya.live import MARKER_SECONDS
 
     live = LiveWall(config_copy.path, engine, clock=clock, now=lambda: NOW + timedelta(seconds=clock.seconds - 1000))

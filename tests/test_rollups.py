@@ -20,17 +20,8 @@ from sqlalchemy import delete, insert, select, text, update
 
 from obeya.__main__ import main
 from obeya.config import load_config
-from obeya.database import (
-    check_rollups,
-    create_schema,
-    data_marker,
-    ftr_results,
-    make_engine,
-    nps_daily,
-    refresh_rollups,
-    rollup_timezone,
-    survey_responses,
-)
+from obeya.database import create_schema, ftr_results, make_engine, nps_daily, survey_responses
+from obeya.rollups import check_rollups, data_marker, refresh_rollups, rollup_timezone
 from obeya.queries import unknown_services
 from tests.db_servers import KINDS, fresh_database
 from tests.import_killed_at import KILL_POINTS

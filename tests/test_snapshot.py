@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import insert
 
-from obeya.database import create_schema, ftr_results, make_engine, refresh_rollups, survey_responses
+from obeya.database import create_schema, ftr_results, make_engine, survey_responses
+from obeya.rollups import refresh_rollups
 from obeya.metrics import FtrCounts, NpsCounts
 from obeya.snapshot import WallData, load_wall_data
 

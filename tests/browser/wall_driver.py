@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Page, expect
 from sqlalchemy import insert
 
-from obeya.database import create_schema, ftr_results, make_engine, refresh_rollups, survey_responses
+from obeya.database import create_schema, ftr_results, make_engine, survey_responses
+from obeya.rollups import refresh_rollups
 from obeya.panels import PANEL_IDS
 from tests.wall_server import WallServer
 
