@@ -36,7 +36,7 @@ from obeya.config import Sources
 from obeya.engine import problem_kind
 from obeya.database import ftr_daily, nps_daily, rollup_settings, survey_responses
 from obeya.localdays import local_day, offset_stretches
-from obeya.rollups import ftr_day_counts, nps_day_counts
+from obeya.rollups import as_day, ftr_day_counts, nps_day_counts
 from obeya.metrics import FtrCounts, NpsCounts
 
 RESPONSE_COLUMNS = {
@@ -211,7 +211,7 @@ def nps_daily_counts(connection: Connection, since: date, *, sources: Sources = 
     raw = raw or raw_rows(connection, sources)
     rows = _daily_rows(connection, raw.responses, "responded_at", nps_day_counts, nps_daily,
                        ("promoters", "passives", "detractors"), since, until, zone)
-    return {(row.service, _as_date(row.day)): NpsCounts(int(row.promoters), int(row.passives), int(row.detractors))
+    return {(row.service, as_day(row.day)): NpsCounts(int(row.promoters), int(row.passives), int(row.detractors))
             for row in rows}
 
 
@@ -222,7 +222,7 @@ def ftr_daily_counts(connection: Connection, since: date, *, sources: Sources = 
     rows = _daily_rows(connection, raw.ftr, "resolved_at", ftr_day_counts, ftr_daily,
                        ("resolved", "first_time_right", "reopened", "reassigned"), since, until, zone)
     return {
-        (row.service, _as_date(row.day)): FtrCounts(int(row.resolved), int(row.first_time_right), int(row.reopened),
+        (row.service, as_day(row.day)): FtrCounts(int(row.resolved), int(row.first_time_right), int(row.reopened),
                                                     int(row.reassigned))
         for row in rows
     }
@@ -273,13 +273,6 @@ def recent_comments(
 def _as_moment(value) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
-
-def _as_date(value) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, str):
-        return date.fromisoformat(value[:10])
-    return value
 
 
 

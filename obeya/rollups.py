@@ -318,13 +318,13 @@ def check_rollups(connection) -> RollupCheck:
     mismatches = []
     for rollup, raw, moment_name, counts in ROLLUPS:
         names = tuple(column.name for column in rollup.c if column.name not in ("service", "day"))
-        stored = {(row[0], _as_day(row[1])): tuple(int(value) for value in row[2:])
+        stored = {(row[0], as_day(row[1])): tuple(int(value) for value in row[2:])
                   for row in connection.execute(select(rollup))}
         counted = {}
         bounds = _raw_day_bounds(connection, raw, moment_name)
         if bounds is not None:
             query = _day_counts(raw, moment_name, counts, *bounds, zone or "UTC", connection.dialect.name)
-            counted = {(row[0], _as_day(row[1])): tuple(int(value) for value in row[2:])
+            counted = {(row[0], as_day(row[1])): tuple(int(value) for value in row[2:])
                        for row in connection.execute(query)}
         days |= {day for _, day in stored} | {day for _, day in counted}
         for service, day in sorted(stored.keys() | counted.keys(), key=lambda key: (key[1], key[0])):
@@ -335,7 +335,8 @@ def check_rollups(connection) -> RollupCheck:
     return RollupCheck(zone, len(days), mismatches)
 
 
-def _as_day(value) -> date:
+def as_day(value) -> date:
+    """A day as the database gives it back (a date, a datetime, or SQLite's 'YYYY-MM-DD' text) as a date."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, str):
