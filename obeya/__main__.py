@@ -26,7 +26,7 @@ import argparse
 import sys
 
 from obeya import demo_command, import_command, preview_command, rollups_command, validate_command
-from obeya.console import EXIT_OK, EXIT_USAGE, config_folder
+from obeya.console import EXIT_OK, EXIT_USAGE, CommandStopped, config_folder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,7 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         arguments = parser.parse_args(argv)
     except SystemExit as exit_:  # --help, usage errors: keep main() callable in-process
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
-    return arguments.run(arguments)
+    try:
+        return arguments.run(arguments)
+    except CommandStopped as stopped:  # the command said what is wrong
+        return stopped.code
 
 
 def _parser() -> argparse.ArgumentParser:

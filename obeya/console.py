@@ -55,16 +55,27 @@ def wall_config(given: str | None) -> tuple[Config | None, int | None]:
         return None, EXIT_INVALID
 
 
-def config_and_engine(config_dir: str | None) -> tuple[Config | None, Engine] | int:
-    """The wall's config (None when the project's folder is not there) and the engine for
-    $OBEYA_DATABASE_URL; or the exit code, after saying what is wrong."""
+class CommandStopped(Exception):
+    """A command cannot go on; what is wrong has been said. `main` returns `code`."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def config_and_engine(config_dir: str | None) -> tuple[Config | None, Engine, str]:
+    """The wall's config (None when the project's folder is not there), the engine for
+    $OBEYA_DATABASE_URL and that database as it is shown (no password).
+
+    Raises CommandStopped with the exit code, after saying what is wrong.
+    """
     config, failed = wall_config(config_dir)
     if failed is not None:
-        return failed
+        raise CommandStopped(failed)
     engine = engine_or_message()
     if engine is None:
-        return EXIT_INVALID
-    return config, engine
+        raise CommandStopped(EXIT_INVALID)
+    return config, engine, engine.url.render_as_string(hide_password=True)
 
 
 def engine_or_message(*, read_only: bool = False) -> Engine | None:

@@ -14,11 +14,7 @@ from obeya.database import ftr_results, survey_responses
 
 
 def run(arguments: argparse.Namespace) -> int:
-    ready = config_and_engine(arguments.config_dir)
-    if isinstance(ready, int):
-        return ready
-    config, engine = ready
-    where = engine.url.render_as_string(hide_password=True)
+    config, engine, where = config_and_engine(arguments.config_dir)
     try:
         return _build_demo(engine, where, force=arguments.force, zone=config.wall.timezone if config else None)
     except SQLAlchemyError as error:

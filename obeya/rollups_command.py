@@ -25,11 +25,7 @@ def run(arguments: argparse.Namespace) -> int:
             TimestampReader(arguments.timezone)
         except ValueError as error:
             return usage_error(f"argument --timezone: {error}", "rollups")
-    ready = config_and_engine(arguments.config_dir)
-    if isinstance(ready, int):
-        return ready
-    config, engine = ready
-    where = engine.url.render_as_string(hide_password=True)
+    config, engine, where = config_and_engine(arguments.config_dir)
     try:
         if arguments.check:
             with engine.connect() as connection:

@@ -66,17 +66,19 @@ def wait_for_numbers(url: str, seconds: float = 60) -> None:
     pytest.fail("the wall never showed its numbers")
 
 
-def test_a_crowded_cold_start_answers_every_screen_and_draws_every_panel(tmp_path, config_copy):
+@pytest.mark.parametrize("command", ["app.py", "serve"])
+def test_a_crowded_cold_start_answers_every_screen_and_draws_every_panel(command, tmp_path, config_copy):
     """Six TVs reloading together after a restart, before anyone else asked: layouts and polls at the same
-    moment and at different sizes; once more when the numbers are in. The server answers them all, and no
-    panel says it could not be drawn."""
-    from tests.wall_server import WallServer
+    moment and at different sizes; once more when the numbers are in. The development server and the
+    production one (two workers) answer them all, and no panel says it could not be drawn."""
+    from tests.wall_server import APP, SERVE, WallServer
 
     url = f"sqlite:///{tmp_path / 'wall.db'}"
     fill(url)
     app = create_app(config_dir=config_copy.path, database_url=url)  # only to learn the poll's output id
     sizes = [(1080, 1920), (2160, 3840), (1440, 2560), (768, 1366), (900, 1600), (1200, 1920)]
-    with WallServer(config_copy.path, url, tmp_path / "server.log").start(until="listens") as server:
+    with WallServer(config_copy.path, url, tmp_path / "server.log",
+                    command=APP if command == "app.py" else SERVE).start(until="listens") as server:
         answers: list[str] = []
         together = threading.Barrier(2 * len(sizes))
 
