@@ -92,9 +92,10 @@ def normalised_url(url: str) -> URL:
 def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
     """An engine for `url` (default: `database_url()`), creating SQLite's folder.
 
-    Connecting gives up after 5 seconds; every statement after
-    `DEFAULT_STATEMENT_SECONDS` unless `reading` sets another limit. With
-    `read_only` the database refuses every write on its connections.
+    Connecting gives up after 5 seconds. With `read_only` (the wall's reads)
+    the database refuses every write on its connections and stops every
+    statement after `DEFAULT_STATEMENT_SECONDS` unless `reading` sets another
+    limit; a writer's statements have no limit.
     Raises DatabaseUrlError with a sentence for a URL or driver that cannot be used.
     """
     parsed = normalised_url(url or database_url())
@@ -146,13 +147,14 @@ def _session_setup(backend: str, read_only: bool):
             dbapi_connection.set_progress_handler(
                 lambda: 1 if time.monotonic() > record.info.get("deadline", math.inf) else 0, 20_000)
             return
+        if not read_only:
+            return  # a writer (an import, a re-count of millions of rows) may take as long as it needs
         cursor = dbapi_connection.cursor()
         if backend == "postgresql":
             cursor.execute(f"SET statement_timeout = {DEFAULT_STATEMENT_SECONDS * 1000}")
         else:
             _mysql_statement_limit(cursor, DEFAULT_STATEMENT_SECONDS)
-            if read_only:
-                cursor.execute("SET SESSION TRANSACTION READ ONLY")
+            cursor.execute("SET SESSION TRANSACTION READ ONLY")
         cursor.close()
         dbapi_connection.commit()  # PostgreSQL's SET is transactional: keep it past the first rollback
 
@@ -176,7 +178,9 @@ def reading(engine: Engine, seconds: float) -> Iterator[Connection]:
         elif backend == "postgresql":
             connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(seconds * 1000)}")
         else:
-            _mysql_statement_limit(connection.connection.dbapi_connection.cursor(), seconds)
+            cursor = connection.connection.dbapi_connection.cursor()
+            _mysql_statement_limit(cursor, seconds)
+            cursor.close()
         try:
             yield connection
         finally:

@@ -183,6 +183,20 @@ def test_a_query_over_the_time_limit_keeps_the_last_numbers_marked_too_slow(kind
         assert slow.data == good.data and slow.stale_since == NOW
 
 
+@pytest.mark.parametrize("kind", ["postgresql", "mariadb"])
+def test_only_the_walls_reads_have_a_time_limit_an_import_may_take_as_long_as_it_needs(kind, tmp_path):
+    with fresh_database(kind, tmp_path) as url:
+        question = "SHOW statement_timeout" if kind == "postgresql" else "SELECT @@max_statement_time"
+        unlimited = {"postgresql": "0", "mariadb": "0.0"}[kind]
+        limited = {"postgresql": "30s", "mariadb": "30.0"}[kind]
+        for read_only, expected in ((False, unlimited), (True, limited)):
+            engine = make_engine(url, read_only=read_only)
+            with engine.connect() as connection:
+                answer = connection.exec_driver_sql(question).scalar()
+                assert (str(float(answer)) if kind == "mariadb" else answer) == expected
+            engine.dispose()
+
+
 class Clock:
     def __init__(self) -> None:
         self.seconds = 1000.0
