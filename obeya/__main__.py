@@ -1,4 +1,4 @@
-"""The command line: `python -m obeya validate | demo | import | rollups | schema | serve`.
+"""The command line: `python -m obeya validate | demo | import | rollups | schema | serve | preview | themes`.
 
     python -m obeya validate [CONFIG_DIR]     check the YAML (and sources.yaml's SQL); exit 0 valid, 1 invalid
     python -m obeya demo                      (re)build the demo database
@@ -8,6 +8,8 @@
     python -m obeya schema [CONFIG_DIR]       write the JSON Schemas editors use into CONFIG_DIR/schema/
     python -m obeya serve [--workers N]       serve the wall with gunicorn, for production
     python -m obeya preview DIR [--port N]    serve another config folder on another port, before it goes live
+    python -m obeya themes tag FILE.csv       tag survey comments with themes.yaml's themes and causes
+    python -m obeya themes check FILE.csv     precision and recall of the themes on hand-labelled comments
 
 Problems are printed one per line as `CONFIG_DIR/file:line:column: problem`,
 the directory written as the user gave it, so editors and terminals can jump
@@ -16,7 +18,7 @@ $OBEYA_CONFIG_DIR, else the project's `config/` next to the `obeya` package,
 whatever the current folder.
 
 This module is the parser; each command's work is its own module
-(validate_command, demo_command, import_command, rollups_command) and what
+(validate_command, demo_command, import_command, rollups_command, themes_command) and what
 they share (exit codes, the config folder, the engine, wording) is console.py.
 """
 
@@ -25,7 +27,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from obeya import demo_command, import_command, preview_command, rollups_command, validate_command
+from obeya import demo_command, import_command, preview_command, rollups_command, themes_command, validate_command
 from obeya.console import EXIT_OK, EXIT_USAGE, CommandStopped, config_folder
 
 
@@ -180,6 +182,35 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--port", type=int, default=None,
                          help="where to serve it (default: $OBEYA_PORT + 1, i.e. 8051)")
     preview.set_defaults(run=preview_command.run)
+
+    themes = commands.add_parser(
+        "themes",
+        help="tag survey comments with themes.yaml's themes, or check the rules on labelled comments",
+        description=(
+            "Tag survey comments with the themes in themes.yaml (phrases matched on word stems in wall.yaml's "
+            "language) and their causes: process, people or training."
+        ),
+    )
+    themes_commands = themes.add_subparsers(dest="themes_command", required=True, metavar="ACTION")
+    tagger = themes_commands.add_parser(
+        "tag",
+        help="write comment,themes,causes as CSV to standard output",
+        description="Read a CSV with a comment column; write comment,themes,causes (;-separated ids and causes, "
+                    "empty when none) as CSV to standard output.",
+    )
+    tagger.add_argument("csv_file", metavar="FILE.csv",
+                        help="comma, semicolon or tab separated; UTF-8, UTF-16 or Latin-1; a comment column")
+    _config_option(tagger, "whose themes.yaml and wall.yaml language to tag with")
+    tagger.set_defaults(run=themes_command.run_tag)
+    checker = themes_commands.add_parser(
+        "check",
+        help="precision and recall per cause on hand-labelled comments",
+        description="Read a CSV with comment and causes columns (causes ;-separated, empty when none) and print "
+                    "the rules' precision and recall per cause, and how many comments no theme matched.",
+    )
+    checker.add_argument("csv_file", metavar="LABELLED.csv", help="a CSV with comment and causes columns")
+    _config_option(checker, "whose themes.yaml and wall.yaml language to check")
+    checker.set_defaults(run=themes_command.run_check)
     return parser
 
 

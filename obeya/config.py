@@ -9,6 +9,7 @@ A team edits these files in its config folder:
     services.yaml     key services with their expected experience and targets
     annotations.yaml  events to mark on the trends (optional)
     sources.yaml      the team's own SELECTs (optional)
+    themes.yaml       comment themes and their causes, by the phrases that show them (optional)
 
 Every field's `description` is what editors show on hover (through the JSON
 Schemas) and what the README's config reference says; a test keeps them in step.
@@ -34,8 +35,8 @@ from obeya.problems import ConfigError, Problem  # noqa: F401  (imported from he
 from obeya.yamlfile import MAX_FILE_BYTES, Document, read_document  # noqa: F401  (MAX_FILE_BYTES: tests)
 
 CONFIG_FILES = ("wall.yaml", "mission.yaml", "personas.yaml", "journeys.yaml", "services.yaml", "annotations.yaml",
-                "sources.yaml")
-OPTIONAL_FILES = ("annotations.yaml", "sources.yaml")
+                "sources.yaml", "themes.yaml")
+OPTIONAL_FILES = ("annotations.yaml", "sources.yaml", "themes.yaml")
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
@@ -314,6 +315,41 @@ class Sources(Strict):
         return _read_only_select(value)
 
 
+# --- themes.yaml (optional) ----------------------------------------------
+
+CAUSES = ("process", "people", "training")  # the seed's words: "a process problem or a people problem, or IT training"
+Cause = Literal["process", "people", "training"]
+# Not Points: phrases are short and written inline (`[waited, no update]`), so a comma never splits a sentence.
+Phrase = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class Theme(Strict):
+    """What a survey comment is about, the cause behind it, and the phrases that show it."""
+
+    id: Annotated[Slug, about("lower-case letters, digits, - and _; the theme in tagged comments")]
+    name: Annotated[Text, about("the theme's name on the wall")]
+    cause: Annotated[Cause, about("what kind of problem it is: process, people or training")]
+    phrases: Annotated[list[Phrase], Field(min_length=1),
+                       about("words or word sequences that show the theme in a comment, matched in any case on "
+                             "word stems in wall.yaml's language (waited also finds waiting), at least one")]
+    factors: Annotated[list[Phrase], about("survey reasons a respondent ticks that count as this theme, "
+                                           "matched without regard to case")] = []
+
+    @field_validator("phrases")
+    @classmethod
+    def _phrases_have_words(cls, value: list[str]) -> list[str]:
+        for phrase in value:
+            if not re.search(r"\w", phrase):
+                raise ValueError(f"phrase '{phrase}' has no word to match")
+        return value
+
+
+class ThemesFile(Strict):
+    """themes.yaml (optional): the themes survey comments are tagged with."""
+
+    themes: Annotated[list[Theme], about("the themes comments are tagged with")] = []
+
+
 FILE_MODELS = {  # each config file and the model of its contents (schema.py writes their JSON Schemas)
     "wall.yaml": Wall,
     "mission.yaml": Mission,
@@ -322,6 +358,7 @@ FILE_MODELS = {  # each config file and the model of its contents (schema.py wri
     "services.yaml": ServicesFile,
     "annotations.yaml": AnnotationsFile,
     "sources.yaml": Sources,
+    "themes.yaml": ThemesFile,
 }
 
 
@@ -357,6 +394,7 @@ class Config:
     directory: Path
     annotations: tuple[Annotation, ...] = ()
     sources: Sources = Sources()
+    themes: tuple[Theme, ...] = ()
 
     def persona(self, persona_id: str) -> Persona:
         return next(persona for persona in self.personas if persona.id == persona_id)
@@ -409,6 +447,7 @@ def load_config(directory: str | Path) -> Config:
         directory=directory.resolve(),
         annotations=tuple(models["annotations.yaml"].annotations),
         sources=models["sources.yaml"],
+        themes=tuple(models["themes.yaml"].themes),
     )
     problems = reference_problems(documents, config)
     if problems:

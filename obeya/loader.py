@@ -247,6 +247,7 @@ def reference_problems(documents: dict[str, Document], config: Config) -> list[P
     unique(documents["personas.yaml"], "personas", config.personas, "persona")
     unique(documents["journeys.yaml"], "journeys", config.journeys, "journey")
     unique(documents["services.yaml"], "services", config.services, "service")
+    unique(documents["themes.yaml"], "themes", config.themes, "theme")
 
     personas = {persona.id: persona.id for persona in config.personas}
     personas.update({_slug(persona.name): persona.id for persona in config.personas})

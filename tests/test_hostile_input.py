@@ -75,6 +75,14 @@ OPTIONAL_EXAMPLES = {
         "  FROM survey -- the wall only reads\n"
         "ftr: SELECT ticket_id, service, resolved_at, first_time_right FROM tickets\n"
     ),
+    "themes.yaml": (
+        "themes:\n"
+        "  - id: waiting\n"
+        "    name: Waiting without news\n"
+        "    cause: process\n"
+        "    phrases: [waited, no update]\n"
+        "    factors: [Speed of service]\n"
+    ),
 }
 VALID_FILES = {
     name: OPTIONAL_EXAMPLES[name] if name in OPTIONAL_EXAMPLES else (TEST_CONFIG_DIR / name).read_text(encoding="utf-8")
@@ -89,7 +97,8 @@ MODEL_KEYS = (
     "voices", "count", "days", "hide", "statement", "promise", "values", "personas", "name", "role", "quote",
     "avatar", "goals", "frustrations", "needs", "channels", "services", "expected_experience", "nps_target",
     "ftr_target", "journeys", "persona", "stages", "emotion", "actions", "touchpoints", "pain_points",
-    "opportunities", "annotations", "date", "text", "service", "responses", "ftr",
+    "opportunities", "annotations", "date", "text", "service", "responses", "ftr", "themes", "cause", "phrases",
+    "factors",
 )
 
 
