@@ -44,12 +44,6 @@ _EMPLOYEE_NUMBERS = (
 # A Jira key: a project key of capitals (digits allowed after the first letter), a hyphen and the issue
 # number; not when a dot or hyphen and more digits follow (a version or a date, not a key).
 _JIRA_KEY = re.compile(r"\b([A-Z][A-Z0-9]{1,9})-\d{1,7}\b(?![.,-]\d)")
-_TRUNK_OR_COUNTRY = re.compile(r"[(\[]?[+0]")
-_DOTTED = re.compile(r"\d+(?:\.\d+){2,}")
-_ONE_DIGIT_DOTTED = re.compile(r"(?<!\d)\d\.|\.\d(?!\d)")
-_DOT_DIGIT = re.compile(r"\.\d")
-_DIGIT_DOT = re.compile(r"\d\.")
-_DAY_MONTH_YEAR = re.compile(r"(?P<day>\d{1,2})(?P<sep>[./-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})")
 
 
 def phone_region(language: str) -> str:
@@ -80,6 +74,15 @@ def _ticket_numbers(prefixes: tuple[str, ...]) -> re.Pattern[str]:
     # Longest first, so the regex tries SCTASK before TASK.
     alternatives = "|".join(re.escape(prefix) for prefix in sorted(prefixes, key=len, reverse=True))
     return re.compile(rf"\b(?:{alternatives})-?\d{{4,}}\b", re.IGNORECASE)
+
+
+# What tells a phone number from a date, an address or a version that phonenumbers also finds valid.
+_TRUNK_OR_COUNTRY = re.compile(r"[(\[]?[+0]")
+_DOTTED = re.compile(r"\d+(?:\.\d+){2,}")
+_ONE_DIGIT_DOTTED = re.compile(r"(?<!\d)\d\.|\.\d(?!\d)")
+_DOT_DIGIT = re.compile(r"\.\d")
+_DIGIT_DOT = re.compile(r"\d\.")
+_DAY_MONTH_YEAR = re.compile(r"(?P<day>\d{1,2})(?P<sep>[./-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})")
 
 
 def _mask_phone_numbers(text: str, region: str) -> str:
