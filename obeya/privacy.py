@@ -39,7 +39,7 @@ _EMPLOYEE_NUMBERS = (
     re.compile(r"\b(?:employee|emp|personnel|staff)\s*(?:(?:no\.?|number|nr\.?|#|id)\s*[:#]?|[:#])\s*\d{3,}\b",
                re.IGNORECASE),
     re.compile(r"\bEMP-?\d{4,8}\b", re.IGNORECASE),
-    re.compile(r"\b[EP]-?\d{5,8}\b"),
+    re.compile(r"\b[EP]-?\d{5,8}\b(?!-\d)"),  # not the project key of a Jira key, E12345-7
 )
 # A Jira key: a project key of capitals (digits allowed after the first letter), a hyphen and the issue
 # number; not when a dot or hyphen and more digits follow (a version or a date, not a key).
@@ -77,21 +77,28 @@ def _ticket_numbers(prefixes: tuple[str, ...]) -> re.Pattern[str]:
 
 
 # What tells a phone number from a date, an address or a version that phonenumbers also finds valid.
-_TRUNK_OR_COUNTRY = re.compile(r"[(\[]?[+0]")
+_COUNTRY_CODE = re.compile(r"[(\[]?\+")
+_TRUNK = re.compile(r"[(\[]?0")
 _DOTTED = re.compile(r"\d+(?:\.\d+){2,}")
 _ONE_DIGIT_DOTTED = re.compile(r"(?<!\d)\d\.|\.\d(?!\d)")
 _DOT_DIGIT = re.compile(r"\.\d")
-_DIGIT_DOT = re.compile(r"\d\.")
-_DAY_MONTH_YEAR = re.compile(r"(?P<day>\d{1,2})(?P<sep>[./-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})")
+_DIGIT_DOT = re.compile(r"\d[.:]")  # also the minutes of a time, "00:03"
+_DATES = (
+    re.compile(r"(?P<day>\d{1,2})(?P<sep>[./-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"),
+    re.compile(r"(?P<year>\d{4})(?P<sep>[./-])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"),
+)
 
 
 def _mask_phone_numbers(text: str, region: str) -> str:
     # phonenumbers finds only numbers valid for their country, so most dates, times, amounts and versions
     # stay. It also accepts a national number without its leading 0 ("ISO 1680", "build 16400.0" are
-    # German numbers to it); in Great Britain, the Netherlands and Germany people write that 0, or a +.
+    # German numbers to it); in Great Britain, the Netherlands and Germany people write that 0, or a +
+    # and a country code, which no date or version starts with ("00:03 2000-01-01" does start with 00).
     matches = list(phonenumbers.PhoneNumberMatcher(text, region))
     for match in reversed(matches):
-        if not _TRUNK_OR_COUNTRY.match(match.raw_string) or _is_date_or_version(text, match.start, match.end):
+        international = _COUNTRY_CODE.match(match.raw_string)
+        if not international and (not _TRUNK.match(match.raw_string)
+                                  or _is_date_or_version(text, match.start, match.end)):
             continue
         start, end = _without_unpaired_brackets(text, match.start, match.end)
         text = text[:start] + PHONE + text[end:]
@@ -103,15 +110,15 @@ def _is_date_or_version(text: str, start: int, end: int) -> bool:
     # are an address, a version or a date. Dots in a phone number part groups of two digits or more.
     number = text[start:end]
     if _DOT_DIGIT.match(text, end) or (start >= 2 and _DIGIT_DOT.fullmatch(text, start - 2, start)):
-        return True  # part of a longer dotted run
-    if _ONE_DIGIT_DOTTED.search(number) or any(_is_date(word) for word in number.split()):
+        return True  # part of a longer dotted run or of a time
+    if _ONE_DIGIT_DOTTED.search(number) or any(_is_date(word.strip("()[]")) for word in number.split()):
         return True
     parts = number.split(".")
     return _DOTTED.fullmatch(number) is not None and len(parts) == 4 and all(len(part) <= 3 for part in parts)
 
 
 def _is_date(number: str) -> bool:
-    shape = _DAY_MONTH_YEAR.fullmatch(number)
+    shape = _DATES[0].fullmatch(number) or _DATES[1].fullmatch(number)
     if not shape:
         return False
     day, month, year = (int(part) for part in shape.group("day", "month", "year"))

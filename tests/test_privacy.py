@@ -180,6 +180,7 @@ def test_personal_data_among_harmless_numbers_is_the_only_thing_masked(personal,
     ("Rückruf bitte unter 030 123456", "DE", "Rückruf bitte unter [phone]"),
     ("Tel. 0170/1234567, sonst 0049 30 1234567", "DE", "Tel. [phone], sonst [phone]"),
     ("bel 06.12.34.56.78 (of +31 (0)6 12345678)", "NL", "bel [phone] (of [phone])"),
+    ("or +31 6.12345678", "GB", "or [phone]"),
     ("Ring 020 7946 0018 before 09:15", "GB", "Ring [phone] before 09:15"),
     ("See RITM0001234, CHG0030001 and SCTASK0012345", "GB", "See [ticket], [ticket] and [ticket]"),
     ("KB0010001 did not help, nor did OPS-42", "GB", "[ticket] did not help, nor did [ticket]"),
@@ -195,8 +196,10 @@ def test_personal_data_among_harmless_numbers_is_the_only_thing_masked(personal,
      "Office 365 v2.4.1 on 10.0.19045.3803 since 01/12/2026"),
     ("the staff 2026 party was fun", "GB", "the staff 2026 party was fun"),
     # Valid German numbers to phonenumbers, a date, an address, a build and a standard to a reader.
-    ("Seit 02.01.2026 auf 0.201.0.10, build 16400.0, ISO 1680", "DE",
-     "Seit 02.01.2026 auf 0.201.0.10, build 16400.0, ISO 1680"),
+    ("Seit 02.01.2026 (02.01.2026) auf 0.201.0.10, build 16400.0, ISO 1680", "DE",
+     "Seit 02.01.2026 (02.01.2026) auf 0.201.0.10, build 16400.0, ISO 1680"),
+    ("Nachts um 00:03 2026-01-01", "NL", "Nachts um 00:03 2026-01-01"),
+    ("Project key E12345-7 is not an employee", "GB", "Project key [ticket] is not an employee"),
 ])
 def test_comments_word_for_word(comment, region, masked):
     assert mask_personal_data(comment, region=region) == masked
