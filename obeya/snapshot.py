@@ -18,7 +18,7 @@ from obeya import metrics, queries
 from obeya.config import Config
 from obeya.engine import reading
 from obeya.metrics import Change, Estimate, FtrCounts, NpsCounts, Status
-from obeya.privacy import mask_personal_data
+from obeya.privacy import mask_personal_data, phone_region
 
 Period = Literal["week", "month"]
 Counts = TypeVar("Counts", NpsCounts, FtrCounts)
@@ -231,7 +231,8 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None) 
         for service in config.services
     }
     names = {spelling: config.service(service_id).name for spelling, service_id in spellings.items()}
-    voices = tuple(_voice(comment, names, wall_zone)
+    region = phone_region(config.wall.language)  # national phone numbers as the team writes them
+    voices = tuple(_voice(comment, names, wall_zone, region)
                    for comment in _detractors_first(comments, config.wall.voices.count))
     return WallData(now, settings.period, settings.min_responses, overall, nps_by_service, ftr_by_service, voices,
                     zone=config.wall.timezone, rollup_zone=rollup_zone,
@@ -272,7 +273,7 @@ def _detractors_first(comments: list[queries.Comment], count: int) -> list[queri
     return chosen + promoters[: count - len(chosen)]
 
 
-def _voice(comment: queries.Comment, names: dict[str, str], zone: ZoneInfo) -> Voice:
+def _voice(comment: queries.Comment, names: dict[str, str], zone: ZoneInfo, region: str) -> Voice:
     moment = comment.responded_at
     if moment.tzinfo is None:  # stored in UTC
         moment = moment.replace(tzinfo=timezone.utc)
@@ -282,5 +283,5 @@ def _voice(comment: queries.Comment, names: dict[str, str], zone: ZoneInfo) -> V
         score=comment.score,
         band=metrics.score_band(comment.score),
         responded_at=moment.astimezone(zone),
-        text=mask_personal_data(comment.comment.strip()),
+        text=mask_personal_data(comment.comment.strip(), region=region),
     )

@@ -389,3 +389,10 @@ def test_roll_ups_in_another_zone_are_read_as_they_are_and_said_so(engine, test_
     assert responses_per_period(data.nps_by_service["analysers"])[-2] == 1  # Sunday 3 March, as counted in UTC
     assert "Days counted in UTC, not Europe/Berlin: run \u201cobeya rollups\u201d" in " ".join(
         texts(nps.render(test_config, data, Screen())[0]))
+
+
+def test_a_dutch_walls_comments_mask_dutch_national_phone_numbers(engine, config_copy):
+    config = config_copy.edit("wall.yaml", "timezone: Europe/Berlin", "timezone: Europe/Berlin\nlanguage: nl").load()
+    add_comment(engine, "R-NL", "lims", WEEKS[-1], 2, "Bel me op 06-12345678 als het werkt")
+    data = wall_data(engine, config)
+    assert [voice.text for voice in data.voices] == ["Bel me op [phone] als het werkt"]
