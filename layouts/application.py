@@ -76,20 +76,25 @@ def _scale(viewport: dict | None) -> float:
 
 
 def create_server():
-    """The WSGI app for a production server (gunicorn loads it by name: layouts.application:create_server())."""
-    return create_app().server
+    """The WSGI app for a production server (gunicorn loads it by name: layouts.application:create_server()).
+
+    `obeya serve` prepares the database once before it forks the workers, so they do not do it again.
+    """
+    return create_app(prepare=False).server
 
 
 def create_app(config_dir: str | Path | None = None, database_url: str | None = None,
-               token: str | None = None) -> Dash:
+               token: str | None = None, *, prepare: bool = True) -> Dash:
     """A ready-to-serve Dash app showing the wall for `config_dir` and `database_url`.
 
     With a `token` (default: `OBEYA_WALL_TOKEN`) only screens that opened the
-    wall's link with it get in.
+    wall's link with it get in. `prepare` creates missing tables (and the demo
+    data on the embedded default) first; a server that did so already skips it.
     """
     url = database_url or settings.database_url()
     folder = config_dir or settings.config_dir()
-    database.prepare_database(url, folder)
+    if prepare:
+        database.prepare_database(url, folder)
     warm_up()
     live = LiveWall(folder, make_engine(url, read_only=True), cache=cache_from_env())
     app = Dash(

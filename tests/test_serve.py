@@ -127,3 +127,17 @@ def test_preview_serves_an_edited_config_on_another_port_before_it_goes_live(tmp
         with urllib.request.urlopen(server.url + "/_dash-layout", timeout=30) as response:
             assert "Lab wall (new look)" in response.read().decode()
     assert f"previewing {config_copy.path} on http://127.0.0.1:{server.port}/" in server.output()
+
+
+def test_serve_warns_about_a_database_user_once_not_once_per_worker(tmp_path, config_copy):
+    from tests.db_servers import fresh_database
+    from tests.test_engine import fill
+    from tests.wall_server import SERVE, WallServer
+
+    with fresh_database("postgresql", tmp_path) as url:  # the superuser: three warnings
+        fill(url)
+        server = WallServer(config_copy.path, url, tmp_path / "serve.log", command=SERVE)
+        with server.start():
+            pass
+        lines = [line for line in server.output().splitlines() if "database user:" in line]
+    assert len(lines) == 3, lines
