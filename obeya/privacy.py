@@ -89,16 +89,24 @@ _DATES = (
 )
 
 
+MIN_NATIONAL_DIGITS = 7  # the shortest national number in GB, NL and DE with its 0 (030 1234 in Berlin)
+
+
 def _mask_phone_numbers(text: str, region: str) -> str:
     # phonenumbers finds only numbers valid for their country, so most dates, times, amounts and versions
     # stay. It also accepts a national number without its leading 0 ("ISO 1680", "build 16400.0" are
     # German numbers to it); in Great Britain, the Netherlands and Germany people write that 0, or a +
     # and a country code, which no date or version starts with ("00:03 2000-01-01" does start with 00).
-    matches = list(phonenumbers.PhoneNumberMatcher(text, region))
+    # POSSIBLE, not VALID: a number of the right shape is masked even if the numbering plan does not
+    # know its range (a made-up or new London number is still someone's phone); the guards below keep
+    # dates, versions and amounts out.
+    matches = list(phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE))
     for match in reversed(matches):
         international = _COUNTRY_CODE.match(match.raw_string)
         if not international and (not _TRUNK.match(match.raw_string)
-                                  or _is_date_or_version(text, match.start, match.end)):
+                                  or sum(char.isdigit() for char in match.raw_string) < MIN_NATIONAL_DIGITS
+                                  or _is_date_or_version(text, match.start, match.end)
+                                  or re.match(r":\d", text[match.end:match.end + 2])):  # an hour: "01:00"
             continue
         start, end = _without_unpaired_brackets(text, match.start, match.end)
         text = text[:start] + PHONE + text[end:]

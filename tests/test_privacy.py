@@ -205,8 +205,14 @@ def test_comments_word_for_word(comment, region, masked):
     assert mask_personal_data(comment, region=region) == masked
 
 
-def test_without_a_region_national_numbers_are_read_as_british():
-    assert mask_personal_data("call 020 7946 0018 or 06-12345678") == "call [phone] or 06-12345678"
+def test_without_a_region_a_number_shaped_like_a_phone_is_masked_all_the_same():
+    # British by default; a Dutch mobile in a British wall still looks like someone's phone: better masked.
+    assert mask_personal_data("call 020 7946 0018 or 06-12345678") == "call [phone] or [phone]"
+
+
+def test_a_phone_number_the_numbering_plan_does_not_know_is_masked_too():
+    assert mask_personal_data("Call me on 020 508 7471 if you want feedback") == \
+        "Call me on [phone] if you want feedback"
 
 
 def test_ticket_prefixes_are_configurable():
