@@ -16,14 +16,18 @@ stemmer leaves apart stays apart: German "gewartet" stems to "gewart", not
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import threading
 from collections.abc import Iterable
+from datetime import date
 from functools import lru_cache
 
 import snowballstemmer
 
 from obeya.config import CAUSES, Theme
+from obeya.metrics import NpsCounts
 
 STEMMERS = {"en": "english", "nl": "dutch", "de": "german"}  # wall.yaml's language -> Snowball's name
 _WORD = re.compile(r"\w+(?:'\w+)*")
@@ -38,7 +42,13 @@ def words(text: str) -> list[str]:
 
 def stems(text: str, language: str) -> tuple[str, ...]:
     """The Snowball stems of the words of `text` in `language` (en, nl or de)."""
-    return tuple(_stemmer(language).stemWords(words(text)))
+    return tuple(_stem(word, language) for word in words(text))
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str, language: str) -> str:
+    # A team's comments use a few thousand words: each is stemmed once (re-counting millions of comments).
+    return _stemmer(language).stemWord(word)
 
 
 def tag(comment: str, themes: Iterable[Theme], language: str, factors: Iterable[str] = ()) -> tuple[Theme, ...]:
@@ -55,6 +65,65 @@ def causes(tagged: Iterable[Theme]) -> tuple[str, ...]:
     """The causes of the `tagged` themes, each once, in the order process, people, training."""
     found = {theme.cause for theme in tagged}
     return tuple(cause for cause in CAUSES if cause in found)
+
+
+# --- counting: the tags of a response, and their counts per service and day ------------------------
+#
+# Every response with a comment or a ticked reason counts under COMMENTS, and under each theme and
+# cause it points to, or under UNCLASSIFIED when it points to none. The roll-up table `theme_daily`
+# holds these counts per service and day; the themes panel derives shares, NPS with and without a
+# theme, and impact from them.
+
+COMMENTS = "comments"  # responses with a comment or a ticked reason
+UNCLASSIFIED = "unclassified"  # ... of which no theme matched
+
+
+def theme_tag(theme_id: str) -> str:
+    return f"theme:{theme_id}"
+
+
+def cause_tag(cause: str) -> str:
+    return f"cause:{cause}"
+
+
+def split_factors(text: str | None) -> tuple[str, ...]:
+    """The survey reasons in an import's `factors` cell: `;`-separated, blanks dropped."""
+    return tuple(part.strip() for part in (text or "").split(";") if part.strip())
+
+
+def response_tags(comment: str | None, factors: str | None, themes: Iterable[Theme], language: str
+                  ) -> tuple[str, ...]:
+    """The roll-up tags a response counts under (see above); () without a comment or reason."""
+    ticked = split_factors(factors)
+    if not (comment or "").strip() and not ticked:
+        return ()
+    tagged = tag(comment or "", themes, language, ticked)
+    if not tagged:
+        return COMMENTS, UNCLASSIFIED
+    return (COMMENTS, *(theme_tag(theme.id) for theme in tagged), *(cause_tag(cause) for cause in causes(tagged)))
+
+
+def count_tags(rows: Iterable[tuple[str, date, int, str | None, str | None]], themes: Iterable[Theme],
+               language: str) -> dict[tuple[str, date, str], NpsCounts]:
+    """Counts per (service, day, tag) of `rows` (service, day, score, comment, factors), by score band."""
+    themes = tuple(themes)
+    bands = {band: NpsCounts(*(int(band == position) for position in range(3))) for band in range(3)}
+    counts: dict[tuple[str, date, str], NpsCounts] = {}
+    for service, day, score, comment, factors in rows:
+        tags = response_tags(comment, factors, themes, language)
+        if not tags:
+            continue
+        one = bands[0 if score >= 9 else 1 if score >= 7 else 2]
+        for name in tags:
+            key = (service, day, name)
+            counts[key] = counts[key] + one if key in counts else one
+    return counts
+
+
+def rules_fingerprint(themes: Iterable[Theme], language: str) -> str:
+    """A short digest of the rules that tagged the counts: roll-ups counted with other rules are re-counted."""
+    rules = [language, [theme.model_dump(mode="json") for theme in themes]]
+    return hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _occurs(phrase: tuple[str, ...], said: tuple[str, ...]) -> bool:
