@@ -19,6 +19,7 @@ from obeya.config import Config
 from obeya.engine import reading
 from obeya.metrics import Change, Estimate, FtrCounts, NpsCounts, Status
 from obeya.privacy import mask_personal_data, phone_region
+from obeya.theme_stats import ThemesView
 
 Period = Literal["week", "month"]
 Counts = TypeVar("Counts", NpsCounts, FtrCounts)
@@ -128,6 +129,7 @@ class WallData:
     # Responses and tickets in the trends' window whose service is neither an id nor an alias, by spelling:
     # counted here, never in "All services".
     unknown_services: dict[str, int] = field(default_factory=dict)
+    themes: ThemesView | None = None  # None: no themes.yaml, or nothing counted yet
 
 
 def _series_counts(daily: dict[tuple[str, date], Counts], services: set[str] | None, starts: list[date],
