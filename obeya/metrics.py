@@ -35,6 +35,14 @@ class NpsCounts:
             self.detractors + other.detractors,
         )
 
+    def __sub__(self, other: NpsCounts) -> NpsCounts:
+        """The responses of `self` that are not in `other` (a part of them), never fewer than none."""
+        return NpsCounts(
+            max(self.promoters - other.promoters, 0),
+            max(self.passives - other.passives, 0),
+            max(self.detractors - other.detractors, 0),
+        )
+
 
 @dataclass(frozen=True)
 class FtrCounts:
@@ -163,11 +171,18 @@ def nps_change(current: NpsCounts, previous: NpsCounts, min_responses: int = 30)
 
 def ftr_change(current: FtrCounts, previous: FtrCounts, min_resolved: int = 1) -> Change | None:
     """Change in first-time-right points between two periods (two-proportion z-test)."""
-    if current.resolved < max(min_resolved, 1) or previous.resolved < max(min_resolved, 1):
+    return share_change(current.first_time_right, current.resolved, previous.first_time_right, previous.resolved,
+                        min_resolved)
+
+
+def share_change(hits: int, n: int, previous_hits: int, previous_n: int, min_n: int = 1) -> Change | None:
+    """Change in percentage points of the share hits/n against previous_hits/previous_n (two-proportion
+    z-test); None when either has fewer than `min_n` cases."""
+    if n < max(min_n, 1) or previous_n < max(min_n, 1):
         return None
-    p1 = current.first_time_right / current.resolved
-    p2 = previous.first_time_right / previous.resolved
-    spread = 100.0 * math.sqrt(p1 * (1 - p1) / current.resolved + p2 * (1 - p2) / previous.resolved)
+    p1 = hits / n
+    p2 = previous_hits / previous_n
+    spread = 100.0 * math.sqrt(p1 * (1 - p1) / n + p2 * (1 - p2) / previous_n)
     return Change(100.0 * (p1 - p2), _beats_noise(100.0 * (p1 - p2), spread))
 
 

@@ -8,10 +8,16 @@ impact on the overall score, and its trend against the window before.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from obeya import metrics
+from obeya.config import CAUSES, Theme
 from obeya.metrics import Change, Estimate, NpsCounts
+from obeya.themes import COMMENTS, UNCLASSIFIED, cause_tag, theme_tag
+
+THEME_PERIODS = 4  # the themes window: the last four complete periods (weeks or months), against the four before
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,8 @@ class ThemesView:
     cause_detractors: dict[str, int] = field(default_factory=dict)  # cause -> detractor comments pointing to it
     themes: tuple[ThemeStat, ...] = ()  # by impact, the costliest first
     recounting: bool = False  # the rules changed and the wall is re-counting: these counts use the earlier rules
+    # service id -> theme id -> detractor responses in the window that mention it (journey stages name the top one)
+    by_service: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def theme(self, theme_id: str) -> ThemeStat | None:
         return next((stat for stat in self.themes if stat.theme_id == theme_id), None)
@@ -65,3 +73,87 @@ class ThemesView:
         if self.comments.detractors == 0:
             return None
         return 100.0 * self.cause_detractors.get(cause, 0) / self.comments.detractors
+
+
+Window = tuple[date, date]  # first day, and the day after the last
+
+
+def themes_view(theme_daily: Mapping[tuple[str, date, str], NpsCounts],
+                nps_daily: Mapping[tuple[str, date], NpsCounts], themes: Iterable[Theme], *,
+                window: Window, previous: Window, min_responses: int,
+                quotes: Mapping[str, Quote] | None = None, recounting: bool = False) -> ThemesView:
+    """The themes panel's figures over `window`, trends against `previous`.
+
+    `theme_daily` holds counts per (service id, day, tag) as obeya/themes.py
+    counts them; `nps_daily` every response per (service id, day). A theme's
+    NPS, and its impact, need `min_responses` responses that mention it; its
+    trend needs that many commented responses in both windows.
+    """
+    now = _pooled(theme_daily, window)
+    before = _pooled(theme_daily, previous)
+    overall = sum((counts for (_, day), counts in nps_daily.items() if window[0] <= day < window[1]), NpsCounts())
+    comments = now.get(COMMENTS, NpsCounts())
+    stats = [theme_stat(theme, now.get(theme_tag(theme.id), NpsCounts()), comments, overall,
+                        before.get(theme_tag(theme.id), NpsCounts()), before.get(COMMENTS, NpsCounts()),
+                        min_responses, (quotes or {}).get(theme.id))
+             for theme in themes]
+    return ThemesView(
+        start=window[0], end=window[1], comments=comments, unclassified=now.get(UNCLASSIFIED, NpsCounts()),
+        cause_detractors={cause: now[cause_tag(cause)].detractors for cause in CAUSES if cause_tag(cause) in now},
+        themes=tuple(sorted(stats, key=_costliest_first)), recounting=recounting,
+        by_service=_detractor_mentions_by_service(theme_daily, window),
+    )
+
+
+def theme_stat(theme: Theme, mentions: NpsCounts, comments: NpsCounts, overall: NpsCounts,
+               mentions_before: NpsCounts, comments_before: NpsCounts, min_responses: int,
+               quote: Quote | None = None) -> ThemeStat:
+    """One theme's figures: `mentions` of `comments` (commented responses) of `overall` (every response)."""
+    rest = overall - mentions
+    with_theme = metrics.nps_estimate(mentions, min_responses)
+    impact = None
+    if with_theme is not None and overall.responses and rest.responses:
+        impact = metrics.nps(overall) - metrics.nps(rest)
+    return ThemeStat(
+        theme_id=theme.id, name=theme.name, cause=theme.cause, mentions=mentions,
+        share=100.0 * mentions.responses / comments.responses if comments.responses else None,
+        with_theme=with_theme, without_theme=metrics.nps_estimate(rest, min_responses), impact=impact,
+        trend=metrics.share_change(mentions.responses, comments.responses, mentions_before.responses,
+                                   comments_before.responses, min_responses),
+        quote=quote,
+    )
+
+
+def top_theme(view: ThemesView, services: Iterable[str]) -> ThemeStat | None:
+    """The theme most detractor comments of `services` mention in the window; None when none does."""
+    totals: dict[str, int] = {}
+    for service in services:
+        for theme_id, count in view.by_service.get(service, {}).items():
+            totals[theme_id] = totals.get(theme_id, 0) + count
+    ranked = sorted((item for item in totals.items() if item[1] > 0), key=lambda item: (-item[1], item[0]))
+    return view.theme(ranked[0][0]) if ranked else None
+
+
+def _pooled(theme_daily: Mapping[tuple[str, date, str], NpsCounts], window: Window) -> dict[str, NpsCounts]:
+    pooled: dict[str, NpsCounts] = {}
+    for (_, day, tag), counts in theme_daily.items():
+        if window[0] <= day < window[1]:
+            pooled[tag] = pooled[tag] + counts if tag in pooled else counts
+    return pooled
+
+
+def _detractor_mentions_by_service(theme_daily: Mapping[tuple[str, date, str], NpsCounts],
+                                   window: Window) -> dict[str, dict[str, int]]:
+    found: dict[str, dict[str, int]] = {}
+    for (service, day, tag), counts in theme_daily.items():
+        if window[0] <= day < window[1] and tag.startswith("theme:") and counts.detractors:
+            per_theme = found.setdefault(service, {})
+            theme_id = tag.removeprefix("theme:")
+            per_theme[theme_id] = per_theme.get(theme_id, 0) + counts.detractors
+    return found
+
+
+def _costliest_first(stat: ThemeStat) -> tuple:
+    # Themes with an impact first, the one costing most points on top; then the rest by mentions.
+    return (stat.impact is None, stat.impact if stat.impact is not None else 0.0, -stat.mentions.responses,
+            stat.theme_id)
