@@ -151,6 +151,12 @@ MISSION_VALUE_PADDING_X_REM = rem("mission-value-padding-x", 0.9)
 MISSION_VALUE_NUMBER_GAP_REM = rem("mission-value-number-gap", 0.7)  # "01" to the value
 MISSION_VALUE_LINE = line("mission-value-line", 1.2)
 
+# --- the themes table (panel-themes.css): five columns, a masked comment under columns 2-5 --------------
+THEMES_COLUMN_GAP_REM = rem("themes-column-gap", 0.8)
+THEMES_COLUMNS_REM = {name: rem(f"themes-column-{name}", value) for name, value in
+                      {"theme": 16.0, "mentions": 8.0, "nps": 15.2, "impact": 8.0, "trend": 17.6}.items()}
+THEMES_QUOTE_WIDTH_REM = sum(list(THEMES_COLUMNS_REM.values())[1:]) + 3 * THEMES_COLUMN_GAP_REM
+
 
 def stylesheet() -> str:
     """assets/geometry.css: every size as a custom property on :root."""

@@ -18,6 +18,7 @@ from obeya.config import Config
 from obeya.snapshot import Voice, WallData
 
 VOICES_PER_PAGE = 6
+MAX_TAGS = 2  # theme tags under a comment: what fits the card's caption line
 MAX_CHARACTERS = 200  # what fits a card of the 3 × 2 grid with its caption, even in capitals
 # Short comments get big type; longer ones step down so they still fit (never below --fs-body).
 # Limits are in "visual characters": a capital counts as 1.4, being that much wider.
@@ -43,6 +44,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
                       html.Div(say("voices.empty", days=days), className="voices-empty-text")],
                      className="data-waiting voices-empty"),  # laid out like the waiting page
         ]]
+    theme_names = {theme.id: theme.name for theme in config.themes}
     chunks = [data.voices[i:i + VOICES_PER_PAGE] for i in range(0, len(data.voices), VOICES_PER_PAGE)]
     pages = []
     for number, chunk in enumerate(chunks, start=1):
@@ -50,7 +52,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
                                     if len(chunks) > 1 else "")
         pages.append([
             panel_heading(title, page_subtitle, **heading),
-            html.Div([voice_card(voice, say) for voice in chunk],
+            html.Div([voice_card(voice, say, theme_names) for voice in chunk],
                      className=f"voices-grid card-grid-{grid_class(len(chunk), paged=len(chunks) > 1)}"),
         ])
     return pages
@@ -78,9 +80,11 @@ def quote_size(text: str) -> str:
     return next((size for limit, size in QUOTE_SIZES if width <= limit), "long")
 
 
-def voice_card(voice: Voice, say: Labels = ENGLISH) -> html.Figure:
-    """One comment: the words, then who said how much, about what, when."""
+def voice_card(voice: Voice, say: Labels = ENGLISH, theme_names: dict[str, str] | None = None) -> html.Figure:
+    """One comment: the words, then who said how much, about what, when, and the themes it points to."""
     text = shorten(voice.text)
+    names = [(theme_names or {}).get(theme_id) for theme_id in voice.themes]
+    tags = [html.Span([icon("bi-tag-fill"), name], className="voice-theme") for name in names if name]
     return html.Figure(
         [
             html.Blockquote(f"\u201c{text}\u201d", className=f"voice-text voice-text-{quote_size(text)}"),
@@ -91,6 +95,7 @@ def voice_card(voice: Voice, say: Labels = ENGLISH) -> html.Figure:
                                say(f"voices.{voice.band}")], className=f"voice-band voice-{voice.band}"),
                     html.Span(day_words(voice.responded_at, say), className="voice-date"),
                     html.Span(voice.service, className="voice-service"),
+                    *([html.Span(tags[:MAX_TAGS], className="voice-themes")] if tags else []),
                 ],
                 className="voice-meta",
             ),

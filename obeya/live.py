@@ -28,6 +28,7 @@ from obeya.rollups import data_marker
 from obeya.engine import CONNECT_SECONDS, PROBLEM_WORDS, ProblemKind, problem_kind, reading
 from obeya.queries import SourceError
 from obeya.snapshot import WallData, load_wall_data
+from obeya.theme_recount import ThemeRecounts
 
 log = logging.getLogger(__name__)
 STALE_RETRY_SECONDS = 30  # while the database fails, ask it again this often
@@ -101,6 +102,14 @@ class LiveWall:
         self._marker_checked_at: float | None = None
         self._reader: threading.Thread | None = None
         self._logged_zone: str | None = None
+        # The wall's own theme counts (team SQL, an edited themes.yaml); when one is done, read again at once.
+        self.recounts = ThemeRecounts(engine, self.cache, on_done=self._themes_counted)
+        self._fresh_read_wanted = False
+
+    def _themes_counted(self) -> None:
+        with self._lock:
+            self._data_read_at = None  # due now: the next screen's request starts it
+            self._fresh_read_wanted = True  # past the shared entry, which holds the counts made before
 
     def config_state(self) -> ConfigState:
         """The current config state, re-reading the folder if a file changed."""
@@ -189,13 +198,14 @@ class LiveWall:
     def _read_data(self, config: Config, config_state: ConfigState) -> None:
         """Take the numbers another process read within the period, or read them (one process at a time)."""
         key = f"data:{config_state.digest}:{self._marker or '-'}"
-        shared = self._shared(key)
+        fresh_wanted, self._fresh_read_wanted = self._fresh_read_wanted, False
+        shared = None if fresh_wanted else self._shared(key)
         if shared is None:
             lock_seconds = config.wall.database_timeout_seconds + CONNECT_SECONDS + 10
             token = self._lock_shared(key, lock_seconds)
             if token is not None:
                 try:
-                    shared = self._shared(key) or self._query(config, key)
+                    shared = (None if fresh_wanted else self._shared(key)) or self._query(config, key)
                 finally:
                     self._unlock_shared(key, token)
             else:
@@ -258,7 +268,7 @@ class LiveWall:
         now = self._now()
         log.info("reading the wall's numbers from the database")  # bench/load.py counts these lines
         try:
-            result = SharedRead(load_wall_data(self.engine, config, now=now), None, None, now)
+            result = SharedRead(load_wall_data(self.engine, config, now=now, recounts=self.recounts), None, None, now)
             seconds = config.wall.refresh_seconds
         except (SQLAlchemyError, OSError, SourceError) as error:
             kind = problem_kind(error)

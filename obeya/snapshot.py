@@ -19,7 +19,10 @@ from obeya.config import Config
 from obeya.engine import reading
 from obeya.metrics import Change, Estimate, FtrCounts, NpsCounts, Status
 from obeya.privacy import mask_personal_data, phone_region
-from obeya.theme_stats import ThemesView
+from obeya.rollups import data_marker
+from obeya.theme_recount import RecountRequest, ThemeDaily, ThemeRecounts, count_window
+from obeya.theme_stats import THEME_PERIODS, Quote, ThemesView, themes_view
+from obeya.themes import rules_fingerprint, tag
 
 Period = Literal["week", "month"]
 Counts = TypeVar("Counts", NpsCounts, FtrCounts)
@@ -111,6 +114,7 @@ class Voice:
     band: Literal["promoter", "passive", "detractor"]
     responded_at: datetime  # in the wall's time zone
     text: str
+    themes: tuple[str, ...] = ()  # ids of the themes.yaml themes the comment points to
 
 
 @dataclass(frozen=True)
@@ -180,14 +184,18 @@ def ftr_series(daily: dict[tuple[str, date], FtrCounts], *, service_id: str, nam
     )
 
 
-def load_wall_data(engine: Engine, config: Config, now: datetime | None = None) -> WallData:
+def load_wall_data(engine: Engine, config: Config, now: datetime | None = None,
+                   recounts: ThemeRecounts | None = None) -> WallData:
     """Read the database once, read-only, and compute every number the data panels show.
 
     `now` (default: the current time) decides which periods are complete;
     the current period is the last complete one. Days are days in the wall's
     time zone; roll-ups counted in another zone are shown in theirs, and
     `rollup_zone` says so (reading never re-counts: `obeya rollups` does).
-    Statements stop after `database_timeout_seconds`. Raises SQLAlchemy
+    Theme counts come from the roll-ups when they were counted with
+    themes.yaml's current rules; otherwise from `recounts`, the wall's own
+    background count (without it: counted here and now). Statements stop
+    after `database_timeout_seconds`. Raises SQLAlchemy
     errors when the database cannot be read; callers keep their last good data.
     """
     sources = config.sources
@@ -204,7 +212,8 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None) 
         day_zone = rollup_zone or config.wall.timezone
         today = now.astimezone(ZoneInfo(day_zone)).date()
         starts = complete_periods(today, settings.period, settings.periods_shown)
-        since = starts[0]
+        theme_starts = complete_periods(today, settings.period, 2 * THEME_PERIODS)  # the window and the one before
+        since = min(starts[0], theme_starts[0])
         comments_since = datetime.combine(today - timedelta(days=config.wall.voices.days), time.min)
         raw = queries.raw_rows(connection, sources)  # the team's own queries checked once per refresh
         nps_daily = queries.nps_daily_counts(connection, since, raw=raw, until=until, zone=config.wall.timezone)
@@ -212,6 +221,12 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None) 
         window = (comments_since, until, max(config.wall.voices.count, 1))
         comments = queries.recent_comments(connection, *window, detractors=True, hidden=hidden, raw=raw)
         comments += queries.recent_comments(connection, *window, detractors=False, hidden=hidden, raw=raw)
+        theme_window = (theme_starts[THEME_PERIODS], next_period_start(theme_starts[-1], settings.period))
+        themes = _read_themes(connection, config, raw, theme_starts[0], theme_window, day_zone, recounts) \
+            if config.themes else None
+        quote_comments = queries.recent_comments(
+            connection, datetime.combine(theme_window[0], time.min) - timedelta(days=1), until, QUOTES_READ,
+            detractors=True, hidden=hidden, raw=raw) if themes else []
     spellings = service_spellings(config)
     nps_daily, unknown = fold_services(nps_daily, spellings)
     ftr_daily, unknown_tickets = fold_services(ftr_daily, spellings)
@@ -234,11 +249,68 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None) 
     }
     names = {spelling: config.service(service_id).name for spelling, service_id in spellings.items()}
     region = phone_region(config.wall.language)  # national phone numbers as the team writes them
-    voices = tuple(_voice(comment, names, wall_zone, region)
+    voices = tuple(_voice(comment, names, wall_zone, region, config)
                    for comment in _detractors_first(comments, config.wall.voices.count))
+    themes_figures = None
+    if themes is not None:
+        theme_daily, recounting = themes
+        theme_daily, _ = fold_services(theme_daily, spellings)  # unknown services are counted by the NPS above
+        quotes = _theme_quotes(quote_comments, config, names, wall_zone, region)
+        themes_figures = themes_view(
+            theme_daily, nps_daily, config.themes, window=theme_window,
+            previous=(theme_starts[0], theme_window[0]), min_responses=settings.min_responses, quotes=quotes,
+            recounting=recounting)
     return WallData(now, settings.period, settings.min_responses, overall, nps_by_service, ftr_by_service, voices,
-                    zone=config.wall.timezone, rollup_zone=rollup_zone,
+                    zone=config.wall.timezone, rollup_zone=rollup_zone, themes=themes_figures,
                     unknown_services=dict(sorted(unknown.items(), key=lambda item: (-item[1], item[0]))))
+
+
+QUOTES_READ = 300  # newest detractor comments read to find each theme's example quote
+
+
+def _read_themes(connection, config: Config, raw: queries.RawRows, first: date, window: tuple[date, date],
+                 zone: str, recounts: ThemeRecounts | None) -> tuple[ThemeDaily, bool] | None:
+    """Theme counts per (service, day, tag) from `first` to the window's end, and whether they are being re-counted.
+
+    The roll-ups when a writer counted them with the current rules; else the
+    wall's own count (see obeya/theme_recount.py), and while that runs the
+    counts there were, marked as re-counting. None: nothing counted yet.
+    """
+    rules = rules_fingerprint(config.themes, config.wall.language)
+    last = window[1] - timedelta(days=1)
+    own_sql = raw.responses is not None
+    stored = None if own_sql else queries.themes_fingerprint(connection)
+    if stored == rules:
+        return queries.theme_daily_counts(connection, first, last), False
+    marker = data_marker(connection) if not own_sql else None
+    if marker is None:  # a team's own SQL has no change marker: count again each refresh period
+        seconds = config.wall.refresh_seconds
+        marker = f"t{int(datetime.now(timezone.utc).timestamp() // seconds)}"
+    request = RecountRequest(rules, first, last, zone, marker)
+    if recounts is None:
+        return count_window(connection, config, request, raw=raw), False
+    counts = recounts.counts(request)
+    if counts is not None:
+        return counts, False
+    recounts.start(request, config)
+    latest = recounts.latest()
+    if latest is not None:
+        return latest[1], latest[0] != rules
+    if stored is not None:
+        return queries.theme_daily_counts(connection, first, last), True  # counted with the earlier rules
+    return None
+
+
+def _theme_quotes(comments: list[queries.Comment], config: Config, names: dict[str, str], zone: ZoneInfo,
+                  region: str) -> dict[str, Quote]:
+    """The newest detractor comment per theme, masked, from `comments` (newest first)."""
+    quotes: dict[str, Quote] = {}
+    for comment in comments:
+        for theme in tag(comment.comment, config.themes, config.wall.language):
+            if theme.id not in quotes:
+                voice = _voice(comment, names, zone, region, config)
+                quotes[theme.id] = Quote(voice.text, voice.score, voice.service, voice.responded_at.date().isoformat())
+    return quotes
 
 
 def service_spellings(config: Config) -> dict[str, str]:
@@ -250,18 +322,20 @@ def service_spellings(config: Config) -> dict[str, str]:
     return spellings
 
 
-def fold_services(daily: dict[tuple[str, date], Counts], spellings: dict[str, str]
-                  ) -> tuple[dict[tuple[str, date], Counts], dict[str, int]]:
-    """Daily counts under their service ids (aliases folded in), and the rows of unknown services by spelling."""
-    folded: dict[tuple[str, date], Counts] = {}
+def fold_services(daily: dict[tuple, Counts], spellings: dict[str, str]) -> tuple[dict[tuple, Counts], dict[str, int]]:
+    """Daily counts under their service ids (aliases folded in), and the rows of unknown services by spelling.
+
+    Keys are (service spelling, day) or (service spelling, day, tag): the first part is folded, the rest kept.
+    """
+    folded: dict[tuple, Counts] = {}
     unknown: dict[str, int] = {}
-    for (spelling, day), counts in daily.items():
+    for (spelling, *rest), counts in daily.items():
         service_id = spellings.get(str(spelling).strip().casefold())
         if service_id is None:
             size = counts.responses if isinstance(counts, NpsCounts) else counts.resolved
             unknown[spelling] = unknown.get(spelling, 0) + size
             continue
-        key = (service_id, day)
+        key = (service_id, *rest)
         folded[key] = folded[key] + counts if key in folded else counts
     return folded, unknown
 
@@ -275,7 +349,7 @@ def _detractors_first(comments: list[queries.Comment], count: int) -> list[queri
     return chosen + promoters[: count - len(chosen)]
 
 
-def _voice(comment: queries.Comment, names: dict[str, str], zone: ZoneInfo, region: str) -> Voice:
+def _voice(comment: queries.Comment, names: dict[str, str], zone: ZoneInfo, region: str, config: Config) -> Voice:
     moment = comment.responded_at
     if moment.tzinfo is None:  # stored in UTC
         moment = moment.replace(tzinfo=timezone.utc)
@@ -286,4 +360,5 @@ def _voice(comment: queries.Comment, names: dict[str, str], zone: ZoneInfo, regi
         band=metrics.score_band(comment.score),
         responded_at=moment.astimezone(zone),
         text=mask_personal_data(comment.comment.strip(), region=region),
+        themes=tuple(theme.id for theme in tag(comment.comment, config.themes, config.wall.language)),
     )
