@@ -1,0 +1,99 @@
+"""What changed since the last stand-up: the figures of the `changes` panel.
+
+Pure functions. Numbers are compared on rolling windows that move every day
+(the last 7 complete days against the 7 before), so Tuesday's stand-up sees
+something other than Monday's even when the weekly trend has not moved; only
+a change larger than noise is listed. "Since the last stand-up" is since the
+start of the last stand-up that has ended (a stand-up in progress counts
+from the one before it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+from obeya import metrics
+from obeya.metrics import Change, Estimate, FtrCounts, NpsCounts
+
+ROLLING_DAYS = 7
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+LOOK_BACK_DAYS = 14  # a stand-up schedule with none in the last two weeks: count from a day ago
+NO_SCHEDULE_HOURS = 24
+
+
+@dataclass(frozen=True)
+class Movement:
+    """A number that moved by more than noise: this rolling window against the one before."""
+
+    measure: Literal["nps", "ftr"]
+    service_id: str | None  # None: all services
+    name: str
+    current: Estimate
+    previous: Estimate
+    change: Change
+
+
+@dataclass(frozen=True)
+class NewComments:
+    """Comments that arrived since the last stand-up."""
+
+    since: datetime  # in the wall's zone
+    count: int = 0
+    by_cause: dict[str, int] = field(default_factory=dict)  # cause (or "unclassified") -> new comments
+    newest_detractor: str | None = None  # response id of the newest detractor comment (a voice)
+    response_ids: tuple[str, ...] = ()  # the new ones among the voices, marked "new" there
+
+
+def rolling_windows(today: date, days: int = ROLLING_DAYS) -> tuple[tuple[date, date], tuple[date, date]]:
+    """The last `days` complete days before `today`, and the `days` before them (first day, day after the last)."""
+    end = today
+    start = end - timedelta(days=days)
+    return (start, end), (start - timedelta(days=days), start)
+
+
+def movements(nps_daily: Mapping[tuple[str, date], NpsCounts], ftr_daily: Mapping[tuple[str, date], FtrCounts],
+              services: Sequence[tuple[str, str]], today: date, min_responses: int,
+              overall_name: str = "All services", days: int = ROLLING_DAYS) -> tuple[Movement, ...]:
+    """Every NPS (all services and each of `services`, (id, name)) and first-time-right (each service) whose
+    rolling window moved by more than noise against the window before; the largest moves first."""
+    now, before = rolling_windows(today, days)
+    found: list[Movement] = []
+    for service_id, name in [(None, overall_name), *services]:
+        pick = (lambda s: True) if service_id is None else (lambda s, wanted=service_id: s == wanted)
+        current, previous = (_pool(nps_daily, window, pick, NpsCounts()) for window in (now, before))
+        change = metrics.nps_change(current, previous, min_responses)
+        if change is not None and change.significant:
+            found.append(Movement("nps", service_id, name, metrics.nps_estimate(current, min_responses),
+                                  metrics.nps_estimate(previous, min_responses), change))
+        if service_id is None:
+            continue
+        current, previous = (_pool(ftr_daily, window, pick, FtrCounts()) for window in (now, before))
+        change = metrics.ftr_change(current, previous, min_responses)
+        if change is not None and change.significant:
+            found.append(Movement("ftr", service_id, name, metrics.ftr_estimate(current, min_responses),
+                                  metrics.ftr_estimate(previous, min_responses), change))
+    return tuple(sorted(found, key=lambda movement: -abs(movement.change.delta)))
+
+
+def last_standup(now: datetime, starts: Iterable[time], days: Iterable[str], minutes: float) -> datetime:
+    """When the last stand-up that has ended began: its start on a listed day, `minutes` long; `now` is in the
+    wall's zone. Without a schedule (or none in two weeks): a day before `now`."""
+    starts = sorted(starts)
+    weekdays = {WEEKDAYS.index(day) for day in days}
+    for back in range(LOOK_BACK_DAYS + 1):
+        day = now.date() - timedelta(days=back)
+        if day.weekday() not in weekdays:
+            continue
+        for start in reversed(starts):
+            moment = datetime.combine(day, start, now.tzinfo)
+            if moment + timedelta(minutes=minutes) <= now:
+                return moment
+    return now - timedelta(hours=NO_SCHEDULE_HOURS)
+
+
+def _pool(daily, window: tuple[date, date], pick, empty):
+    return sum((counts for (service, day), counts in daily.items() if window[0] <= day < window[1] and pick(service)),
+               empty)
