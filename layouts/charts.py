@@ -19,6 +19,7 @@ from datetime import date
 
 import plotly.graph_objects as go
 
+from layouts.glyph_widths import FONT_STACK
 from layouts.words import ENGLISH, Labels
 from obeya.config import Annotation
 from obeya.metrics import NpsCounts
@@ -52,7 +53,7 @@ PALETTES = {
 }
 
 BASE_FONT_PX = 24  # the smallest chart text at 1080p: 2.2% of the screen height
-FONT_FAMILY = "Atkinson Hyperlegible, DejaVu Sans, sans-serif"
+FONT_FAMILY = FONT_STACK  # wall.css's --font: Atkinson, then the vendored Noto fonts for what it lacks
 
 # dcc.Graph(config=GRAPH_CONFIG): a picture, not a tool.
 GRAPH_CONFIG = {"staticPlot": True, "displayModeBar": False, "responsive": True}

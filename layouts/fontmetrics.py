@@ -1,10 +1,17 @@
-"""Derive the wall font's glyph widths from the vendored font files, for layouts/textfit.py.
+"""Derive the wall's glyph widths from the vendored font files, for layouts/textfit.py.
 
     python -m layouts.fontmetrics > layouts/glyph_widths.py
 
-Reads the advance width of every character that Atkinson Hyperlegible's
-regular and bold faces (assets/vendor/atkinson-hyperlegible/files/, the
-latin and latin-ext subsets the browser loads) map, in thousandths of an em.
+The browser draws a character with the first font of the wall's font stack
+(`--font` in assets/wall.css) whose `@font-face` rules (assets/vendor/*/*.css)
+cover it: Atkinson Hyperlegible for what it has, then the Noto fonts for other
+scripts, symbols and emoji. This reads the same stack and rules and records,
+for every character a vendored font maps, its advance width in thousandths of
+an em: Atkinson's where Atkinson has it, otherwise the widest among the
+fallback fonts that have it (which of them draws a symbol can depend on the
+browser's emoji presentation rules, so plan the widest). A family without a
+bold face is drawn bold from its regular one, as the browser synthesises it.
+
 tests/test_glyph_widths.py fails when the committed table differs from what
 this derives. Needs fontTools and brotli (requirements-test.txt); the wall
 itself only imports the generated table.
@@ -12,39 +19,114 @@ itself only imports the generated table.
 
 from __future__ import annotations
 
+import re
 import sys
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "vendor" / "atkinson-hyperlegible" / "files"
-# The subsets, in the order a character is looked up: latin holds everything ASCII and Latin-1.
-SUBSETS = ("latin", "latin-ext")
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+STYLESHEET = ASSETS / "wall.css"
+FONT_RULES = sorted((ASSETS / "vendor").glob("*/*.css"))
 WEIGHTS = {"REGULAR": 400, "BOLD": 700}
 PER_LINE = 10
+GENERIC_FAMILIES = {"serif", "sans-serif", "system-ui", "monospace", "cursive", "fantasy", "emoji"}
+
+
+@dataclass(frozen=True)
+class Face:
+    """One @font-face rule: a font file for one family and weight, used for the code points in its range."""
+    family: str
+    weight: int
+    path: Path
+    ranges: tuple[tuple[int, int], ...]
+
+    def covers(self, code: int) -> bool:
+        return any(first <= code <= last for first, last in self.ranges)
+
+
+def font_stack(stylesheet: Path = STYLESHEET) -> list[str]:
+    """The families of `--font` in wall.css, in the order the browser tries them."""
+    match = re.search(r"--font:\s*([^;]+);", stylesheet.read_text(encoding="utf-8"))
+    return [name.strip().strip("'\"") for name in match[1].split(",")]
+
+
+def unicode_range(text: str) -> tuple[tuple[int, int], ...]:
+    """`U+0000-00FF,U+0131` → ((0, 255), (305, 305))."""
+    ranges = []
+    for part in text.split(","):
+        first, _, last = part.strip()[2:].partition("-")
+        ranges.append((int(first, 16), int(last or first, 16)))
+    return tuple(ranges)
+
+
+def faces(families: list[str], rule_files: list[Path] = FONT_RULES) -> list[Face]:
+    """The upright @font-face rules of `families` in the vendored stylesheets, files resolved next to them."""
+    found = []
+    for css in rule_files:
+        for rule in re.findall(r"@font-face\s*{([^}]*)}", css.read_text(encoding="utf-8")):
+            field = {name: value.strip() for name, value in re.findall(r"([a-z-]+)\s*:\s*([^;]+)", rule)}
+            family = field["font-family"].strip("'\"")
+            if family not in families or field.get("font-style", "normal") != "normal":
+                continue
+            url = re.search(r"url\(['\"]?([^'\")]+)", field["src"])[1]
+            found.append(Face(family, int(field["font-weight"]), css.parent / url,
+                              unicode_range(field.get("unicode-range", "U+0-10FFFF"))))
+    return found
+
+
+@cache
+def advances(path: Path) -> dict[int, int]:
+    """Code point → advance width in thousandths of an em, for every printable character the file maps."""
+    font = TTFont(path)
+    per_em = font["head"].unitsPerEm
+    metrics = font["hmtx"]
+    return {code: round(metrics[glyph][0] * 1000 / per_em)
+            for code, glyph in sorted(font.getBestCmap().items()) if code >= 32}
+
+
+def family_widths(family_faces: list[Face], weight: int) -> dict[int, int]:
+    """What one family draws at `weight`: its faces of the nearest weight the browser would pick."""
+    nearest = min({face.weight for face in family_faces}, key=lambda w: (abs(w - weight), -w))
+    table: dict[int, int] = {}
+    # Where ranges overlap the browser tries the rule defined last first (CSS Fonts, unicode-range).
+    for face in reversed([face for face in family_faces if face.weight == nearest]):
+        for code, width in advances(face.path).items():
+            if code not in table and face.covers(code):
+                table[code] = width
+    return table
 
 
 def widths(weight: int) -> dict[int, int]:
-    """Code point → advance width in thousandths of an em, for the printable characters of `weight`."""
-    table: dict[int, int] = {}
-    for subset in SUBSETS:
-        font = TTFont(FONT_DIR / f"atkinson-hyperlegible-{subset}-{weight}-normal.woff2")
-        per_em = font["head"].unitsPerEm
-        advances = font["hmtx"]
-        for code, glyph in sorted(font.getBestCmap().items()):
-            if code >= 32 and code not in table:
-                table[code] = round(advances[glyph][0] * 1000 / per_em)
-    return table
+    """Code point → planned width in thousandths of an em at `weight` (see the module's docstring)."""
+    rules = faces(font_stack())
+    stack = [family for family in font_stack() if any(face.family == family for face in rules)]
+    primary, *fallbacks = [family_widths([face for face in rules if face.family == family], weight)
+                           for family in stack]
+    widest: dict[int, int] = {}
+    for fallback in fallbacks:
+        for code, width in fallback.items():
+            if code not in primary:
+                widest[code] = max(width, widest.get(code, 0))
+    return dict(sorted((primary | widest).items()))
 
 
 def module_text() -> str:
     """The generated module layouts/glyph_widths.py."""
+    stack = ", ".join(family if family in GENERIC_FAMILIES else f'"{family}"' for family in font_stack())
     lines = [
-        '"""Advance widths of Atkinson Hyperlegible, the wall\'s font, in thousandths of an em, by code point.',
+        '"""Advance widths of the wall\'s fonts, in thousandths of an em, by code point: Atkinson Hyperlegible',
+        "where it has the character, else the widest of the fallback fonts that have it.",
         "",
-        "Generated from the vendored font files by `python -m layouts.fontmetrics > layouts/glyph_widths.py`;",
-        "do not edit (tests/test_glyph_widths.py checks it against the fonts).",
+        "Generated from assets/wall.css and the vendored font files by",
+        "`python -m layouts.fontmetrics > layouts/glyph_widths.py`; do not edit",
+        "(tests/test_glyph_widths.py checks it against the fonts).",
         '"""',
+        "",
+        "# The font stack the widths were measured for (--font in assets/wall.css), for the charts.",
+        f"FONT_STACK = {stack!r}",
         "",
     ]
     for name, weight in WEIGHTS.items():

@@ -12,10 +12,12 @@ import re
 
 from layouts.glyph_widths import BOLD, REGULAR
 
-# Advance widths of Atkinson Hyperlegible (the wall's font) in thousandths of an em, derived from the
-# vendored font files (layouts/glyph_widths.py, layouts/fontmetrics.py). Kerning is left out, so
-# estimates run slightly wide; a character the font lacks counts as a wide letter.
-_OTHER_WIDTH = 700
+# Advance widths of the wall's fonts in thousandths of an em: Atkinson Hyperlegible, and the Noto fonts
+# for the scripts, symbols and emoji it lacks, derived from the vendored font files
+# (layouts/glyph_widths.py, layouts/fontmetrics.py). Kerning is left out, so estimates run slightly
+# wide; an emoji sequence (👍🏽, 👨‍💻) counts as the sum of its parts, wider than the one glyph drawn.
+# A character no vendored font has counts as a full em, what an ideograph takes where the box has a font for it.
+_OTHER_WIDTH = 1000
 SAFETY = 1.02  # widths are planned 2% wider than measured: rather a line too many than a clipped word
 SOFT_HYPHEN = "\u00ad"  # where a long word may break (the catalogs use it in German compounds); invisible otherwise
 

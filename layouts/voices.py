@@ -8,11 +8,13 @@ boundary in Python, so the CSS never has to clip.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from dash import html
 
 from layouts.components import Screen, grid_class, icon, panel_heading, waiting_page
+from layouts.textfit import text_width
 from layouts.words import ENGLISH, Labels, words
 from obeya.config import Config
 from obeya.snapshot import Voice, WallData
@@ -23,6 +25,9 @@ MAX_CHARACTERS = 200  # what fits a card of the 3 × 2 grid with its caption, ev
 # Short comments get big type; longer ones step down so they still fit (never below --fs-body).
 # Limits are in "visual characters": a capital counts as 1.4, being that much wider.
 QUOTE_SIZES = ((90, "short"), (170, "medium"))
+# Latin comments take 0.39–0.49 em a visual character; text whose glyphs are wider (emoji at 1.27 em,
+# Cyrillic, Arabic) counts its measured width in units of this many ems instead, so it never overflows.
+LETTER_EM = 0.5
 
 BAND_ICONS = {"detractor": "bi-emoji-frown-fill", "passive": "bi-emoji-neutral-fill",
               "promoter": "bi-emoji-smile-fill"}
@@ -59,14 +64,56 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
 
 
 def shorten(text: str, limit: int = MAX_CHARACTERS) -> str:
-    """`text` on one line, cut at a word boundary with '…' when longer than `limit` characters."""
+    """`text` on one line, cut with '…' when longer than `limit` characters: between words, or between
+    emoji, never inside a word (unless it is the only one) nor inside a character drawn from several code points."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1]
-    if " " in cut and not text[limit - 1].isspace():
-        cut = cut[: cut.rindex(" ")]  # do not break a word
-    return cut.rstrip(" ,;:.-\u2013\u2014") + "\u2026"
+    end = limit - 1
+    before, after = text[end - 1], text[end]
+    if " " in text[:end] and " " not in (before, after) and (_in_word(before) or _in_word(after)):
+        end = text.rindex(" ", 0, end)  # inside a word; a cut between two emoji is between words
+    while 0 < end < len(text) and _joins_previous(text, end):
+        end -= 1
+    return text[:end].rstrip(" ,;:.-\u2013\u2014") + "\u2026"
+
+
+def _in_word(character: str) -> bool:
+    """A letter, digit, apostrophe or accent (not the variation selector after an emoji)."""
+    if "\ufe00" <= character <= "\ufe0f":
+        return False
+    return character.isalnum() or character in "'\u2019" or unicodedata.category(character).startswith("M")
+
+
+REGIONAL_INDICATORS = "".join(map(chr, range(0x1F1E6, 0x1F200)))  # a flag is two of them: 🇳🇱 is N, L
+
+
+def _joins_previous(text: str, index: int) -> bool:
+    """Whether the code point at `index` is drawn as one character with the one before it."""
+    character, code = text[index], ord(text[index])
+    if text[index - 1] == "\u200d" or code == 0x200D or unicodedata.category(character) in ("Mn", "Me"):
+        return True  # a zero-width joiner and what it joins (👨‍💻), a combining mark (e + ´)
+    if 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F:
+        return True  # a variation selector (❤️), a skin tone (👍🏽), the tags of a subdivision flag
+    if character in REGIONAL_INDICATORS:  # the second of a pair
+        before = text[:index]
+        return (len(before) - len(before.rstrip(REGIONAL_INDICATORS))) % 2 == 1
+    return False
+
+
+def fitted(text: str) -> str:
+    """`text` on one line, shortened to what a card holds: MAX_CHARACTERS characters, fewer when its glyphs
+    are wider than Latin letters take on average (a comment full of emoji)."""
+    text = " ".join(text.split())
+
+    def fits(count: int) -> bool:
+        return max(count, text_width(text[:count], 1.0) / LETTER_EM) <= MAX_CHARACTERS
+
+    low, high = 0, len(text)  # the longest start of the text that fits, by halving
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    return shorten(text, low)
 
 
 def day_words(moment: datetime, say: Labels = ENGLISH) -> str:
@@ -74,15 +121,22 @@ def day_words(moment: datetime, say: Labels = ENGLISH) -> str:
     return say.date(moment, "format.day")
 
 
+def visual_characters(text: str) -> float:
+    """How wide `text` is in the unit of QUOTE_SIZES: by count (a capital as 1.4), or by its measured
+    width where that is wider (emoji, other scripts)."""
+    by_count = len(text) + 0.4 * sum(character.isupper() for character in text)
+    return max(by_count, text_width(text, 1.0) / LETTER_EM)
+
+
 def quote_size(text: str) -> str:
     """'short', 'medium' or 'long': which type size a (shortened) comment is shown in."""
-    width = len(text) + 0.4 * sum(character.isupper() for character in text)
+    width = visual_characters(text)
     return next((size for limit, size in QUOTE_SIZES if width <= limit), "long")
 
 
 def voice_card(voice: Voice, say: Labels = ENGLISH, theme_names: dict[str, str] | None = None) -> html.Figure:
     """One comment: the words, then who said how much, about what, when, and the themes it points to."""
-    text = shorten(voice.text)
+    text = fitted(voice.text)
     names = [(theme_names or {}).get(theme_id) for theme_id in voice.themes]
     tags = [html.Span([icon("bi-tag-fill"), name], className="voice-theme") for name in names if name]
     return html.Figure(

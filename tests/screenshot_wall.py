@@ -1,6 +1,7 @@
 """Screenshot every panel of a running wall at TV sizes (a tool for people, not a test).
 
     python tests/screenshot_wall.py [--url http://127.0.0.1:8050] [--out screenshots] [--sizes 1920x1080,3840x2160]
+                                    [--panels voices] [--bare-box]
 
 Writes OUT/<panel>-<page>-<width>x<height>.png and prints, for each page,
 whether anything scrolls or clips and the smallest text as % of the height.
@@ -9,9 +10,13 @@ whether anything scrolls or clips and the smallest text as % of the height.
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+from bare_box import bare_box_fontconfig
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -54,11 +59,17 @@ def main() -> None:
     parser.add_argument("--out", default="screenshots")
     parser.add_argument("--sizes", default="1920x1080,3840x2160")
     parser.add_argument("--panels", default="", help="comma-separated panel ids (default: all)")
+    parser.add_argument("--bare-box", action="store_true",
+                        help="Chromium without the machine's fonts, as on a box with none: what the page's own "
+                             "fonts cannot draw shows as boxes")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    if args.bare_box:
+        env["FONTCONFIG_FILE"] = str(bare_box_fontconfig(Path(tempfile.mkdtemp(prefix="bare-box-"))))
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, env=env)
         for size in args.sizes.split(","):
             width, height = (int(part) for part in size.split("x"))
             page = browser.new_page(viewport={"width": width, "height": height})

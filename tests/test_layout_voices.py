@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from dash import dcc, html
 
-from layouts import voices
+from layouts import textfit, voices
 from layouts.components import Screen
 from obeya.metrics import NpsCounts, score_band
 from obeya.snapshot import Voice, WallData, complete_periods, nps_series
@@ -124,3 +124,29 @@ def test_without_data_the_panel_says_it_is_waiting_for_the_database(test_config)
 
 def test_day_words():
     assert voices.day_words(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN)) == "Mon 23 Nov"
+
+
+def test_a_comment_full_of_emoji_is_cut_sooner_and_set_smaller_than_letters_would_be(test_config):
+    emoji = "Alles gut " + "🎉😀🙏👍🏽" * 40
+    page = voices.render(test_config, wall_data(voice(emoji, 10), voice("👍" * 40, 9, number=2),
+                                                voice("Gut " * 10, 9, number=3)), SCREEN)[0]
+    shown = [quote.strip("\u201c\u201d") for quote in quotes(page)]
+    assert shown[0].endswith("\u2026") and len(shown[0]) < voices.MAX_CHARACTERS / 2  # an emoji is 2.6 letters wide
+    assert textfit.text_width(shown[0], 1.0) / voices.LETTER_EM <= voices.MAX_CHARACTERS
+    sizes = [q.className.split()[-1] for q in with_class(page, "voice-text")]
+    # 40 thumbs are as many characters as ten words, but as wide as 100 letters
+    assert sizes == ["voice-text-long", "voice-text-medium", "voice-text-short"]
+
+
+def test_latin_comments_are_cut_and_sized_as_counted_before():
+    text = "The night engineer had the analyser running again before the next sample. " * 4
+    assert voices.fitted(text) == voices.shorten(text)
+    assert voices.visual_characters("FIXED IT QUICKLY. " * 8) == len("FIXED IT QUICKLY. " * 8) + 0.4 * 14 * 8  # 14 capitals a time
+
+
+def test_shorten_never_splits_a_character_drawn_from_several_code_points():
+    assert voices.shorten("ok 👍🏽👍🏽👍🏽", 6) == "ok 👍🏽\u2026"  # not the thumb without its skin tone
+    assert voices.shorten("x 👨\u200d💻👨\u200d💻", 6) == "x 👨\u200d💻\u2026"  # nor a ZWJ sequence
+    assert voices.shorten("🇳🇱🇩🇪🇻🇳🇳🇱", 4) == "🇳🇱\u2026"  # nor a flag
+    assert voices.shorten("ok 🎉🎉🎉🎉🎉🎉", 6) == "ok 🎉🎉\u2026"  # between emoji is no word to keep whole
+    assert voices.shorten("Ok ❤️❤️❤️", 6) == "Ok ❤️\u2026"  # a variation selector stays

@@ -14,14 +14,14 @@ from __future__ import annotations
 import re
 import shutil
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from obeya.config import load_config
-from wall_driver import REPO_ROOT, Wall, WallServer, new_page, served_wall, write_rows
+from wall_driver import REPO_ROOT, Wall, WallServer, new_page, newest_comments, served_wall
 
 HOSTILE_CONFIG_DIR = REPO_ROOT / "tests" / "fixtures" / "hostile" / "config"
 
@@ -107,35 +107,6 @@ def said(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def fill_hostile_database(url: str, timezone_name: str) -> None:
-    """Six weeks of answers and tickets for both services, and the newest comments all hostile."""
-    zone = ZoneInfo(timezone_name)
-    today = datetime.now(zone).date()
-
-    def utc(day, hour: int, minute: int = 0) -> datetime:
-        local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
-        return local.astimezone(timezone.utc).replace(tzinfo=None)
-
-    scores = [10, 9, 10, 9, 8, 3, 5]
-    responses, results = [], []
-    for days_ago in range(1, 43):
-        day = today - timedelta(days=days_ago)
-        for service in ("analysers", "lims"):
-            responses.append(dict(response_id=f"R-{service}-{day:%Y%m%d}", ticket_id=f"T-{service}-{day:%Y%m%d}",
-                                  service=service, responded_at=utc(day, 12), score=scores[day.weekday()],
-                                  comment=None))
-            for n in range(10):
-                results.append(dict(ticket_id=f"T-{service}-{day:%Y%m%d}-{n}", service=service,
-                                    resolved_at=utc(day, 10), first_time_right=n < 8, reopened=n >= 8,
-                                    reassigned=False))
-    yesterday = today - timedelta(days=1)
-    for n, (score, comment) in enumerate(HOSTILE_COMMENTS):
-        responses.append(dict(response_id=f"R-HOSTILE-{n}", ticket_id=f"T-HOSTILE-{n}",
-                              service=("analysers", "lims")[n % 2], responded_at=utc(yesterday, 14, n),
-                              score=score, comment=comment))
-    write_rows(url, responses, results)
-
-
 def hostile_config(folder: Path) -> Path:
     """A copy of the hostile config with its annotation dates moved into the weeks the charts show."""
     shutil.copytree(HOSTILE_CONFIG_DIR, folder)
@@ -154,7 +125,7 @@ def hostile_config(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory) -> WallServer:
     folder = tmp_path_factory.mktemp("hostile")
-    server = served_wall(folder, hostile_config(folder / "config"), fill_hostile_database)
+    server = served_wall(folder, hostile_config(folder / "config"), newest_comments(HOSTILE_COMMENTS))
     yield server
     print(f"--- hostile server output ---\n{server.output()}")
     server.stop()

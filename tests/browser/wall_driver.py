@@ -99,6 +99,40 @@ def fill_test_database(url: str, timezone_name: str) -> None:
     write_rows(url, responses, results)
 
 
+def newest_comments(comments: list[tuple[int, str]]):
+    """A `fill` for `served_wall`: six weeks of answers and tickets for both test services, and `comments`
+    ((score, text), newest last) as the newest survey comments, all from yesterday."""
+
+    def fill(url: str, timezone_name: str) -> None:
+        zone = ZoneInfo(timezone_name)
+        today = datetime.now(zone).date()
+
+        def utc(day, hour: int, minute: int = 0) -> datetime:
+            local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+            return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+        scores = [10, 9, 10, 9, 8, 3, 5]
+        responses, results = [], []
+        for days_ago in range(1, 43):
+            day = today - timedelta(days=days_ago)
+            for service in ("analysers", "lims"):
+                responses.append(dict(response_id=f"R-{service}-{day:%Y%m%d}", ticket_id=f"T-{service}-{day:%Y%m%d}",
+                                      service=service, responded_at=utc(day, 12), score=scores[day.weekday()],
+                                      comment=None))
+                for n in range(10):
+                    results.append(dict(ticket_id=f"T-{service}-{day:%Y%m%d}-{n}", service=service,
+                                        resolved_at=utc(day, 10), first_time_right=n < 8, reopened=n >= 8,
+                                        reassigned=False))
+        yesterday = today - timedelta(days=1)
+        for n, (score, comment) in enumerate(comments):
+            responses.append(dict(response_id=f"R-COMMENT-{n}", ticket_id=f"T-COMMENT-{n}",
+                                  service=("analysers", "lims")[n % 2], responded_at=utc(yesterday, 14, n),
+                                  score=score, comment=comment))
+        write_rows(url, responses, results)
+
+    return fill
+
+
 def write_rows(url: str, responses: list[dict], results: list[dict]) -> None:
     """Put survey responses and first-time-right rows into a fresh wall database, roll-ups counted."""
     engine = make_engine(url)
@@ -410,3 +444,9 @@ class SharedWalls:
         if self.wall is not None:
             self.wall.page.close()
         self.wall = self.size = None
+
+    def __enter__(self) -> SharedWalls:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
