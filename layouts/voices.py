@@ -14,6 +14,7 @@ from dash import html
 
 from layouts.components import Screen, grid_class, icon, panel_heading, waiting_page
 from layouts.words import ENGLISH, Labels, words
+from obeya import labels
 from obeya.config import Config
 from obeya.snapshot import Voice, WallData
 
@@ -58,13 +59,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
 
 def shorten(text: str, limit: int = MAX_CHARACTERS) -> str:
     """`text` on one line, cut at a word boundary with '…' when longer than `limit` characters."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut and not text[limit - 1].isspace():
-        cut = cut[: cut.rindex(" ")]  # do not break a word
-    return cut.rstrip(" ,;:.-\u2013\u2014") + "\u2026"
+    return labels.shorten(text, limit)
 
 
 def day_words(moment: datetime, say: Labels = ENGLISH) -> str:

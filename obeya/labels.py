@@ -115,6 +115,17 @@ class Labels:
         return format_time(moment, self.words["format.time"], locale=self.locale)
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word boundary with '…' when longer than `limit` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut[: cut.rindex(" ")]  # do not break a word
+    return cut.rstrip(" ,;:.-\u2013\u2014") + "\u2026"
+
+
 @functools.lru_cache(maxsize=32)
 def _cached(language: str, overrides: tuple[tuple[str, str], ...]) -> Labels:
     return Labels(language, dict(overrides))

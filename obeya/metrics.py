@@ -163,11 +163,18 @@ def nps_change(current: NpsCounts, previous: NpsCounts, min_responses: int = 30)
 
 def ftr_change(current: FtrCounts, previous: FtrCounts, min_resolved: int = 1) -> Change | None:
     """Change in first-time-right points between two periods (two-proportion z-test)."""
-    if current.resolved < max(min_resolved, 1) or previous.resolved < max(min_resolved, 1):
+    return proportion_change(current.first_time_right, current.resolved, previous.first_time_right,
+                             previous.resolved, min_resolved)
+
+
+def proportion_change(hits: int, n: int, previous_hits: int, previous_n: int, minimum: int = 1) -> Change | None:
+    """Change in percentage points from `previous_hits` of `previous_n` to `hits` of `n`; significant when
+    |z| > 1.96 (two-proportion z-test, unpooled). None when either side has fewer than `minimum`."""
+    if n < max(minimum, 1) or previous_n < max(minimum, 1):
         return None
-    p1 = current.first_time_right / current.resolved
-    p2 = previous.first_time_right / previous.resolved
-    spread = 100.0 * math.sqrt(p1 * (1 - p1) / current.resolved + p2 * (1 - p2) / previous.resolved)
+    p1 = hits / n
+    p2 = previous_hits / previous_n
+    spread = 100.0 * math.sqrt(p1 * (1 - p1) / n + p2 * (1 - p2) / previous_n)
     return Change(100.0 * (p1 - p2), _beats_noise(100.0 * (p1 - p2), spread))
 
 

@@ -389,7 +389,7 @@ def test_schema_writes_one_schema_per_config_file(capsys, config_copy):
     code, out, err = run(capsys, "schema", str(config_copy.path))
     assert code == 0
     written = sorted(path.name for path in (config_copy.path / "schema").iterdir())
-    assert written == ["annotations.schema.json", "journeys.schema.json", "mission.schema.json",
+    assert written == ["actions.schema.json", "annotations.schema.json", "journeys.schema.json", "mission.schema.json",
                        "personas.schema.json", "services.schema.json", "sources.schema.json", "themes.schema.json",
                        "wall.schema.json"]
     assert len(out) == 8 and all(line.startswith("wrote ") for line in out)
