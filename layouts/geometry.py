@@ -67,6 +67,12 @@ PAGE_GAP_REM = rem("page-gap", 0.8)           # between a page's heading and its
 TITLE_LINE = line("panel-title-line", 1.25)
 PANEL_HEADING_GAP_REM = rem("panel-heading-gap", 1.0)  # between title, subtitle and "as of"
 STATUS_ICON_EM = 1.05                         # .status .bi, of the status's font size
+WALL_FOOTER_GAP_REM = rem("wall-footer-gap", 0.8)        # between the tabs, the mode and the controls
+WALL_TAB_GAP_REM = rem("wall-tab-gap", 0.3)
+WALL_TAB_PADDING_X_REM = rem("wall-tab-padding-x", 0.6)
+WALL_TAB_BORDER_REM = rem("wall-tab-border", 0.1)
+WALL_CONTROL_REM = rem("wall-control-width", 2.2)        # a facilitator's button (its min-width)
+WALL_CONTROL_GAP_REM = rem("wall-control-gap", 0.3)
 
 # A page's content area, on every screen: whole rem across, so a rounding in the browser never costs a line.
 PAGE_WIDTH_REM = float(math.floor(SCREEN_WIDTH_REM - 2 * PAGE_PADDING_X_REM))

@@ -101,3 +101,19 @@ def test_every_registered_panel_has_its_module_and_is_in_the_default_rotation():
     assert [setting.id for setting in Wall(title="t", team="t").panels] == [entry.id for entry in PANELS]
     assert set(wall.RENDERERS) == {entry.id for entry in PANELS}
     assert all(callable(render) for render in wall.RENDERERS.values())
+
+
+def test_tabs_keep_their_names_while_they_fit_and_show_numbers_alone_when_they_would_not(test_config):
+    import dataclasses
+
+    def tabs_of(**wall_changes):
+        config = dataclasses.replace(test_config, wall=test_config.wall.model_copy(update=wall_changes))
+        (nav,) = find(layout(config), lambda c: "wall-tabs" in (getattr(c, "className", None) or ""))
+        return nav
+    assert "wall-tabs-compact" not in tabs_of().className
+    long = tabs_of(labels={"tab.voices": "What every customer who answered the survey told us"})
+    assert "wall-tabs-compact" in long.className
+    # The names stay in the page: the active tab shows its own, and every tab's title names its panel.
+    voices = long.children[5]
+    assert texts(voices) == "6\u2009What every customer who answered the survey told us"
+    assert attribute(voices, "title") == "Show What every customer who answered the survey told us (key 6)"
