@@ -157,6 +157,20 @@ MISSION_VALUE_PADDING_X_REM = rem("mission-value-padding-x", 0.9)
 MISSION_VALUE_NUMBER_GAP_REM = rem("mission-value-number-gap", 0.7)  # "01" to the value
 MISSION_VALUE_LINE = line("mission-value-line", 1.2)
 
+# --- the actions panel (panel-actions.css) ------------------------------------------------------
+ACTIONS_COLUMN_GAP_REM = rem("actions-column-gap", 0.8)      # between the two columns of cards
+ACTIONS_CARD_GAP_REM = rem("actions-card-gap", 0.6)          # between cards in a column
+ACTIONS_CARD_EDGE_REM = rem("actions-card-edge", 0.35)       # a card's coloured left edge
+ACTIONS_CARD_PADDING_X_REM = rem("actions-card-padding-x", 0.8)
+ACTIONS_CARD_PADDING_Y_REM = rem("actions-card-padding-y", 0.5)
+ACTIONS_ROW_GAP_REM = rem("actions-row-gap", 0.3)            # between a card's head and its actions, and actions
+ACTIONS_RULE_REM = rem("actions-rule", 0.1)                  # the line above each action
+ACTIONS_RULE_GAP_REM = rem("actions-rule-gap", 0.3)          # under that line
+ACTIONS_ICON_REM = rem("actions-icon", 1.3)                  # the icon column every line of a card starts with
+ACTIONS_ICON_GAP_REM = rem("actions-icon-gap", 0.35)
+ACTIONS_NAME_LINE = line("actions-name-line", 1.15)          # a gap's name
+ACTIONS_LINE = line("actions-line", 1.2)                     # every other line of a card
+
 
 def stylesheet() -> str:
     """assets/geometry.css: every size as a custom property on :root."""

@@ -34,6 +34,7 @@ PANELS: tuple[Panel, ...] = (
     Panel("nps", data=True),
     Panel("ftr", data=True),
     Panel("voices", data=True),
+    Panel("actions", data=True),
 )
 PANEL_IDS: tuple[str, ...] = tuple(panel.id for panel in PANELS)
 PanelId = Literal[PANEL_IDS]  # type: ignore[valid-type]  (the allowed values of wall.yaml's panels)

@@ -45,8 +45,9 @@ def test_the_wall_root_names_the_active_panel_and_every_panel_is_mounted_once(te
     assert root.id == "wall"
     assert attribute(root, "data-active-panel") == "mission"
     sections = find(root, lambda c: isinstance(c, html.Section))
-    assert [attribute(s, "data-panel") for s in sections] == ["mission", "personas", "journey", "nps", "ftr", "voices"]
-    assert [attribute(s, "data-seconds") for s in sections] == ["20", "20", "20", "30", "20", "20"]
+    assert [attribute(s, "data-panel") for s in sections] == ["mission", "personas", "journey", "nps", "ftr", "voices",
+                                                                 "actions"]
+    assert [attribute(s, "data-seconds") for s in sections] == ["20", "20", "20", "30", "20", "20", "20"]
 
 
 def test_a_deep_link_opens_that_panel_and_an_unknown_one_the_first(test_config):
@@ -63,7 +64,7 @@ def test_a_panel_that_fails_shows_its_error_and_the_others_still_render(test_con
     by_id = {attribute(s, "data-panel"): s for s in sections}
     assert "This panel could not be drawn: RuntimeError: journey drawing failed" in texts(by_id["journey"])
     assert "Ana Costa" in texts(by_id["personas"])
-    assert len(sections) == 6
+    assert len(sections) == 7
 
 
 def test_a_wall_with_no_good_config_shows_the_problems(test_config):

@@ -410,3 +410,9 @@ class SharedWalls:
         if self.wall is not None:
             self.wall.page.close()
         self.wall = self.size = None
+
+    def __enter__(self) -> SharedWalls:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
