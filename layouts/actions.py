@@ -196,8 +196,10 @@ def _fitting_items(card: Card, room: float) -> int | None:
     return count
 
 
-def pages_of(cards: list[Card], room: float, say: Labels = ENGLISH) -> list[list[list[Card]]]:
-    """The cards in columns `room` rem tall, COLUMNS a page: pages of columns of cards.
+def pages_of(cards: list[Card], room: float, say: Labels = ENGLISH, *,
+             last_room: float | None = None, full_pages: int = 0) -> list[list[list[Card]]]:
+    """The cards in columns `room` rem tall (after the first `full_pages` pages, `last_room` tall, when given),
+    COLUMNS a page: pages of columns of cards.
 
     A card that does not fit the rest of a column, but whose head and first
     action would, puts as many actions there as fit and goes on at the top of
@@ -209,8 +211,9 @@ def pages_of(cards: list[Card], room: float, say: Labels = ENGLISH) -> list[list
         continued = (Line("name", say("actions.continued", name=card.head[0].text)),)
         while True:
             column = pages[-1][-1]
+            height = room if last_room is None or len(pages) <= full_pages else last_room
             gap = g.ACTIONS_CARD_GAP_REM if column else 0.0
-            count = _fitting_items(card, room - used - gap)
+            count = _fitting_items(card, height - used - gap)
             if count is None and column:  # on in the next column, or on the next page
                 if len(pages[-1]) < COLUMNS:
                     pages[-1].append([])
@@ -229,17 +232,20 @@ def pages_of(cards: list[Card], room: float, say: Labels = ENGLISH) -> list[list
 
 
 def balanced_pages(cards: list[Card], room: float, say: Labels = ENGLISH) -> list[list[list[Card]]]:
-    """`pages_of` with columns as short as they can be without one more page: the cards of a page
-    spread over its columns, not all in the first."""
+    """`pages_of`, each page full but the last, whose columns are as short as they can be without one more
+    page: its cards spread over its columns, not all in the first."""
     pages = pages_of(cards, room, say)
+    full = len(pages) - 1
+
+    def holds(last_room: float) -> bool:
+        tried = pages_of(cards, room, say, last_room=last_room, full_pages=full)
+        return len(tried) == len(pages) and _fits(tried[-1:], last_room)
+
     low, high = 0.0, room
     while high - low > 0.25:  # rem: a quarter of a line is close enough
         middle = (low + high) / 2
-        if len(pages_of(cards, middle, say)) <= len(pages) and _fits(pages_of(cards, middle, say), middle):
-            high = middle
-        else:
-            low = middle
-    return pages_of(cards, high, say)
+        low, high = (low, middle) if holds(middle) else (middle, high)
+    return pages_of(cards, room, say, last_room=high, full_pages=full)
 
 
 def _fits(pages: list[list[list[Card]]], room: float) -> bool:

@@ -206,3 +206,14 @@ def test_the_subtitle_drops_its_description_before_it_would_be_cut(test_config):
     said = panel.fitting_subtitle("You said, we did", parts, True,
                                   panel.ENGLISH)
     assert said == "12 gaps \u00b7 12 without an action \u00b7 24 overdue \u00b7 page 10 of 10"
+
+
+def test_every_page_but_the_last_is_filled_and_the_last_one_balanced():
+    view = many_gaps(12)
+    room = panel.body_room(None)
+    cards = panel.cards_of(view, panel.ENGLISH)
+    greedy, balanced = panel.pages_of(cards, room), panel.balanced_pages(cards, room)
+    assert len(balanced) == len(greedy) > 1
+    assert balanced[:-1] == greedy[:-1]
+    left, right = column_heights(balanced[-1])
+    assert abs(left - right) < max(panel.card_height(card) for column in balanced[-1] for card in column)
