@@ -239,9 +239,11 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None) 
     region = phone_region(config.wall.language)  # national phone numbers as the team writes them
     voices = tuple(_voice(comment, names, wall_zone, region)
                    for comment in _detractors_first(comments, config.wall.voices.count))
-    themes = None  # the themes' counts come with their own query
+    # The themes' daily counts (per service, day and tag) are not read yet: no themes view, so no theme is a
+    # gap, and a done action's share of comments says "not counted yet". Once a query reads them from
+    # `history` on, they go into DailyCounts(themes=...) and the view into `themes`.
+    themes = None
     gaps = service_gaps(config, nps_by_service, ftr_by_service) + theme_gaps(themes)
-    # No theme counts per day yet: a done action's theme share says "not counted yet".
     daily = DailyCounts(nps_daily, ftr_daily, themes={})
     actions = actions_view(config, gaps, daily, today, settings.min_responses)
     return WallData(now, settings.period, settings.min_responses, overall, nps_by_service, ftr_by_service, voices,
