@@ -67,6 +67,12 @@ PAGE_GAP_REM = rem("page-gap", 0.8)           # between a page's heading and its
 TITLE_LINE = line("panel-title-line", 1.25)
 PANEL_HEADING_GAP_REM = rem("panel-heading-gap", 1.0)  # between title, subtitle and "as of"
 STATUS_ICON_EM = 1.05                         # .status .bi, of the status's font size
+WALL_FOOTER_GAP_REM = rem("wall-footer-gap", 0.8)        # between the tabs, the mode and the controls
+WALL_TAB_GAP_REM = rem("wall-tab-gap", 0.3)
+WALL_TAB_PADDING_X_REM = rem("wall-tab-padding-x", 0.6)
+WALL_TAB_BORDER_REM = rem("wall-tab-border", 0.1)
+WALL_CONTROL_REM = rem("wall-control-width", 2.2)        # a facilitator's button (its min-width)
+WALL_CONTROL_GAP_REM = rem("wall-control-gap", 0.3)
 
 # A page's content area, on every screen: whole rem across, so a rounding in the browser never costs a line.
 PAGE_WIDTH_REM = float(math.floor(SCREEN_WIDTH_REM - 2 * PAGE_PADDING_X_REM))
@@ -156,6 +162,20 @@ THEMES_COLUMN_GAP_REM = rem("themes-column-gap", 0.8)
 THEMES_COLUMNS_REM = {name: rem(f"themes-column-{name}", value) for name, value in
                       {"theme": 16.0, "mentions": 8.0, "nps": 15.2, "impact": 8.0, "trend": 17.6}.items()}
 THEMES_QUOTE_WIDTH_REM = sum(list(THEMES_COLUMNS_REM.values())[1:]) + 3 * THEMES_COLUMN_GAP_REM
+
+# --- the actions panel (panel-actions.css) ------------------------------------------------------
+ACTIONS_COLUMN_GAP_REM = rem("actions-column-gap", 0.8)      # between the two columns of cards
+ACTIONS_CARD_GAP_REM = rem("actions-card-gap", 0.6)          # between cards in a column
+ACTIONS_CARD_EDGE_REM = rem("actions-card-edge", 0.35)       # a card's coloured left edge
+ACTIONS_CARD_PADDING_X_REM = rem("actions-card-padding-x", 0.8)
+ACTIONS_CARD_PADDING_Y_REM = rem("actions-card-padding-y", 0.5)
+ACTIONS_ROW_GAP_REM = rem("actions-row-gap", 0.3)            # between a card's head and its actions, and actions
+ACTIONS_RULE_REM = rem("actions-rule", 0.1)                  # the line above each action
+ACTIONS_RULE_GAP_REM = rem("actions-rule-gap", 0.3)          # under that line
+ACTIONS_ICON_REM = rem("actions-icon", 1.3)                  # the icon column every line of a card starts with
+ACTIONS_ICON_GAP_REM = rem("actions-icon-gap", 0.35)
+ACTIONS_NAME_LINE = line("actions-name-line", 1.15)          # a gap's name
+ACTIONS_LINE = line("actions-line", 1.2)                     # every other line of a card
 
 
 def stylesheet() -> str:

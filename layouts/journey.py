@@ -20,10 +20,10 @@ from layouts.charts import BASE_FONT_PX, GRAPH_CONFIG, palette, px, tv_layout
 from layouts.components import Screen, icon, panel_heading, status_badge
 from layouts.journey_fit import (CURVE_MIN_REM, TEXT_ROWS, Fit, fit_journey, metric_texts,
                                  missing_text, more_services, note_statuses, page_subtitle, service_name,
-                                 service_status, shown_items, shown_services)
+                                 service_status, shown_items, shown_services, stage_actions)
 from layouts.geometry import JOURNEY_COLUMN_GAP_REM
 from layouts.words import ENGLISH, Labels, words
-from obeya.config import Config, Stage
+from obeya.config import Config, Journey, Stage
 from obeya.snapshot import WallData
 
 # Catalog keys journey.<word> of the emotions.
@@ -37,6 +37,7 @@ ROW_ICONS = {
     "opportunities": "bi-lightbulb-fill",
 }
 NUMBERS_ICON = "bi-broadcast"
+ACTIONS_ICON = "bi-tools"  # the team's open actions (actions.yaml)
 
 # The curve, in pixels at 1080p (× screen.scale).
 MARKER_PX = 24
@@ -161,10 +162,16 @@ def text_cell(items: list[str], cap: int, kind: str, row: int, column: int, say:
                     className=f"journey-cell journey-{kind}", style=_at(row, column))
 
 
+def actions_cell(text: str | None, row: int, column: int) -> html.Div:
+    """A stage's open actions: how many, and the one due soonest."""
+    shown = html.Div([icon(ACTIONS_ICON), html.Span(text)], className="journey-open-actions") if text else None
+    return html.Div(shown, className="journey-cell journey-our_actions", style=_at(row, column))
+
+
 def journey_map(stages: list[Stage], fit: Fit, config: Config, data: WallData | None, screen: Screen,
-                say: Labels = ENGLISH) -> html.Div:
+                say: Labels = ENGLISH, journey: Journey | None = None) -> html.Div:
     """The grid: a label column, then one column per stage; the stage names, the emotion curve, the
-    text rows and the live numbers."""
+    text rows, the team's open actions (of `journey`'s stages) and the live numbers."""
     cells: list = [html.Div(stage.name, className="journey-stage", style=_at(1, i + 2))
                    for i, stage in enumerate(stages)]
     cells.append(row_label(say("journey.feeling"), "bi-emoji-smile-fill", "feeling", 2))
@@ -181,6 +188,12 @@ def journey_map(stages: list[Stage], fit: Fit, config: Config, data: WallData | 
         cells.append(row_label(say(f"journey.{attribute}"), ROW_ICONS[attribute], attribute, row))
         cells += [text_cell(getattr(stage, attribute), fit.density.bullets, attribute, row, i + 2, say)
                   for i, stage in enumerate(stages)]
+        rows.append("auto")
+    actions = [stage_actions(journey, stage, config, say, titled=fit.action_titles) for stage in stages]
+    if any(actions):
+        row = len(rows) + 1
+        cells.append(row_label(say("journey.our_actions"), ACTIONS_ICON, "our_actions", row))
+        cells += [actions_cell(text, row, i + 2) for i, text in enumerate(actions)]
         rows.append("auto")
     if any(stage.services for stage in stages):
         row = len(rows) + 1
@@ -215,6 +228,6 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
         for stages in fit.pages:
             subtitle = page_subtitle(journey, config, first, len(stages), len(fit.pages), say)
             pages.append([panel_heading(journey.title, subtitle, **heading),
-                          journey_map(stages, fit, config, data, screen, say)])
+                          journey_map(stages, fit, config, data, screen, say, journey)])
             first += len(stages)
     return pages

@@ -17,7 +17,9 @@ from typing import get_args
 from layouts import geometry as g
 from layouts.textfit import estimated_lines, text_width, widest_part
 from layouts.words import ENGLISH, Labels
+from obeya.actions import open_actions
 from obeya.config import Config, Journey, Stage
+from obeya.labels import shorten
 from obeya.metrics import Status
 from obeya.snapshot import WallData
 
@@ -26,7 +28,8 @@ MAX_STAGES_PER_PAGE = 7
 # The text rows of the map, top to bottom: Stage attributes, each labelled by catalog key journey.<attribute>.
 # A row no stage on the page fills is left out.
 TEXT_ROWS = ("actions", "touchpoints", "pain_points", "opportunities")
-ROW_LABELS = ("feeling", *TEXT_ROWS, "live_numbers")  # catalog keys journey.<label> of the label column
+ROW_LABELS = ("feeling", *TEXT_ROWS, "our_actions", "live_numbers")  # catalog keys journey.<label> of the labels
+ACTION_TITLE_CHARS = 40  # a stage names its open action due soonest, cut at a word
 LEGEND = get_args(Status)  # statuses in the order the wall explains them
 
 # Sizes in rem (layouts/geometry.py names what panel-journey.css draws with).
@@ -129,6 +132,21 @@ def note_statuses(stages: list[Stage], data: WallData | None, density: Density) 
     return page_statuses(stages, data, density.services) if density.compact else []
 
 
+# --- the team's open actions per stage ----------------------------------------
+
+
+def stage_actions(journey: Journey | None, stage: Stage, config: Config, say: Labels = ENGLISH, *,
+                  titled: bool = True) -> str | None:
+    """What a stage says of its open actions (actions.yaml): how many, and (`titled`) the title of the one
+    due soonest, "2 open: Spare laptops pre-loaded…"; None when it has none."""
+    found = open_actions(config, journey, stage) if journey is not None else ()
+    if not found:
+        return None
+    if not titled:
+        return say("journey.open_count", count=len(found))
+    return say("journey.open_actions", count=len(found), title=shorten(found[0].title, ACTION_TITLE_CHARS))
+
+
 # --- how much of each stage a page shows ------------------------------------
 
 
@@ -158,6 +176,7 @@ class Fit:
     columns: int
     density: Density
     label_column: float = LABEL_COLUMN_REM
+    action_titles: bool = True  # a stage's open actions: how many and the first one's title, or how many only
 
 
 def label_column(compact: bool, say: Labels = ENGLISH) -> float:
@@ -258,8 +277,10 @@ def _services_height(services: list[str], cap: int, config: Config, data: WallDa
 
 
 def map_height(stages: list[Stage], columns: int, density: Density, config: Config,
-               data: WallData | None, say: Labels = ENGLISH) -> float:
-    """Estimated height in rem of the map of `stages` in `columns` columns, its labels in `say`'s words."""
+               data: WallData | None, say: Labels = ENGLISH, journey: Journey | None = None,
+               action_titles: bool = True) -> float:
+    """Estimated height in rem of the map of `stages` in `columns` columns, its labels in `say`'s words
+    (with `journey`, the stages' open actions too, see `stage_actions`)."""
     label_rem = label_column(density.compact, say)
     inner = column_width(columns, label_rem) - 2 * CELL_PADDING_X_REM
     header = max(estimated_lines(stage.name, BODY, inner, bold=True) for stage in stages) * BODY * g.JOURNEY_STAGE_LINE
@@ -268,6 +289,11 @@ def map_height(stages: list[Stage], columns: int, density: Density, config: Conf
         cells = [_cell_height(getattr(stage, attribute), density.bullets, inner, say) for stage in stages]
         if any(cells):
             rows.append(max(_label_height(say(f"journey.{attribute}"), label_rem), *cells))
+    actions = [text for stage in stages
+               if (text := stage_actions(journey, stage, config, say, titled=action_titles))]
+    if actions:
+        cells = [_lines_height(estimated_lines(text, SMALL, inner - g.JOURNEY_BULLET_INDENT_REM)) for text in actions]
+        rows.append(max(_label_height(say("journey.our_actions"), label_rem), *cells))
     blocks = [_services_height(stage.services, density.services, config, data, inner, density.compact, say)
               for stage in stages if stage.services]
     if blocks:
@@ -334,17 +360,24 @@ def fit_journey(journey: Journey, config: Config, data: WallData | None, *, stal
     Of all layouts that fit: the fewest pages, then the most complete
     density, then the most stages a page. The live numbers take part ("not
     enough responses" needs more room than "32"), and so does a stale badge
-    in the heading.
+    in the heading. A stage's open actions name the first one's title unless
+    that costs a page; then they say how many only.
     """
+    titled, untitled = (_fit(journey, config, data, stale, say, titles) for titles in (True, False))
+    return titled if len(titled.pages) <= len(untitled.pages) else untitled
+
+
+def _fit(journey: Journey, config: Config, data: WallData | None, stale: bool, say: Labels,
+         action_titles: bool) -> Fit:
     for densities in (DENSITIES, LAST_RESORT):
-        candidates = _fitting_layouts(journey, config, data, densities, stale, say)
+        candidates = _fitting_layouts(journey, config, data, densities, stale, say, action_titles)
         if candidates:
             return min(candidates, key=lambda candidate: candidate[:3])[3]
-    return Fit([[stage] for stage in journey.stages], 1, LAST_RESORT[-1], label_column(True, say))
+    return Fit([[stage] for stage in journey.stages], 1, LAST_RESORT[-1], label_column(True, say), action_titles)
 
 
 def _fitting_layouts(journey: Journey, config: Config, data: WallData | None, densities: list[Density],
-                     stale: bool, say: Labels) -> list[tuple[int, int, int, Fit]]:
+                     stale: bool, say: Labels, action_titles: bool = True) -> list[tuple[int, int, int, Fit]]:
     """(pages, density rank, −stages a page, Fit) for each number of stages a page that fits."""
     stages = list(journey.stages)
     candidates = []
@@ -353,8 +386,9 @@ def _fitting_layouts(journey: Journey, config: Config, data: WallData | None, de
         # the longest subtitle of these pages ("stages 1–7 of 9"; the page of one stage says less)
         room = map_room(journey, page_subtitle(journey, config, 1, per_page, len(pages), say), stale, say)
         for rank, density in enumerate(densities):
-            if all(map_height(page, per_page, density, config, data, say) <= room for page in pages):
-                fit = Fit(pages, per_page, density, label_column(density.compact, say))
+            if all(map_height(page, per_page, density, config, data, say, journey, action_titles) <= room
+                   for page in pages):
+                fit = Fit(pages, per_page, density, label_column(density.compact, say), action_titles)
                 candidates.append((len(pages), rank, -per_page, fit))
                 break  # the densest that fits with this many stages a page
     return candidates

@@ -8,7 +8,6 @@ boundary in Python, so the CSS never has to clip.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 
 from dash import html
@@ -16,6 +15,7 @@ from dash import html
 from layouts.components import Screen, grid_class, icon, panel_heading, waiting_page
 from layouts.textfit import text_width
 from layouts.words import ENGLISH, Labels, words
+from obeya import labels
 from obeya.config import Config
 from obeya.snapshot import Voice, WallData
 
@@ -64,41 +64,8 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
 
 
 def shorten(text: str, limit: int = MAX_CHARACTERS) -> str:
-    """`text` on one line, cut with '…' when longer than `limit` characters: between words, or between
-    emoji, never inside a word (unless it is the only one) nor inside a character drawn from several code points."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    end = limit - 1
-    before, after = text[end - 1], text[end]
-    if " " in text[:end] and " " not in (before, after) and (_in_word(before) or _in_word(after)):
-        end = text.rindex(" ", 0, end)  # inside a word; a cut between two emoji is between words
-    while 0 < end < len(text) and _joins_previous(text, end):
-        end -= 1
-    return text[:end].rstrip(" ,;:.-\u2013\u2014") + "\u2026"
-
-
-def _in_word(character: str) -> bool:
-    """A letter, digit, apostrophe or accent (not the variation selector after an emoji)."""
-    if "\ufe00" <= character <= "\ufe0f":
-        return False
-    return character.isalnum() or character in "'\u2019" or unicodedata.category(character).startswith("M")
-
-
-REGIONAL_INDICATORS = "".join(map(chr, range(0x1F1E6, 0x1F200)))  # a flag is two of them: 🇳🇱 is N, L
-
-
-def _joins_previous(text: str, index: int) -> bool:
-    """Whether the code point at `index` is drawn as one character with the one before it."""
-    character, code = text[index], ord(text[index])
-    if text[index - 1] == "\u200d" or code == 0x200D or unicodedata.category(character) in ("Mn", "Me"):
-        return True  # a zero-width joiner and what it joins (👨‍💻), a combining mark (e + ´)
-    if 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F:
-        return True  # a variation selector (❤️), a skin tone (👍🏽), the tags of a subdivision flag
-    if character in REGIONAL_INDICATORS:  # the second of a pair
-        before = text[:index]
-        return (len(before) - len(before.rstrip(REGIONAL_INDICATORS))) % 2 == 1
-    return False
+    """`text` cut to `limit` characters (see obeya.labels.shorten), a voice card's length by default."""
+    return labels.shorten(text, limit)
 
 
 def fitted(text: str) -> str:

@@ -13,7 +13,9 @@ from urllib.parse import quote
 
 from dash import dcc, html
 
+from layouts import geometry as g
 from layouts.components import Screen, icon
+from layouts.textfit import text_width
 from layouts.words import ENGLISH, Labels, words
 from obeya.config import Config, Problem
 from obeya.live import DataState
@@ -83,14 +85,40 @@ def header(config: Config) -> html.Header:
     )
 
 
+CONTROLS = 4  # previous, hold, next, full screen
+
+
+def _tab_width(label: str, *, bold: bool = False) -> float:
+    return text_width(label, g.FS_SMALL, bold=bold) + 2 * (g.WALL_TAB_PADDING_X_REM + g.WALL_TAB_BORDER_REM)
+
+
+def tabs_fit(config: Config, say: Labels) -> bool:
+    """Whether the footer holds every tab with its name on one line, next to the longest mode words and the
+    controls, with the active tab in bold and its page counter ("9/9")."""
+    # (measured with a space for the thin one, which the wall's font lacks: the browser's is no wider)
+    labels = [f"{n} {say(f'tab.{setting.id}')}" for n, setting in enumerate(config.wall.panels, start=1)]
+    counter = " " + say("browser.page_counter", page=9, pages=9)
+    active = max(_tab_width(label + counter, bold=True) - _tab_width(label) for label in labels)
+    tabs = sum(_tab_width(label) for label in labels) + g.WALL_TAB_GAP_REM * (len(labels) - 1) + active
+    modes = [say("browser.rotating"), say("browser.held"), say("browser.paused", time="00:00"),
+             say("browser.offline")]
+    mode = max(text_width(text, g.FS_SMALL, bold=True) for text in modes)
+    controls = CONTROLS * g.WALL_CONTROL_REM + (CONTROLS - 1) * g.WALL_CONTROL_GAP_REM
+    room = g.SCREEN_WIDTH_REM - 2 * g.PAGE_PADDING_X_REM - 2 * g.WALL_FOOTER_GAP_REM
+    return tabs + mode + controls <= room
+
+
 def footer(config: Config, active_panel: str) -> html.Footer:
-    """Where we are (tabs and a progress bar) and the facilitator's controls."""
+    """Where we are (tabs and a progress bar) and the facilitator's controls.
+
+    When the tabs' names do not all fit, the tabs of the panels not on screen show their number alone.
+    """
     say = words(config)
     tabs = []
     for n, setting in enumerate(config.wall.panels, start=1):
         name = say(f"tab.{setting.id}")
         tabs.append(html.Button(
-            [f"{n}\u2009{name}", html.Span(className="wall-tab-page")],
+            [f"{n}", html.Span(f"\u2009{name}", className="wall-tab-name"), html.Span(className="wall-tab-page")],
             className="wall-tab" + (" is-active" if setting.id == active_panel else ""),
             title=say("wall.show_panel_key", panel=name, key=n) if n <= 9 else say("wall.show_panel", panel=name),
             **{"data-goto": setting.id},
@@ -104,7 +132,8 @@ def footer(config: Config, active_panel: str) -> html.Footer:
     ]
     return html.Footer(
         [
-            html.Nav(tabs, className="wall-tabs", **{"aria-label": say("wall.panels")}),
+            html.Nav(tabs, className="wall-tabs" + ("" if tabs_fit(config, say) else " wall-tabs-compact"),
+                     **{"aria-label": say("wall.panels")}),
             html.Span(say("browser.rotating"), className="wall-mode", id="wall-mode", **{"data-mode": "rotating"}),
             html.Div(controls, className="wall-controls"),
             html.Div(html.Div(className="wall-progress-bar"), className="wall-progress"),

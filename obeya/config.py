@@ -10,6 +10,7 @@ A team edits these files in its config folder:
     annotations.yaml  events to mark on the trends (optional)
     sources.yaml      the team's own SELECTs (optional)
     themes.yaml       comment themes and their causes, by the phrases that show them (optional)
+    actions.yaml      what the team does about a gap: owner, status, dates, what it answers (optional)
 
 Every field's `description` is what editors show on hover (through the JSON
 Schemas) and what the README's config reference says; a test keeps them in step.
@@ -28,15 +29,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from obeya.labels import LANGUAGES, label_keys
+from obeya.labels import LANGUAGES, label_keys, shorten
 from obeya.loader import reference_problems, validate
 from obeya.panels import PANEL_IDS, PanelId  # noqa: F401  (the one registry of panels; tests import it here)
 from obeya.problems import ConfigError, Problem  # noqa: F401  (imported from here across the app)
 from obeya.yamlfile import MAX_FILE_BYTES, Document, read_document  # noqa: F401  (MAX_FILE_BYTES: tests)
 
 CONFIG_FILES = ("wall.yaml", "mission.yaml", "personas.yaml", "journeys.yaml", "services.yaml", "annotations.yaml",
-                "sources.yaml", "themes.yaml")
-OPTIONAL_FILES = ("annotations.yaml", "sources.yaml", "themes.yaml")
+                "sources.yaml", "themes.yaml", "actions.yaml")
+OPTIONAL_FILES = ("annotations.yaml", "sources.yaml", "themes.yaml", "actions.yaml")
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
@@ -61,7 +62,7 @@ class Strict(BaseModel):
 class PanelSetting(Strict):
     """A panel in the rotation, with its own time on screen."""
 
-    id: Annotated[PanelId, about("the panel: mission, personas, journey, nps, ftr or voices")]
+    id: Annotated[PanelId, about("the panel: " + ", ".join(PANEL_IDS[:-1]) + f" or {PANEL_IDS[-1]}")]
     seconds: Annotated[Seconds | None, about("seconds this panel stays on screen, instead of rotate_seconds (5–3600)")] = None
 
 
@@ -350,6 +351,71 @@ class ThemesFile(Strict):
     themes: Annotated[list[Theme], about("the themes comments are tagged with")] = []
 
 
+# --- actions.yaml (optional) ---------------------------------------------
+
+ACTION_STATUSES = ("planned", "doing", "done")
+ActionStatus = Literal["planned", "doing", "done"]
+MARK_CHARACTERS = 30  # an action's mark on the trends: "▶ " or "✓ " and the start of its title
+
+
+class ActionLinks(Strict):
+    """What an action answers: a service, a comment theme, a journey stage; each optional."""
+
+    service: Annotated[str | None, about("a service id (or one of its aliases) in services.yaml: the action "
+                                         "answers its gaps, and its done action shows the service's NPS and "
+                                         "first-time-right before and after")] = None
+    theme: Annotated[str | None, about("a theme id in themes.yaml: the action answers the theme when it rises, "
+                                       "and its done action shows the share of comments mentioning it before "
+                                       "and after")] = None
+    journey: Annotated[str | None, about("a journey id in journeys.yaml: the action answers the gaps of the "
+                                         "services of its stages (with stage: of that stage only)")] = None
+    stage: Annotated[str | None, about("the name of a stage of that journey (needs journey): the stage shows "
+                                       "the action while it is open")] = None
+
+
+class Action(Strict):
+    """Something the team does about a gap, who owns it, and how far it got."""
+
+    id: Annotated[Slug, about("lower-case letters, digits, - and _")]
+    title: Annotated[str, Field(min_length=1, max_length=120), about("what the team does, up to 120 characters")]
+    owner: Annotated[str, Field(min_length=1, max_length=60), about("who sees it through, up to 60 characters")]
+    status: Annotated[ActionStatus, about("planned, doing or done")]
+    started: Annotated[date | None, about("the day work started, YYYY-MM-DD; needed once the action is doing "
+                                          "or done (its before window ends here)")] = None
+    due: Annotated[date | None, about("the day it should be done; an action not done by then is overdue")] = None
+    done: Annotated[date | None, about("the day it was done, needed when status is done and not before "
+                                       "started (its after window starts the day after)")] = None
+    links: Annotated[ActionLinks, about("what the action answers: {service, theme, journey, stage}, "
+                                        "each optional")] = ActionLinks()
+
+    @property
+    def open(self) -> bool:
+        return self.status != "done"
+
+    def overdue(self, today: date) -> bool:
+        """Not done, and its due day has passed."""
+        return self.open and self.due is not None and self.due < today
+
+    def marks(self, service_id: str | None) -> tuple[Annotation, ...]:
+        """The action on the trends: "▶ title" on the day it started, "✓ title" on the day it was done."""
+        days = [("\u25b6", self.started)] if self.status != "planned" else []
+        if self.status == "done":
+            days.append(("\u2713", self.done))
+        return tuple(Annotation(date=day, text=mark_text(symbol, self.title), service=service_id)
+                     for symbol, day in days if day is not None)
+
+
+def mark_text(symbol: str, title: str, limit: int = MARK_CHARACTERS) -> str:
+    """`symbol` and `title`, the title cut at a word with '…' so that both take at most `limit` characters."""
+    return f"{symbol} {shorten(title, limit - 2)}"
+
+
+class ActionsFile(Strict):
+    """actions.yaml (optional): "You said, we did": what the team does about its gaps."""
+
+    actions: Annotated[list[Action], about("what the team does about its gaps")] = []
+
+
 FILE_MODELS = {  # each config file and the model of its contents (schema.py writes their JSON Schemas)
     "wall.yaml": Wall,
     "mission.yaml": Mission,
@@ -359,6 +425,7 @@ FILE_MODELS = {  # each config file and the model of its contents (schema.py wri
     "annotations.yaml": AnnotationsFile,
     "sources.yaml": Sources,
     "themes.yaml": ThemesFile,
+    "actions.yaml": ActionsFile,
 }
 
 
@@ -395,6 +462,7 @@ class Config:
     annotations: tuple[Annotation, ...] = ()
     sources: Sources = Sources()
     themes: tuple[Theme, ...] = ()
+    actions: tuple[Action, ...] = ()
 
     def persona(self, persona_id: str) -> Persona:
         return next(persona for persona in self.personas if persona.id == persona_id)
@@ -413,10 +481,17 @@ class Config:
         return None
 
     def annotations_for(self, service_id: str | None) -> tuple[Annotation, ...]:
-        """Events to mark on a chart of `service_id`; the all-services chart (None) shows every event."""
+        """Events to mark on a chart of `service_id`; the all-services chart (None) shows every event.
+
+        The team's annotations, then its actions: the day each started and the
+        day it was done, on its service's charts (every chart for an action
+        linked to no service).
+        """
+        notes = self.annotations + tuple(mark for action in self.actions
+                                         for mark in action.marks(self.service_id_for(action.links.service)))
         if service_id is None:
-            return self.annotations
-        return tuple(note for note in self.annotations if note.service is None or note.service == service_id)
+            return notes
+        return tuple(note for note in notes if note.service is None or note.service == service_id)
 
 
 def load_config(directory: str | Path) -> Config:
@@ -448,6 +523,7 @@ def load_config(directory: str | Path) -> Config:
         annotations=tuple(models["annotations.yaml"].annotations),
         sources=models["sources.yaml"],
         themes=tuple(models["themes.yaml"].themes),
+        actions=tuple(models["actions.yaml"].actions),
     )
     problems = reference_problems(documents, config)
     if problems:

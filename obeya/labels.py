@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import functools
 import string
+import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -113,6 +114,44 @@ class Labels:
     def time(self, moment: datetime) -> str:
         """The time of day as the wall writes it ('14:05')."""
         return format_time(moment, self.words["format.time"], locale=self.locale)
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line, cut with '…' when longer than `limit` characters: between words, or between
+    emoji, never inside a word (unless it is the only one) nor inside a character drawn from several code points."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    end = limit - 1
+    before, after = text[end - 1], text[end]
+    if " " in text[:end] and " " not in (before, after) and (_in_word(before) or _in_word(after)):
+        end = text.rindex(" ", 0, end)  # inside a word; a cut between two emoji is between words
+    while 0 < end < len(text) and _joins_previous(text, end):
+        end -= 1
+    return text[:end].rstrip(" ,;:.-\u2013\u2014") + "\u2026"
+
+
+def _in_word(character: str) -> bool:
+    """A letter, digit, apostrophe or accent (not the variation selector after an emoji)."""
+    if "\ufe00" <= character <= "\ufe0f":
+        return False
+    return character.isalnum() or character in "'\u2019" or unicodedata.category(character).startswith("M")
+
+
+REGIONAL_INDICATORS = "".join(map(chr, range(0x1F1E6, 0x1F200)))  # a flag is two of them: 🇳🇱 is N, L
+
+
+def _joins_previous(text: str, index: int) -> bool:
+    """Whether the code point at `index` is drawn as one character with the one before it."""
+    character, code = text[index], ord(text[index])
+    if text[index - 1] == "\u200d" or code == 0x200D or unicodedata.category(character) in ("Mn", "Me"):
+        return True  # a zero-width joiner and what it joins (👨‍💻), a combining mark (e + ´)
+    if 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F:
+        return True  # a variation selector (❤️), a skin tone (👍🏽), the tags of a subdivision flag
+    if character in REGIONAL_INDICATORS:  # the second of a pair
+        before = text[:index]
+        return (len(before) - len(before.rstrip(REGIONAL_INDICATORS))) % 2 == 1
+    return False
 
 
 @functools.lru_cache(maxsize=32)

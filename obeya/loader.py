@@ -248,6 +248,7 @@ def reference_problems(documents: dict[str, Document], config: Config) -> list[P
     unique(documents["journeys.yaml"], "journeys", config.journeys, "journey")
     unique(documents["services.yaml"], "services", config.services, "service")
     unique(documents["themes.yaml"], "themes", config.themes, "theme")
+    unique(documents["actions.yaml"], "actions", config.actions, "action")
 
     personas = {persona.id: persona.id for persona in config.personas}
     personas.update({_slug(persona.name): persona.id for persona in config.personas})
@@ -273,6 +274,7 @@ def reference_problems(documents: dict[str, Document], config: Config) -> list[P
     for a, note in enumerate(config.annotations):
         if note.service is not None and note.service not in service_ids:
             reference(documents["annotations.yaml"], ("annotations", a, "service"), "service", note.service, services)
+    problems += _action_problems(documents["actions.yaml"], config, services)
     for p, persona in enumerate(config.personas):
         # The rule the wall serves avatars by: what validate accepts is what the TV shows.
         checked = check_config_image(config.directory, persona.avatar) if persona.avatar else None
@@ -283,6 +285,43 @@ def reference_problems(documents: dict[str, Document], config: Config) -> list[P
                     ("personas", p, "avatar"), f"personas[{p}].avatar: image '{persona.avatar}' {reason}"
                 )
             )
+    return problems
+
+
+def _action_problems(document: Document, config: Config, services: dict[str, str]) -> list[Problem]:
+    """actions.yaml: links point at a service (id or alias), theme, journey and stage there are; the dates
+    fit the status (started once doing, done when done, and not before started)."""
+    problems = []
+
+    def problem(a: int, key: str, message: str) -> None:
+        path = ("actions", a, *key.split("."))
+        problems.append(document.problem(path, f"{key_path(path)}: {message}"))
+
+    themes = {theme.id: theme.id for theme in config.themes}
+    themes.update({_slug(theme.name): theme.id for theme in config.themes})
+    journeys = {journey.id: journey for journey in config.journeys}
+    for a, action in enumerate(config.actions):
+        links = action.links
+        if links.service is not None and config.service_id_for(links.service) is None:
+            problem(a, "links.service", _unknown("service", links.service, services, "services.yaml"))
+        if links.theme is not None and links.theme not in themes.values():
+            problem(a, "links.theme", _unknown("theme", links.theme, themes, "themes.yaml"))
+        journey = journeys.get(links.journey) if links.journey is not None else None
+        if links.journey is not None and journey is None:
+            problem(a, "links.journey", _unknown("journey", links.journey, {j: j for j in journeys}, "journeys.yaml"))
+        if links.stage is not None and links.journey is None:
+            problem(a, "links.stage", f"a stage needs its journey: write {{journey: <journey id>, stage: {links.stage}}}")
+        elif links.stage is not None and journey is not None and links.stage not in (s.name for s in journey.stages):
+            names = {stage.name.casefold(): stage.name for stage in journey.stages}
+            problem(a, "links.stage", _unknown("stage", links.stage, names, f"journey '{journey.id}'"))
+        if action.status != "planned" and action.started is None:
+            problem(a, "started", f"a {action.status} action needs the day it started (started: YYYY-MM-DD)")
+        if action.status == "done" and action.done is None:
+            problem(a, "done", "a done action needs the day it was done (done: YYYY-MM-DD)")
+        if action.status != "done" and action.done is not None:
+            problem(a, "done", f"the action is {action.status}, not done: write status: done, or leave done out")
+        if action.done is not None and action.started is not None and action.done < action.started:
+            problem(a, "done", f"{action.done} is before started ({action.started})")
     return problems
 
 

@@ -171,14 +171,14 @@ def nps_change(current: NpsCounts, previous: NpsCounts, min_responses: int = 30)
 
 def ftr_change(current: FtrCounts, previous: FtrCounts, min_resolved: int = 1) -> Change | None:
     """Change in first-time-right points between two periods (two-proportion z-test)."""
-    return share_change(current.first_time_right, current.resolved, previous.first_time_right, previous.resolved,
-                        min_resolved)
+    return proportion_change(current.first_time_right, current.resolved, previous.first_time_right,
+                             previous.resolved, min_resolved)
 
 
-def share_change(hits: int, n: int, previous_hits: int, previous_n: int, min_n: int = 1) -> Change | None:
-    """Change in percentage points of the share hits/n against previous_hits/previous_n (two-proportion
-    z-test); None when either has fewer than `min_n` cases."""
-    if n < max(min_n, 1) or previous_n < max(min_n, 1):
+def proportion_change(hits: int, n: int, previous_hits: int, previous_n: int, minimum: int = 1) -> Change | None:
+    """Change in percentage points from `previous_hits` of `previous_n` to `hits` of `n`; significant when
+    |z| > 1.96 (two-proportion z-test, unpooled). None when either side has fewer than `minimum`."""
+    if n < max(minimum, 1) or previous_n < max(minimum, 1):
         return None
     p1 = hits / n
     p2 = previous_hits / previous_n

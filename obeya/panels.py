@@ -35,6 +35,7 @@ PANELS: tuple[Panel, ...] = (
     Panel("ftr", data=True),
     Panel("voices", data=True),
     Panel("themes", data=True),
+    Panel("actions", data=True),
 )
 PANEL_IDS: tuple[str, ...] = tuple(panel.id for panel in PANELS)
 PanelId = Literal[PANEL_IDS]  # type: ignore[valid-type]  (the allowed values of wall.yaml's panels)

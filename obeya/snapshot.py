@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from obeya import metrics, queries
+from obeya.actions import ActionsView, DailyCounts, actions_view, history_since, service_gaps, theme_gaps
 from obeya.config import Config
 from obeya.engine import reading
 from obeya.metrics import Change, Estimate, FtrCounts, NpsCounts, Status
@@ -134,6 +135,7 @@ class WallData:
     # counted here, never in "All services".
     unknown_services: dict[str, int] = field(default_factory=dict)
     themes: ThemesView | None = None  # None: no themes.yaml, or nothing counted yet
+    actions: ActionsView = ActionsView()  # the gaps and the actions that answer them (obeya/actions.py)
 
 
 def _series_counts(daily: dict[tuple[str, date], Counts], services: set[str] | None, starts: list[date],
@@ -214,22 +216,23 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None,
         starts = complete_periods(today, settings.period, settings.periods_shown)
         theme_starts = complete_periods(today, settings.period, 2 * THEME_PERIODS)  # the window and the one before
         since = min(starts[0], theme_starts[0])
+        history = history_since(since, config.actions, today)  # the before windows of done actions, too
         comments_since = datetime.combine(today - timedelta(days=config.wall.voices.days), time.min)
         raw = queries.raw_rows(connection, sources)  # the team's own queries checked once per refresh
-        nps_daily = queries.nps_daily_counts(connection, since, raw=raw, until=until, zone=config.wall.timezone)
-        ftr_daily = queries.ftr_daily_counts(connection, since, raw=raw, until=until, zone=config.wall.timezone)
+        nps_daily = queries.nps_daily_counts(connection, history, raw=raw, until=until, zone=config.wall.timezone)
+        ftr_daily = queries.ftr_daily_counts(connection, history, raw=raw, until=until, zone=config.wall.timezone)
         window = (comments_since, until, max(config.wall.voices.count, 1))
         comments = queries.recent_comments(connection, *window, detractors=True, hidden=hidden, raw=raw)
         comments += queries.recent_comments(connection, *window, detractors=False, hidden=hidden, raw=raw)
         theme_window = (theme_starts[THEME_PERIODS], next_period_start(theme_starts[-1], settings.period))
-        themes = _read_themes(connection, config, raw, theme_starts[0], theme_window, day_zone, recounts) \
+        themes = _read_themes(connection, config, raw, min(history, theme_starts[0]), theme_window, day_zone, recounts) \
             if config.themes else None
         quote_comments = queries.recent_comments(
             connection, datetime.combine(theme_window[0], time.min) - timedelta(days=1), until, QUOTES_READ,
             detractors=True, hidden=hidden, raw=raw) if themes else []
     spellings = service_spellings(config)
-    nps_daily, unknown = fold_services(nps_daily, spellings)
-    ftr_daily, unknown_tickets = fold_services(ftr_daily, spellings)
+    nps_daily, unknown = fold_services(nps_daily, spellings, unknown_since=since)
+    ftr_daily, unknown_tickets = fold_services(ftr_daily, spellings, unknown_since=since)
     for spelling, count in unknown_tickets.items():
         unknown[spelling] = unknown.get(spelling, 0) + count
 
@@ -251,7 +254,7 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None,
     region = phone_region(config.wall.language)  # national phone numbers as the team writes them
     voices = tuple(_voice(comment, names, wall_zone, region, config)
                    for comment in _detractors_first(comments, config.wall.voices.count))
-    themes_figures = None
+    themes_figures, theme_daily = None, {}
     if themes is not None:
         theme_daily, recounting = themes
         theme_daily, _ = fold_services(theme_daily, spellings)  # unknown services are counted by the NPS above
@@ -260,9 +263,13 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None,
             theme_daily, nps_daily, config.themes, window=theme_window,
             previous=(theme_starts[0], theme_window[0]), min_responses=settings.min_responses, quotes=quotes,
             recounting=recounting)
+    gaps = service_gaps(config, nps_by_service, ftr_by_service) + theme_gaps(themes_figures)
+    daily = DailyCounts(nps_daily, ftr_daily, themes=theme_daily)
+    actions = actions_view(config, gaps, daily, today, settings.min_responses)
     return WallData(now, settings.period, settings.min_responses, overall, nps_by_service, ftr_by_service, voices,
-                    zone=config.wall.timezone, rollup_zone=rollup_zone, themes=themes_figures,
-                    unknown_services=dict(sorted(unknown.items(), key=lambda item: (-item[1], item[0]))))
+                    zone=config.wall.timezone, rollup_zone=rollup_zone,
+                    unknown_services=dict(sorted(unknown.items(), key=lambda item: (-item[1], item[0]))),
+                    themes=themes_figures, actions=actions)
 
 
 QUOTES_READ = 300  # newest detractor comments read to find each theme's example quote
@@ -322,8 +329,10 @@ def service_spellings(config: Config) -> dict[str, str]:
     return spellings
 
 
-def fold_services(daily: dict[tuple, Counts], spellings: dict[str, str]) -> tuple[dict[tuple, Counts], dict[str, int]]:
-    """Daily counts under their service ids (aliases folded in), and the rows of unknown services by spelling.
+def fold_services(daily: dict[tuple, Counts], spellings: dict[str, str], *,
+                  unknown_since: date | None = None) -> tuple[dict[tuple, Counts], dict[str, int]]:
+    """Daily counts under their service ids (aliases folded in), and the rows of unknown services by spelling
+    (those from `unknown_since` on, when given: the days the trends show).
 
     Keys are (service spelling, day) or (service spelling, day, tag): the first part is folded, the rest kept.
     """
@@ -331,6 +340,8 @@ def fold_services(daily: dict[tuple, Counts], spellings: dict[str, str]) -> tupl
     unknown: dict[str, int] = {}
     for (spelling, *rest), counts in daily.items():
         service_id = spellings.get(str(spelling).strip().casefold())
+        if service_id is None and unknown_since is not None and rest[0] < unknown_since:
+            continue
         if service_id is None:
             size = counts.responses if isinstance(counts, NpsCounts) else counts.resolved
             unknown[spelling] = unknown.get(spelling, 0) + size

@@ -118,7 +118,7 @@ def theme_stat(theme: Theme, mentions: NpsCounts, comments: NpsCounts, overall: 
         theme_id=theme.id, name=theme.name, cause=theme.cause, mentions=mentions,
         share=100.0 * mentions.responses / comments.responses if comments.responses else None,
         with_theme=with_theme, without_theme=metrics.nps_estimate(rest, min_responses), impact=impact,
-        trend=metrics.share_change(mentions.responses, comments.responses, mentions_before.responses,
+        trend=metrics.proportion_change(mentions.responses, comments.responses, mentions_before.responses,
                                    comments_before.responses, min_responses),
         quote=quote,
     )

@@ -3,7 +3,8 @@
     python tests/long_content.py FOLDER   # writes the config to FOLDER (for screenshots by hand)
 
 Six personas with long names, roles and lists; one journey of nine stages
-with long items; long German compounds, one longer than any column; and
+with long items; nine actions with long titles and owners, linked to its
+stages; long German compounds, one longer than any column; and
 `language: de`, so the wall's own words are German too.
 """
 
@@ -60,12 +61,39 @@ def journeys() -> list[dict]:
     return [{"id": "nacht-stoerung", "title": "Der Analysator bleibt nachts stehen", "persona": "person-1", "stages": stages}]
 
 
+# Titles up to the 120 characters actions.yaml allows, owners up to 60.
+ACTION_TITLES = ["Bereitschaftsdienst mit Gerätekenntnissen für jede Nacht einschließlich Wochenenden und Feiertagen",
+                 "Automatische Befundübermittlung an die anfordernden Stationen unmittelbar nach der Freigabe",
+                 "Ersatzteillager für die häufigsten Verschleißteile direkt im Labor statt beim Großhändler",
+                 "Rückruf innerhalb von fünfzehn Minuten nach jeder nächtlichen Störungsmeldung mit Zwischenstand",
+                 LONGEST_WORD + " endlich umsetzen"]
+OWNERS = ["Maximiliane Oberhofer-Schwarzenbach und Konstanze Würzburger", "Jürgen Zwölfhundertachtzig"]
+
+
+def actions() -> list[dict]:
+    """Nine actions: most answer the lab information system's gap, some none; doing, planned and done, some
+    overdue, each linked to a stage of the long journey."""
+    statuses = ["doing", "planned", "done"]
+    found = []
+    for number in range(9):
+        status = statuses[number % 3]
+        found.append({"id": f"massnahme-{number}", "title": ACTION_TITLES[number % len(ACTION_TITLES)],
+                      "owner": OWNERS[number % 2], "status": status,
+                      **({"started": "2024-01-08"} if status != "planned" else {}),
+                      "due": "2024-03-01" if number % 2 else "2030-12-31",
+                      **({"done": "2024-02-02"} if status == "done" else {}),
+                      "links": {"service": "lims" if number < 6 else "analysers", "journey": "nacht-stoerung",
+                                "stage": STAGES[number % len(STAGES)]}})
+    return found
+
+
 def write_long_config(folder: Path, source: Path = TEST_CONFIG_DIR) -> Path:
     """The config in `source` (the tests' own, or one the browser driver prepared) with long German
     personas and journey, into `folder`."""
     if folder.resolve() != source.resolve():
         shutil.copytree(source, folder)
-    for name, data in (("personas.yaml", {"personas": personas()}), ("journeys.yaml", {"journeys": journeys()})):
+    for name, data in (("personas.yaml", {"personas": personas()}), ("journeys.yaml", {"journeys": journeys()}),
+                       ("actions.yaml", {"actions": actions()})):
         (folder / name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with (folder / "wall.yaml").open("a", encoding="utf-8") as wall_yaml:
         wall_yaml.write("language: de\n")

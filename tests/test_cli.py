@@ -389,10 +389,10 @@ def test_schema_writes_one_schema_per_config_file(capsys, config_copy):
     code, out, err = run(capsys, "schema", str(config_copy.path))
     assert code == 0
     written = sorted(path.name for path in (config_copy.path / "schema").iterdir())
-    assert written == ["annotations.schema.json", "journeys.schema.json", "mission.schema.json",
+    assert written == ["actions.schema.json", "annotations.schema.json", "journeys.schema.json", "mission.schema.json",
                        "personas.schema.json", "services.schema.json", "sources.schema.json", "themes.schema.json",
                        "wall.schema.json"]
-    assert len(out) == 8 and all(line.startswith("wrote ") for line in out)
+    assert len(out) == 9 and all(line.startswith("wrote ") for line in out)
 
 
 def test_validate_runs_the_teams_own_sql_and_names_a_missing_column(capsys, monkeypatch, config_copy, tmp_path):

@@ -56,7 +56,7 @@ def test_optional_keys_take_their_defaults(test_config):
     assert wall.refresh_seconds == 300
     assert wall.seconds_for("nps") == 30  # set per panel
     assert wall.seconds_for("mission") == 20  # rotate_seconds
-    assert [panel.id for panel in wall.panels] == ["mission", "personas", "journey", "nps", "ftr", "voices"]
+    assert [panel.id for panel in wall.panels] == ["mission", "personas", "journey", "nps", "ftr", "voices", "actions"]
     assert test_config.persona("ben").goals == []
     assert test_config.service("nonexistent") is None
 
@@ -184,7 +184,7 @@ def test_duplicate_persona_id_points_at_the_second_one(config_copy):
 def test_unknown_panel_lists_the_panels_there_are(config_copy):
     config_copy.edit("wall.yaml", "  - ftr\n", "  - first-time-right\n")
     assert problems(config_copy) == [
-        "wall.yaml:14:5: panels[4]: unknown panel 'first-time-right'; use mission, personas, journey, nps, ftr, voices or themes"
+        "wall.yaml:14:5: panels[4]: unknown panel 'first-time-right'; use mission, personas, journey, nps, ftr, voices, themes or actions"
     ]
 
 
@@ -209,7 +209,7 @@ def test_unknown_timezone_suggests_a_name(config_copy):
 
 def test_unknown_period_lists_the_choices(config_copy):
     config_copy.edit("wall.yaml", "period: week", "period: day")
-    assert problems(config_copy) == ["wall.yaml:17:11: nps.period: must be 'week' or 'month'"]
+    assert problems(config_copy) == ["wall.yaml:18:11: nps.period: must be 'week' or 'month'"]
 
 
 def test_avatar_image_must_exist_next_to_personas_yaml(config_copy):
@@ -299,7 +299,7 @@ def test_broken_references_in_several_files_are_reported_together(config_copy):
 
 def test_unknown_key_named_like_its_parent_points_at_the_key(config_copy):
     config_copy.edit("wall.yaml", "  target: 20", "  nps: 20")
-    assert problems(config_copy) == ["wall.yaml:18:3: unknown key 'nps' in nps"]
+    assert problems(config_copy) == ["wall.yaml:19:3: unknown key 'nps' in nps"]
 
 
 def test_repeated_key_is_an_error(config_copy):
@@ -313,7 +313,7 @@ def test_repeated_key_is_an_error(config_copy):
 def test_tab_in_the_indentation_says_to_use_spaces(config_copy):
     config_copy.edit("wall.yaml", "  period: week", "\tperiod: week")
     assert problems(config_copy) == [
-        "wall.yaml:17:1: a tab character: YAML indents with spaces; replace the tab with spaces"
+        "wall.yaml:18:1: a tab character: YAML indents with spaces; replace the tab with spaces"
     ]
 
 
@@ -389,7 +389,7 @@ def test_lists_of_ids_may_be_lower_case_inline(config_copy):
 
 @pytest.mark.parametrize(("name", "old", "new", "message"), [
     pytest.param("wall.yaml", "  period: week", "\tperiod: week",
-                 "wall.yaml:17:1: a tab character: YAML indents with spaces; replace the tab with spaces", id="tab"),
+                 "wall.yaml:18:1: a tab character: YAML indents with spaces; replace the tab with spaces", id="tab"),
     pytest.param("wall.yaml", "rotate_seconds: 20", "rotate_seconds: 20\ndaily_reload_at: 4:30",
                  'wall.yaml:8:18: daily_reload_at: write the time in quotes, like "04:30" '
                  "(unquoted, YAML reads 4:30 as the number 270)", id="time"),

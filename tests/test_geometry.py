@@ -18,7 +18,8 @@ from layouts import geometry
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
-PANEL_PREFIXES = {"panel-journey.css": "journey-", "panel-personas.css": "persona-", "panel-mission.css": "mission-"}
+PANEL_PREFIXES = {"panel-journey.css": "journey-", "panel-personas.css": "persona-", "panel-mission.css": "mission-",
+                  "panel-actions.css": "actions-"}
 TYPE_SCALE = "fs-"
 
 

@@ -59,7 +59,7 @@ def outcome(label: str) -> None:
 # The config loader
 # =============================================================================
 
-# The optional files are not in tests/fixtures/config; these valid ones give the mutations something to break.
+# Valid optional files (tests/fixtures/config has only actions.yaml), to give the mutations something to break.
 OPTIONAL_EXAMPLES = {
     "annotations.yaml": (
         "annotations:\n"
@@ -83,6 +83,17 @@ OPTIONAL_EXAMPLES = {
         "    phrases: [waited, no update]\n"
         "    factors: [Speed of service]\n"
     ),
+    "actions.yaml": (
+        "actions:\n"
+        "  - id: night-engineer\n"
+        "    title: An analyser engineer on call every night\n"
+        "    owner: Marta Nowak\n"
+        "    status: done\n"
+        "    started: 2026-08-19\n"
+        "    due: 2026-09-30\n"
+        "    done: 2026-09-07\n"
+        "    links: {service: analysers, journey: night-breakdown, stage: Calls for help}\n"
+    ),
 }
 VALID_FILES = {
     name: OPTIONAL_EXAMPLES[name] if name in OPTIONAL_EXAMPLES else (TEST_CONFIG_DIR / name).read_text(encoding="utf-8")
@@ -98,7 +109,7 @@ MODEL_KEYS = (
     "avatar", "goals", "frustrations", "needs", "channels", "services", "expected_experience", "nps_target",
     "ftr_target", "journeys", "persona", "stages", "emotion", "actions", "touchpoints", "pain_points",
     "opportunities", "annotations", "date", "text", "service", "responses", "ftr", "themes", "cause", "phrases",
-    "factors",
+    "factors", "owner", "status", "started", "due", "done", "links", "theme", "journey", "stage",
 )
 
 

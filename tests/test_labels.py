@@ -107,24 +107,24 @@ def test_a_label_override_shows_on_the_wall(config_copy):
 def test_unknown_label_key_names_the_nearest_key(config_copy):
     add_to_wall_yaml(config_copy, "labels:\n  persona.title: The colleagues we help\n")
     assert problems(config_copy) == [
-        "wall.yaml:26:3: labels: unknown label 'persona.title' (did you mean 'personas.title'?)"
+        "wall.yaml:27:3: labels: unknown label 'persona.title' (did you mean 'personas.title'?)"
     ]
 
 
 def test_label_override_with_a_placeholder_the_label_does_not_have(config_copy):
     add_to_wall_yaml(config_copy, "labels:\n  nps.target: \"goal {target}\"\n")
-    assert problems(config_copy) == ["wall.yaml:26:15: labels.nps.target: may use {value}; write a brace as {{ or }}"]
+    assert problems(config_copy) == ["wall.yaml:27:15: labels.nps.target: may use {value}; write a brace as {{ or }}"]
 
 
 def test_unknown_language_lists_the_shipped_ones(config_copy):
     add_to_wall_yaml(config_copy, "language: fr\n")
-    assert problems(config_copy) == ["wall.yaml:25:11: language: unknown language 'fr'; the wall speaks en, nl or de"]
+    assert problems(config_copy) == ["wall.yaml:26:11: language: unknown language 'fr'; the wall speaks en, nl or de"]
 
 
 def test_low_contrast_accent_names_the_ratio(config_copy):
     add_to_wall_yaml(config_copy, 'brand:\n  accent: "#777777"\n')
     assert problems(config_copy) == [
-        "wall.yaml:26:11: brand.accent: #777777 has a contrast of 4.2:1 against the dark background; "
+        "wall.yaml:27:11: brand.accent: #777777 has a contrast of 4.2:1 against the dark background; "
         "the wall needs at least 7:1 for text"
     ]
 
@@ -132,7 +132,7 @@ def test_low_contrast_accent_names_the_ratio(config_copy):
 def test_accent_that_passes_the_background_but_not_the_cards_is_refused(config_copy):
     add_to_wall_yaml(config_copy, 'brand:\n  accent: "#a8a8a8"\n')
     assert problems(config_copy) == [
-        "wall.yaml:26:11: brand.accent: #a8a8a8 has a contrast of 6.3:1 against the dark cards; "
+        "wall.yaml:27:11: brand.accent: #a8a8a8 has a contrast of 6.3:1 against the dark cards; "
         "the wall needs at least 7:1 for text"
     ]
 
@@ -140,13 +140,13 @@ def test_accent_that_passes_the_background_but_not_the_cards_is_refused(config_c
 def test_accent_without_quotes_is_a_comment_and_says_so(config_copy):
     add_to_wall_yaml(config_copy, "brand:\n  accent: #ffb000\n")
     assert problems(config_copy) == [
-        'wall.yaml:26:10: brand.accent: write the colour in quotes, like "#1f6feb" (a bare # starts a YAML comment)'
+        'wall.yaml:27:10: brand.accent: write the colour in quotes, like "#1f6feb" (a bare # starts a YAML comment)'
     ]
 
 
 def test_logo_must_be_an_image_next_to_wall_yaml(config_copy):
     add_to_wall_yaml(config_copy, "brand:\n  logo: logo.png\n")
-    assert problems(config_copy) == ["wall.yaml:26:9: brand.logo: image 'logo.png' not found next to wall.yaml"]
+    assert problems(config_copy) == ["wall.yaml:27:9: brand.logo: image 'logo.png' not found next to wall.yaml"]
 
 
 def branded_body(config_copy) -> list:

@@ -264,3 +264,49 @@ def test_the_label_column_holds_every_label_word_and_compact_status_word(languag
 
 def test_a_soft_hyphen_where_a_word_breaks_counts_the_hyphen_shown():
     assert widest_part("Verbesserungs\u00admöglichkeiten", 1.0) == pytest.approx(text_width("Verbesserungs-", 1.0))
+
+
+# --- the team's open actions (actions.yaml) --------------------------------------
+
+
+def test_a_stage_shows_how_many_open_actions_it_has_and_the_one_due_soonest(test_config):
+    from obeya.config import Action, ActionLinks
+
+    later = Action(id="later", title="A second night line with a person who knows the analysers", owner="Ben",
+                   status="planned", due=date(2031, 1, 1),
+                   links=ActionLinks(journey="night-breakdown", stage="Calls for help"))
+    done = Action(id="done", title="Already done", owner="Ben", status="done", started=date(2024, 1, 1),
+                  done=date(2024, 1, 2), links=ActionLinks(journey="night-breakdown", stage="Fix by phone"))
+    config = dataclasses.replace(test_config, actions=test_config.actions + (later, done))
+    page = journey.render(config, None, SCREEN)[0]
+    cells = [texts(cell) for cell in components(page) if "journey-our_actions" in (getattr(cell, "className", "") or "")]
+    assert "Our actions" in texts(page)  # the row's label
+    # one cell per stage; a done action is not shown
+    assert cells == [[], ["2 open: An analyser engineer on call every night"], [],
+                     ["1 open: Results pushed to the ward the moment\u2026"], []]
+
+
+def test_the_open_actions_take_room_the_fit_counts(test_config):
+    (stages,) = [list(j.stages) for j in test_config.journeys]
+    density = journey_fit.DENSITIES[0]
+    without = journey_fit.map_height(stages, 5, density, test_config, None)
+    with_actions = journey_fit.map_height(stages, 5, density, test_config, None, journey=test_config.journeys[0])
+    assert with_actions > without
+
+
+def test_open_actions_say_how_many_only_when_their_titles_would_cost_a_page(test_config):
+    from obeya.config import Action, ActionLinks
+
+    busy = [stage(f"Stage {n}", actions=["Something the customer does, at some length"] * 3,
+                  pain_points=["A pain point described at length"] * 3, services=["analysers", "lims"])
+            for n in range(1, 8)]
+    long = Journey(id="long", title="Seven busy stages", persona="ana", stages=busy)
+    actions = tuple(Action(id=f"a{n}", title="A title long enough to take three lines in a narrow column",
+                           owner="Ben", status="planned", links=ActionLinks(journey="long", stage=f"Stage {n}"))
+                    for n in range(1, 8))
+    config = dataclasses.replace(with_journeys(test_config, long), actions=actions)
+    fit = journey_fit.fit_journey(long, config, None)
+    bare = dataclasses.replace(config, actions=())
+    assert len(fit.pages) == len(journey_fit.fit_journey(long, bare, None).pages)
+    assert not fit.action_titles
+    assert "1 open" in texts(journey.render(config, None, SCREEN)[0])

@@ -396,3 +396,44 @@ def test_a_dutch_walls_comments_mask_dutch_national_phone_numbers(engine, config
     add_comment(engine, "R-NL", "lims", WEEKS[-1], 2, "Bel me op 06-12345678 als het werkt")
     data = wall_data(engine, config)
     assert [voice.text for voice in data.voices] == ["Bel me op [phone] als het werkt"]
+
+
+# --- actions: the gaps, and the days before the trends a done action's before window needs ---------------
+
+
+def test_a_done_actions_before_window_is_read_from_before_the_trends_first_week(engine, test_config):
+    # menu-shortcut started Mon 15 Jan and was done Fri 2 Feb: before = 18 Dec – 14 Jan, after = 3 Feb – 1 Mar.
+    add_responses(engine, "analysers", date(2023, 12, 20), [10, 3, 3, 3, 8] * 2)  # NPS 20 − 60 = −40
+    add_responses(engine, "analysers", date(2024, 2, 20), [10, 10, 9, 8, 3] * 2)  # NPS 60 − 20 = +40
+    data = wall_data(engine, test_config)
+    assert data.nps_overall.periods[0].start == WEEKS[0]  # the trends still start on 12 February
+    shortcut = next(item for item in data.actions.other if item.id == "menu-shortcut")
+    nps = shortcut.before_after[0]
+    assert (nps.measure, nps.before_value, nps.after_value) == ("nps", -40.0, 40.0)
+    # SE = 100·√((.2 + .6 − .4²)/10) = 25.3 on either side; z = 80 / 35.8 = 2.24 > 1.96.
+    assert nps.change.delta == pytest.approx(80.0) and nps.change.significant
+
+
+def test_a_service_off_target_is_a_gap_with_the_actions_that_answer_it(engine, test_config):
+    add_responses(engine, "analysers", WEEKS[-1], [0] * 20)  # NPS −100 against a target of 20
+    data = wall_data(engine, test_config)
+    (gap,) = data.actions.gaps
+    assert (gap.id, [shortfall.measure for shortfall in gap.shortfalls]) == ("analysers", ["nps"])
+    assert [item.id for item in gap.actions] == ["night-engineer", "menu-shortcut"]
+    assert gap.actions[0].overdue  # due 1 March, and now is 13 March
+    assert [item.id for item in data.actions.other] == ["results-push"]
+
+
+def test_rows_of_unknown_services_before_the_trends_are_not_counted_as_not_counted(engine, test_config):
+    add_responses(engine, "Printers", date(2023, 12, 20), [0, 0])  # read for menu-shortcut's before window
+    add_responses(engine, "Printers", WEEKS[-1], [0])
+    assert wall_data(engine, test_config).unknown_services == {"Printers": 1}
+
+
+def test_the_actions_travel_between_workers_as_json(engine, test_config):
+    from obeya.live import SHARED_READ, SharedRead
+
+    add_responses(engine, "analysers", date(2023, 12, 20), [10, 3, 3, 3, 8])
+    add_responses(engine, "analysers", WEEKS[-1], [0] * 20)
+    read = SharedRead(wall_data(engine, test_config), None, None, NOW)
+    assert SHARED_READ.validate_json(SHARED_READ.dump_json(read)) == read

@@ -45,8 +45,9 @@ def test_the_wall_root_names_the_active_panel_and_every_panel_is_mounted_once(te
     assert root.id == "wall"
     assert attribute(root, "data-active-panel") == "mission"
     sections = find(root, lambda c: isinstance(c, html.Section))
-    assert [attribute(s, "data-panel") for s in sections] == ["mission", "personas", "journey", "nps", "ftr", "voices"]
-    assert [attribute(s, "data-seconds") for s in sections] == ["20", "20", "20", "30", "20", "20"]
+    assert [attribute(s, "data-panel") for s in sections] == ["mission", "personas", "journey", "nps", "ftr", "voices",
+                                                                 "actions"]
+    assert [attribute(s, "data-seconds") for s in sections] == ["20", "20", "20", "30", "20", "20", "20"]
 
 
 def test_a_deep_link_opens_that_panel_and_an_unknown_one_the_first(test_config):
@@ -63,7 +64,7 @@ def test_a_panel_that_fails_shows_its_error_and_the_others_still_render(test_con
     by_id = {attribute(s, "data-panel"): s for s in sections}
     assert "This panel could not be drawn: RuntimeError: journey drawing failed" in texts(by_id["journey"])
     assert "Ana Costa" in texts(by_id["personas"])
-    assert len(sections) == 6
+    assert len(sections) == 7
 
 
 def test_a_wall_with_no_good_config_shows_the_problems(test_config):
@@ -101,3 +102,19 @@ def test_every_registered_panel_has_its_module_and_is_in_the_default_rotation():
     assert [setting.id for setting in Wall(title="t", team="t").panels] == [entry.id for entry in PANELS]
     assert set(wall.RENDERERS) == {entry.id for entry in PANELS}
     assert all(callable(render) for render in wall.RENDERERS.values())
+
+
+def test_tabs_keep_their_names_while_they_fit_and_show_numbers_alone_when_they_would_not(test_config):
+    import dataclasses
+
+    def tabs_of(**wall_changes):
+        config = dataclasses.replace(test_config, wall=test_config.wall.model_copy(update=wall_changes))
+        (nav,) = find(layout(config), lambda c: "wall-tabs" in (getattr(c, "className", None) or ""))
+        return nav
+    assert "wall-tabs-compact" not in tabs_of().className
+    long = tabs_of(labels={"tab.voices": "What every customer who answered the survey told us"})
+    assert "wall-tabs-compact" in long.className
+    # The names stay in the page: the active tab shows its own, and every tab's title names its panel.
+    voices = long.children[5]
+    assert texts(voices) == "6\u2009What every customer who answered the survey told us"
+    assert attribute(voices, "title") == "Show What every customer who answered the survey told us (key 6)"

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from obeya.config import load_config
-from test_browser_layout import panel_problems, problems_report
+from test_browser_layout import panels_problems, problems_report
 from wall_driver import PANEL_ORDER, SharedWalls, WallServer, fill_test_database, quick_config
 
 SIZES = [(1920, 1080), (3840, 2160)]
@@ -61,9 +61,7 @@ def language_walls(browser_context, language_server):
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
 def test_every_page_fits_with_big_enough_text_in_the_language(language_walls, language_server, size):
     wall = language_walls.at(size)
-    found = {}
-    for panel in PANEL_ORDER:
-        found.update(panel_problems(wall.jump_to(panel), panel, size))
+    found = panels_problems(wall, PANEL_ORDER, size)
     assert not found, f"in {language_server.language}:\n" + problems_report(found)
     assert language_walls.new_errors() == []
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from wall_driver import ACTIVE_PAGE, PANEL_ORDER
+from tests.wall_server import WallServer, demo_wall
+from wall_driver import ACTIVE_PAGE, PANEL_ORDER, SharedWalls
 
 TV_SIZES = [(1920, 1080), (2560, 1440), (3840, 2160)]
 SMALLEST_TEXT_SHARE = 0.022  # of the viewport height (DESIGN.md, Look)
@@ -106,6 +107,14 @@ def panel_problems(wall, panel: str, size: tuple[int, int]) -> dict[str, list[st
     return found
 
 
+def panels_problems(wall, panels: list[str], size: tuple[int, int]) -> dict[str, list[str]]:
+    """`panel_problems` of every page of each of `panels`, jumping to each in turn."""
+    found = {}
+    for panel in panels:
+        found.update(panel_problems(wall.jump_to(panel), panel, size))
+    return found
+
+
 def problems_report(found: dict[str, list[str]]) -> str:
     return "\n".join(f"{where}:\n  " + "\n  ".join(problems) for where, problems in found.items())
 
@@ -126,3 +135,26 @@ def test_no_browser_errors_on_load_or_after_cycling_through_all_panels(wall):
     assert list(dict.fromkeys(seen)) == PANEL_ORDER
     assert wall.state()["panel"] == "mission" and wall.state()["page"] == 0
     assert wall.browser_errors() == []
+
+
+# The panels the shipped config's actions show on: the actions panel, the journey stages, the trends' marks.
+DEMO_PANELS = ["journey", "nps", "ftr", "actions"]
+
+
+@pytest.fixture(scope="module")
+def demo_walls(browser_context, tmp_path_factory):
+    """The wall a fresh clone shows: the shipped config on a demo database built today."""
+    folder = tmp_path_factory.mktemp("wall-demo")
+    config_dir, database_url = demo_wall(folder)
+    with WallServer(config_dir, database_url, folder / "server.log") as server, \
+            SharedWalls(browser_context, server) as walls:
+        yield walls
+
+
+@pytest.mark.parametrize("size", TV_SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_the_demo_walls_actions_fit_where_they_show(demo_walls, size):
+    wall = demo_walls.at(size)
+    found = panels_problems(wall, DEMO_PANELS, size)
+    assert not found, problems_report(found)
+    assert "Rebuild the laptop image" in wall.jump_to("actions").panel_text("actions")
+    assert demo_walls.new_errors() == []

@@ -1,17 +1,17 @@
-"""The pages the fitting chooses really fit: long German names, roles, items and compounds, six personas
-and a journey of nine stages, at 1080p and 4K: nothing scrolls or clips, no text too small."""
+"""The pages the fitting chooses really fit: long German names, roles, items and compounds, six personas,
+a journey of nine stages and nine long actions, at 1080p and 4K: nothing scrolls or clips, no text too small."""
 
 from __future__ import annotations
 
 import pytest
 
 from obeya.config import load_config
-from test_browser_layout import panel_problems, problems_report
-from tests.long_content import LONGEST_WORD, NAMES, write_long_config
+from test_browser_layout import panels_problems, problems_report
+from tests.long_content import ACTION_TITLES, LONGEST_WORD, NAMES, write_long_config
 from wall_driver import SharedWalls, WallServer, fill_test_database, quick_config
 
 SIZES = [(1920, 1080), (3840, 2160)]
-PANELS = ["personas", "journey"]
+PANELS = ["personas", "journey", "actions"]
 
 
 @pytest.fixture(scope="module")
@@ -28,19 +28,14 @@ def long_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def long_walls(browser_context, long_server):
-    walls = SharedWalls(browser_context, long_server)
-    try:
+    with SharedWalls(browser_context, long_server) as walls:
         yield walls
-    finally:
-        walls.close()
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_every_page_of_long_personas_and_journey_fits_with_big_enough_text(long_walls, size):
+def test_every_page_of_long_personas_journey_and_actions_fits_with_big_enough_text(long_walls, size):
     wall = long_walls.at(size)
-    found = {}
-    for panel in PANELS:
-        found.update(panel_problems(wall.jump_to(panel), panel, size))
+    found = panels_problems(wall, PANELS, size)
     assert not found, problems_report(found)
     assert long_walls.new_errors() == []
 
@@ -52,3 +47,5 @@ def test_the_long_content_is_on_the_wall_in_german(long_walls):
     journey = wall.jump_to("journey").panel_text("journey")
     assert "von 9" in journey and LONGEST_WORD in journey.replace("\u00ad", "")
     assert wall.page_count("journey") > 1
+    actions = wall.jump_to("actions").panel_text("actions")
+    assert ACTION_TITLES[0] in actions and "Überfällig" in actions

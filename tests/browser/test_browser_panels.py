@@ -79,6 +79,16 @@ def test_voices_panel_masks_personal_data_and_leaves_out_hidden_responses(show, 
     assert said(known_data.hidden_comment) not in said(text)
 
 
+def test_actions_panel_shows_each_gap_with_the_actions_that_answer_it(show):
+    wall = show("actions")
+    text = wall.panel_text("actions")
+    # The lab information system is right first time for 8 of 10 tickets a day, against a target of 90%.
+    assert not shows(text, "You said, we did", "Lab information system",
+                     "Off target: first time right 80% (target 90%)",
+                     "Results pushed to the ward the moment they are signed off", "Planned \u00b7 Jonas Weber",
+                     "Answering no current gap", "Overdue: due 1 Mar", "NPS: not enough responses to compare"), text
+
+
 # --- contract hooks ---------------------------------------------------------------------------------------------
 
 
