@@ -20,7 +20,7 @@ from layouts.charts import BASE_FONT_PX, GRAPH_CONFIG, palette, px, tv_layout
 from layouts.components import Screen, icon, panel_heading, status_badge
 from layouts.journey_fit import (CURVE_MIN_REM, TEXT_ROWS, Fit, fit_journey, metric_texts,
                                  missing_text, more_services, note_statuses, page_subtitle, service_name,
-                                 service_status, shown_items, shown_services, stage_actions)
+                                 service_status, shown_items, shown_services, stage_actions, stage_theme)
 from layouts.geometry import JOURNEY_COLUMN_GAP_REM
 from layouts.words import ENGLISH, Labels, words
 from obeya.config import Config, Journey, Stage
@@ -38,6 +38,7 @@ ROW_ICONS = {
 }
 NUMBERS_ICON = "bi-broadcast"
 ACTIONS_ICON = "bi-tools"  # the team's open actions (actions.yaml)
+THEME_ICON = "bi-chat-quote-fill"  # what the stage's detractor comments mention most (themes.yaml)
 
 # The curve, in pixels at 1080p (× screen.scale).
 MARKER_PX = 24
@@ -162,10 +163,10 @@ def text_cell(items: list[str], cap: int, kind: str, row: int, column: int, say:
                     className=f"journey-cell journey-{kind}", style=_at(row, column))
 
 
-def actions_cell(text: str | None, row: int, column: int) -> html.Div:
-    """A stage's open actions: how many, and the one due soonest."""
-    shown = html.Div([icon(ACTIONS_ICON), html.Span(text)], className="journey-open-actions") if text else None
-    return html.Div(shown, className="journey-cell journey-our_actions", style=_at(row, column))
+def line_cell(text: str | None, glyph: str, kind: str, row: int, column: int) -> html.Div:
+    """One line of a stage: its top comment theme, or its open actions (how many, and the one due soonest)."""
+    shown = html.Div([icon(glyph), html.Span(text)], className="journey-line-note") if text else None
+    return html.Div(shown, className=f"journey-cell journey-{kind}", style=_at(row, column))
 
 
 def journey_map(stages: list[Stage], fit: Fit, config: Config, data: WallData | None, screen: Screen,
@@ -189,12 +190,15 @@ def journey_map(stages: list[Stage], fit: Fit, config: Config, data: WallData | 
         cells += [text_cell(getattr(stage, attribute), fit.density.bullets, attribute, row, i + 2, say)
                   for i, stage in enumerate(stages)]
         rows.append("auto")
-    actions = [stage_actions(journey, stage, config, say, titled=fit.action_titles) for stage in stages]
-    if any(actions):
-        row = len(rows) + 1
-        cells.append(row_label(say("journey.our_actions"), ACTIONS_ICON, "our_actions", row))
-        cells += [actions_cell(text, row, i + 2) for i, text in enumerate(actions)]
-        rows.append("auto")
+    for kind, glyph, texts in (
+            ("comments_say", THEME_ICON, [stage_theme(stage, data) for stage in stages]),
+            ("our_actions", ACTIONS_ICON, [stage_actions(journey, stage, config, say, titled=fit.action_titles)
+                                           for stage in stages])):
+        if any(texts):
+            row = len(rows) + 1
+            cells.append(row_label(say(f"journey.{kind}"), glyph, kind, row))
+            cells += [line_cell(text, glyph, kind, row, i + 2) for i, text in enumerate(texts)]
+            rows.append("auto")
     if any(stage.services for stage in stages):
         row = len(rows) + 1
         density = fit.density

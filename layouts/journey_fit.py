@@ -18,6 +18,7 @@ from layouts import geometry as g
 from layouts.textfit import estimated_lines, text_width, widest_part
 from layouts.words import ENGLISH, Labels
 from obeya.actions import open_actions
+from obeya.theme_stats import top_theme
 from obeya.config import Config, Journey, Stage
 from obeya.labels import shorten
 from obeya.metrics import Status
@@ -28,7 +29,7 @@ MAX_STAGES_PER_PAGE = 7
 # The text rows of the map, top to bottom: Stage attributes, each labelled by catalog key journey.<attribute>.
 # A row no stage on the page fills is left out.
 TEXT_ROWS = ("actions", "touchpoints", "pain_points", "opportunities")
-ROW_LABELS = ("feeling", *TEXT_ROWS, "our_actions", "live_numbers")  # catalog keys journey.<label> of the labels
+ROW_LABELS = ("feeling", *TEXT_ROWS, "comments_say", "our_actions", "live_numbers")  # catalog keys journey.<label> of the labels
 ACTION_TITLE_CHARS = 40  # a stage names its open action due soonest, cut at a word
 LEGEND = get_args(Status)  # statuses in the order the wall explains them
 
@@ -145,6 +146,14 @@ def stage_actions(journey: Journey | None, stage: Stage, config: Config, say: La
     if not titled:
         return say("journey.open_count", count=len(found))
     return say("journey.open_actions", count=len(found), title=shorten(found[0].title, ACTION_TITLE_CHARS))
+
+
+def stage_theme(stage: Stage, data: WallData | None) -> str | None:
+    """The theme most detractor comments on the stage's services mention (the themes window); None without one."""
+    if data is None or data.themes is None or not stage.services:
+        return None
+    found = top_theme(data.themes, stage.services)
+    return found.name if found else None
 
 
 # --- how much of each stage a page shows ------------------------------------
@@ -289,11 +298,13 @@ def map_height(stages: list[Stage], columns: int, density: Density, config: Conf
         cells = [_cell_height(getattr(stage, attribute), density.bullets, inner, say) for stage in stages]
         if any(cells):
             rows.append(max(_label_height(say(f"journey.{attribute}"), label_rem), *cells))
-    actions = [text for stage in stages
-               if (text := stage_actions(journey, stage, config, say, titled=action_titles))]
-    if actions:
-        cells = [_lines_height(estimated_lines(text, SMALL, inner - g.JOURNEY_BULLET_INDENT_REM)) for text in actions]
-        rows.append(max(_label_height(say("journey.our_actions"), label_rem), *cells))
+    for label, texts in (("comments_say", [stage_theme(stage, data) for stage in stages]),
+                         ("our_actions", [stage_actions(journey, stage, config, say, titled=action_titles)
+                                          for stage in stages])):
+        if any(texts):
+            cells = [_lines_height(estimated_lines(text, SMALL, inner - g.JOURNEY_BULLET_INDENT_REM))
+                     for text in texts if text]
+            rows.append(max(_label_height(say(f"journey.{label}"), label_rem), *cells))
     blocks = [_services_height(stage.services, density.services, config, data, inner, density.compact, say)
               for stage in stages if stage.services]
     if blocks:

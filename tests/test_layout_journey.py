@@ -310,3 +310,19 @@ def test_open_actions_say_how_many_only_when_their_titles_would_cost_a_page(test
     assert len(fit.pages) == len(journey_fit.fit_journey(long, bare, None).pages)
     assert not fit.action_titles
     assert "1 open" in texts(journey.render(config, None, SCREEN)[0])
+
+
+def test_a_stage_names_the_theme_its_services_detractors_mention_most(test_config):
+    from obeya.theme_stats import ThemeStat, ThemesView
+
+    def stat(theme_id, name):
+        return ThemeStat(theme_id, name, "process", NpsCounts(0, 0, 5), 10.0, None, None, None, None)
+
+    themes = ThemesView(date(2024, 2, 12), date(2024, 3, 11), NpsCounts(10, 10, 10), NpsCounts(5, 5, 0),
+                        themes=(stat("waiting", "Waiting without news"), stat("passed", "Passed between teams")),
+                        by_service={"analysers": {"waiting": 4, "passed": 1}, "lims": {"passed": 6}})
+    data = dataclasses.replace(wall_data([], []), themes=themes)
+    words = texts(journey.render(test_config, data, SCREEN)[0])
+    assert "Comments say" in words
+    # "Analyser stops" (analysers) and "Samples rerun" (analysers, lims: 4 + 0 against 1 + 6) and "Tells us" (lims)
+    assert words.count("Waiting without news") == 1 and words.count("Passed between teams") >= 2
