@@ -83,13 +83,21 @@ OPTIONAL_EXAMPLES = {
         "    phrases: [waited, no update]\n"
         "    factors: [Speed of service]\n"
     ),
+    "standup.yaml": (
+        'starts: ["09:15"]\n'
+        "days: [mon, wed, fri]\n"
+        "agenda:\n"
+        "  - {panel: nps, minutes: 3, who: Priya}\n"
+        "  - {panel: personas, minutes: 1.5, page: 1}\n"
+        "  - voices\n"
+    ),
 }
 VALID_FILES = {
     name: OPTIONAL_EXAMPLES[name] if name in OPTIONAL_EXAMPLES else (TEST_CONFIG_DIR / name).read_text(encoding="utf-8")
     for name in CONFIG_FILES
 }
 # Another file may complain about a replaced one only by naming what it no longer finds there.
-CROSS_REFERENCE = re.compile(r"no (persona|service) with id ")
+CROSS_REFERENCE = re.compile(r"no (persona|service) with id |panel '[^']*' is not on the wall")
 # The keys the models know, so random documents get past "unknown key" and into the values.
 MODEL_KEYS = (
     "title", "team", "theme", "timezone", "rotate_seconds", "idle_resume_seconds", "refresh_seconds",
@@ -98,7 +106,7 @@ MODEL_KEYS = (
     "avatar", "goals", "frustrations", "needs", "channels", "services", "expected_experience", "nps_target",
     "ftr_target", "journeys", "persona", "stages", "emotion", "actions", "touchpoints", "pain_points",
     "opportunities", "annotations", "date", "text", "service", "responses", "ftr", "themes", "cause", "phrases",
-    "factors",
+    "factors", "starts", "agenda", "panel", "minutes", "who", "page", "overrun_minutes",
 )
 
 
