@@ -196,9 +196,12 @@ def add_standup(server: flask.Flask, standup: Standup, remote: Callable[..., Das
 # --- the page on the phone -----------------------------------------------------------------------------------
 
 
-def _button(glyph: str, text: str, command: str, style: str, **extra) -> html.Button:
-    return html.Button(icon(glyph, text), className=f"btn btn-{style} remote-button", type="button",
-                       **{"data-remote": command}, **extra)
+def _button(glyph: str, text: str, command: str, style: str, name: str | None = None) -> html.Button:
+    """A big button carrying its command; `name` gives it an id (and its words one), for words that change."""
+    ids = {"id": name} if name else {}
+    words_ids = {"id": f"{name}-words"} if name else {}
+    return html.Button([icon(glyph), html.Span(text, **words_ids)], className=f"btn btn-{style} remote-button",
+                       type="button", **{"data-remote": command}, **ids)
 
 
 def remote_layout(config: Config | None) -> html.Div:
@@ -208,7 +211,7 @@ def remote_layout(config: Config | None) -> html.Div:
     say = words(config)
     panels = {setting.id: say(f"tab.{setting.id}") for setting in config.wall.panels}
     remote_words = {**say.browser_words(), **say.browser_words("remote.")}
-    return dbc.Container(
+    return html.Div(dbc.Container(
         [
             html.Div(id="remote-settings", hidden=True,
                      **{"data-words": json.dumps(remote_words, ensure_ascii=False),
@@ -226,10 +229,10 @@ def remote_layout(config: Config | None) -> html.Div:
             ]), className="remote-screen"),
             html.Div([
                 _button("bi-chevron-left", say("remote.previous"), "prev", "secondary"),
-                _button("bi-pause-fill", say("remote.hold"), "hold", "secondary", id="remote-hold"),
+                _button("bi-pause-fill", say("remote.hold"), "hold", "secondary", "remote-hold"),
                 _button("bi-chevron-right", say("remote.next"), "next", "primary"),
             ], className="remote-row"),
-            _button("bi-people-fill", say("remote.standup_start"), "standup", "warning", id="remote-standup"),
+            _button("bi-people-fill", say("remote.standup_start"), "standup", "warning", "remote-standup"),
             html.H2(say("remote.jump"), className="remote-heading"),
             html.Div([html.Button(name, className="btn btn-outline-light remote-goto", type="button",
                                   **{"data-remote": f"goto:{panel}"}) for panel, name in panels.items()],
@@ -238,7 +241,7 @@ def remote_layout(config: Config | None) -> html.Div:
             html.Div([
                 dbc.Input(id="note-text", type="text", maxLength=60, placeholder=say("remote.note_text"),
                           autoComplete="off"),
-                dbc.Select(id="note-service", value="",
+                dbc.Select(id="note-service", value="", placeholder=say("remote.note_every"),
                            options=[{"label": say("remote.note_every"), "value": ""}]
                            + [{"label": service.name, "value": service.id} for service in config.services]),
                 html.Button(say("remote.note_add"), id="note-add", className="btn btn-primary remote-button",
@@ -249,4 +252,4 @@ def remote_layout(config: Config | None) -> html.Div:
         fluid=True,
         className="remote",
         id="remote",
-    )
+    ), id="remote-page", **{"data-bs-theme": "dark"})

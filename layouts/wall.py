@@ -27,8 +27,8 @@ RENDERERS = {entry.id: importlib.import_module(f"layouts.{entry.id}").render for
 POLL_MILLISECONDS = 2000  # how often a screen asks whether config or data changed
 
 
-def panel_section(panel_id: str, pages: list, seconds: int, *, active: bool) -> html.Section:
-    """One panel: a section holding its pages, the first page visible when active."""
+def panel_section(panel_id: str, pages: list, seconds: int, *, active: bool, title: str = "") -> html.Section:
+    """One panel: a section holding its pages, the first page visible when active; `title` names it (the timer)."""
     return html.Section(
         [
             html.Div(page, className="page" + (" is-active" if active and i == 0 else ""), **{"data-page": str(i)})
@@ -36,7 +36,7 @@ def panel_section(panel_id: str, pages: list, seconds: int, *, active: bool) -> 
         ],
         className="panel" + (" is-active" if active else ""),
         id=f"panel-{panel_id}",
-        **{"data-panel": panel_id, "data-seconds": str(seconds), "data-pages": str(len(pages))},
+        **{"data-panel": panel_id, "data-seconds": str(seconds), "data-pages": str(len(pages)), "data-title": title},
     )
 
 
@@ -56,7 +56,8 @@ def render_panels(config: Config, data_state: DataState, screen: Screen, active_
             if failed is not None:
                 failed.append(setting.id)
         sections.append(
-            panel_section(setting.id, pages, config.wall.seconds_for(setting.id), active=setting.id == active_panel)
+            panel_section(setting.id, pages, config.wall.seconds_for(setting.id), active=setting.id == active_panel,
+                          title=title)
         )
     return sections
 

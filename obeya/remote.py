@@ -245,7 +245,9 @@ def state_message(state: WallState, config: Config, now: float) -> dict:
     message = dataclasses.asdict(state)
     message.update(mode=state.mode, now=now,
                    agenda=[{"panel": item.panel, "minutes": item.minutes, "who": item.who,
-                            "page": item.page} for item in config.agenda()])
+                            "page": item.page} for item in config.agenda()],
+                   schedule={"starts": config.standup.starts, "days": config.standup.days,
+                             "overrun_minutes": config.standup.overrun_minutes})
     return message
 
 
