@@ -84,7 +84,9 @@
     var service = document.getElementById("note-service");
     var answer = document.getElementById("note-answer");
     var body = { text: text.value };
-    if (service.value) { body.service = service.value; }
+    answer.textContent = "";
+    answer.removeAttribute("data-ok");
+    if (service.value && service.value !== "*") { body.service = service.value; }  // "*": every chart
     post("/remote/annotation", body)
       .then(function () {
         text.value = "";

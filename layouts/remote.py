@@ -47,6 +47,7 @@ STREAM_SECONDS = 30  # an event stream ends after this; the browser opens the ne
 REMOTE_PREFIX = "/remote"
 WALL_ASSETS = r"^(wall\.|panel-|geometry\.)"  # the wall's own scripts and styles, not the remote's
 REMOTE_ASSETS = r"^remote\."
+EVERY_CHART = "*"  # the service choice for an annotation on every chart (not a service id: ids are slugs)
 FORBIDDEN_PAGE = "<!doctype html><title>Obeya remote</title><p>{reason}</p>"
 
 
@@ -241,8 +242,8 @@ def remote_layout(config: Config | None) -> html.Div:
             html.Div([
                 dbc.Input(id="note-text", type="text", maxLength=60, placeholder=say("remote.note_text"),
                           autoComplete="off"),
-                dbc.Select(id="note-service", value="", placeholder=say("remote.note_every"),
-                           options=[{"label": say("remote.note_every"), "value": ""}]
+                dbc.Select(id="note-service", value=EVERY_CHART,
+                           options=[{"label": say("remote.note_every"), "value": EVERY_CHART}]
                            + [{"label": service.name, "value": service.id} for service in config.services]),
                 html.Button(say("remote.note_add"), id="note-add", className="btn btn-primary remote-button",
                             type="button"),

@@ -353,9 +353,8 @@ class Pairings:
             if entry.get("used"):
                 return f"This pairing link was used already: each QR code pairs one phone. {again}"
             if self.clock() >= float(entry["expires_at"]):
-                minutes = max(round(self.lifetime / 60), 1)
-                return (f"This pairing link has expired: a QR code is valid for "
-                        f"{minutes} minute{'s' if minutes != 1 else ''}. {again}")
+                valid = f"{round(self.lifetime / 60)} minutes" if self.lifetime >= 120 else f"{self.lifetime:g} seconds"
+                return f"This pairing link has expired: a QR code is valid for {valid}. {again}"
             self.cache.set(key, json.dumps({**entry, "used": True}), self.lifetime + 3600)
             return None
         finally:
