@@ -55,7 +55,8 @@
       box.hidden = !timer;
       if (timer) {
         var words = window.obeyaStandup.words(timer, say);
-        setText("remote-item", (timer.index + 1) + "/" + timer.count + (timer.item.who ? " · " + timer.item.who : ""));
+        var item = { item: timer.index + 1, items: timer.count, who: timer.item.who };
+        setText("remote-item", timer.item.who ? say("item_who", item) : say("item", item));
         setText("remote-left", words.left).setAttribute("data-over", timer.over ? "1" : "0");
         setText("remote-meeting", words.meeting);
       }

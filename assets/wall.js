@@ -229,8 +229,8 @@
     if (!timer) { return; }
     var words = window.obeyaStandup.words(timer, say);
     var panel = panelEl(timer.item.panel);
-    setText(box.querySelector(".standup-item"),
-            (timer.index + 1) + "/" + timer.count + " " + (panel ? panel.getAttribute("data-title") || "" : ""));
+    setText(box.querySelector(".standup-item"), say("standup_item", {
+      item: timer.index + 1, items: timer.count, panel: panel ? panel.getAttribute("data-title") || "" : "" }));
     setText(box.querySelector(".standup-who"), timer.item.who || "");
     setText(box.querySelector(".standup-left"), words.left);
     setText(box.querySelector(".standup-meeting"), words.meeting);
@@ -254,10 +254,10 @@
   /* Space, P, B and . (a clicker's "blank screen"): hold or resume every screen of the wall, in any mode. */
   function toggleHold() {
     var resume = held();
+    if (resume) { state.idleUntil = 0; }
     if (resume && state.held) {  // held on this screen alone (rotate=0, or the server could not be reached)
       state.held = false;
       if (rotateOverride === 0) { rotateOverride = null; } // rotate=0 held it: resume at the configured periods
-      state.idleUntil = 0;
       state.shownAt = Date.now();
     }
     if (resume && !(shared.message && shared.message.held)) { showMode(); return; }
@@ -291,6 +291,7 @@
       shared.seenMove = move;
       if (!message.standup) { makeMove(message.move); }
     }
+    if (before && before.held && !message.held) { state.idleUntil = 0; } // a resume resumes at once, on every screen
     if (message.standup) { followAgenda(); }
     else if (before && before.standup) { // the stand-up is over: rotate on from here, at once
       state.idleUntil = 0;
@@ -325,7 +326,7 @@
 
   /* Tell the server what this screen shows, for the remote. */
   function reportShown() {
-    var shown = state.panel + "/" + state.page;
+    var shown = JSON.stringify([state.panel, state.page]);
     if (shown === shared.shown || !state.panel) { return; }
     shared.shown = shown;
     fetch("/_obeya/shown", {

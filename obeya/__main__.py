@@ -170,7 +170,8 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     serve.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
-    serve.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    serve.add_argument("--threads", type=int, default=None,
+                       help="threads per worker (default 16; each open screen's event stream holds one)")
     serve.set_defaults(run=_serve)
 
     preview = commands.add_parser(
@@ -261,7 +262,7 @@ def _schema(arguments: argparse.Namespace) -> int:
 def _serve(arguments: argparse.Namespace) -> int:
     from obeya.server import serve
 
-    return serve(workers=arguments.workers, threads=arguments.threads)
+    return serve(workers=arguments.workers, **({"threads": arguments.threads} if arguments.threads else {}))
 
 
 if __name__ == "__main__":
