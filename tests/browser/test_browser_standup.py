@@ -342,3 +342,14 @@ def test_an_annotation_from_the_remote_appears_on_the_trends_and_is_exported(scr
                               capture_output=True, text=True, check=True)
     today = datetime.now(ZONE).date().isoformat()
     assert f"- date: {today}\n  text: Analyser firmware 2.4\n  service: analysers\n" in exported.stdout
+
+
+def test_without_standup_yaml_s_runs_the_rotation_as_the_agenda_two_minutes_a_panel(wall):
+    wall.open(panel="voices", rotate=LONG)
+    wall.press("s").wait_for_mode("standup").wait_for_agenda_item(0)
+    assert wall.active_panel() == "mission"
+    timer = wall.timer()
+    assert timer["item"] == "1/6 Mission" and timer["who"] == ""
+    assert re.fullmatch(r"(2:00|1:5\d) left", timer["left"]) and re.fullmatch(r"Meeting (12:00|11:5\d)",
+                                                                              timer["meeting"]), timer
+    wall.press("s").wait_for_mode("rotating")
