@@ -20,7 +20,7 @@ from plotly.io.json import to_json_plotly  # what Dash serializes callback answe
 
 from layouts.access import add_security_headers, content_security_policy, require_token
 from layouts.components import Screen
-from layouts.remote import REMOTE_ASSETS, Standup, add_standup, is_remote_path
+from layouts.remote import REMOTE_ASSETS, StandupRoutes, add_standup, is_remote_path
 from layouts.wall import BANNER_SECONDS, banner, page_counts, wall_body, wall_layout
 from layouts.words import words
 from obeya import database, settings
@@ -270,9 +270,9 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         require_token(app.server, token, exempt=is_remote_path if remote_token else lambda path: False)
     app.server.before_request(answer_polls_from_the_drawn_wall)  # after the token check, never before
     state_cache = cache_from_env()  # its own: the numbers' cache in one process keeps only a few entries
-    remote = add_standup(app.server, Standup(live, WallStateStore(state_cache), panel_pages,
-                                             Pairings(state_cache, settings.pairing_seconds()),
-                                             live.notes, remote_token), local_dash)
+    routes = StandupRoutes(live, WallStateStore(state_cache), panel_pages,
+                           Pairings(state_cache, settings.pairing_seconds()), live.notes, remote_token)
+    remote = add_standup(app.server, routes, local_dash)
     hashes = app.csp_hashes() + (remote.csp_hashes() if remote else [])
     add_security_headers(app.server, content_security_policy(hashes))
     app.remote = remote

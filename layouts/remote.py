@@ -60,7 +60,7 @@ def _json_error(message: str, status: int = 400) -> flask.Response:
 
 
 @dataclasses.dataclass
-class Standup:
+class StandupRoutes:
     """What the routes share: the wall's config and data, the shared state, the pairing codes, the notes."""
 
     live: LiveWall
@@ -172,7 +172,7 @@ class Standup:
         return flask.Response(FORBIDDEN_PAGE.format(reason=reason), status=403, mimetype="text/html")
 
 
-def add_standup(server: flask.Flask, standup: Standup, remote: Callable[..., Dash]) -> Dash | None:
+def add_standup(server: flask.Flask, standup: StandupRoutes, remote: Callable[..., Dash]) -> Dash | None:
     """The stand-up's routes on `server`, and the remote's page when there is a remote token.
 
     `remote(name, url_base_pathname=..., assets_ignore=...)` makes the page's Dash app (the factory's way).
