@@ -7,6 +7,12 @@
  *
  * URL parameters: panel=<id> opens that panel, rotate=<seconds> overrides
  * every panel's duration on this screen (0 holds; at least 5 s), kiosk=1 hides controls.
+ *
+ * What every screen of the wall shares comes from the server's event stream
+ * (/_obeya/events): the stand-up (its agenda item and clock), a hold, and the
+ * moves the remote asks for. Keys that change it (S, hold, PageDown in a
+ * stand-up) are sent as commands (/_obeya/command); every screen then follows.
+ * Rotation itself stays in each browser.
  */
 (function () {
   "use strict";
@@ -30,6 +36,11 @@
   };
 
   var server = { boot: null, down: false, loadedAt: Date.now(), reloading: false };
+
+  // The shared state as last sent by the server; offset: server seconds minus this browser's, at that message.
+  var shared = { message: null, offset: 0, seenMove: 0, sentSlot: null, sentEnd: null, shown: "" };
+  var pairing = { until: 0 };
+  var START_WINDOW_MINUTES = 5; // a screen that comes on up to 5 minutes after a start time still starts the stand-up
 
   function wall() { return document.getElementById("wall"); }
 
@@ -146,6 +157,7 @@
     state.elapsedBeforePause = 0;
     apply();
     progress(0);
+    reportShown();
   }
 
   function step(delta) {
@@ -155,13 +167,22 @@
     go(next.panel, next.page);
   }
 
-  function paused() { return state.held || Date.now() < state.idleUntil; }
+  function standup() { return shared.message && shared.message.standup ? shared.message.standup : null; }
+
+  function held() { return state.held || !!(shared.message && shared.message.held); }
+
+  function paused() { return !!standup() || held() || Date.now() < state.idleUntil; }
 
   function mode() {
-    if (state.held) { return "held"; }
+    if (standup()) { return "standup"; }
+    if (held()) { return "held"; }
     if (Date.now() < state.idleUntil) { return "paused"; }
     return "rotating";
   }
+
+  function serverNow() { return Date.now() / 1000 + shared.offset; }
+
+  function standupTimer() { return window.obeyaStandup ? window.obeyaStandup.timer(shared.message, serverNow()) : null; }
 
   function showMode() {
     var w = wall();
@@ -170,7 +191,9 @@
     var label = document.getElementById("wall-mode");
     if (!label) { return; }
     var text = say("rotating");
+    var timer = m === "standup" ? standupTimer() : null;
     if (server.down) { text = say("offline"); m = "offline"; }
+    else if (timer) { text = timer.held ? say("standup_held") : say("standup", { item: timer.index + 1, items: timer.count }); }
     else if (m === "held") { text = say("held"); }
     else if (m === "paused") {
       var left = Math.max(0, Math.ceil((state.idleUntil - Date.now()) / 1000));
@@ -180,9 +203,40 @@
     if (label.getAttribute("data-mode") !== m) { label.setAttribute("data-mode", m); }
     var holdIcon = document.querySelector('[data-action="hold"] .bi');
     if (holdIcon) {
-      var cls = "bi " + (m === "held" ? "bi-play-fill" : "bi-pause-fill");
+      var cls = "bi " + (held() ? "bi-play-fill" : "bi-pause-fill");
       if (holdIcon.className !== cls) { holdIcon.className = cls; }
     }
+    showStandup(timer);
+  }
+
+  function setAttribute(el, name, value) {
+    if (value === null) { if (el.hasAttribute(name)) { el.removeAttribute(name); } }
+    else if (el.getAttribute(name) !== value) { el.setAttribute(name, value); }
+  }
+
+  function setText(el, text) { if (el && el.textContent !== text) { el.textContent = text; } }
+
+  /* The stand-up's timer in the header: the item, who speaks, the item's and the meeting's time. */
+  function showStandup(timer) {
+    var w = wall();
+    if (w) {
+      setAttribute(w, "data-agenda-item", timer ? String(timer.index) : null);
+      setAttribute(w, "data-overtime", timer && timer.over ? "1" : null);
+    }
+    var box = document.getElementById("wall-standup");
+    if (!box) { return; }
+    if (box.hidden !== !timer) { box.hidden = !timer; }
+    if (!timer) { return; }
+    var words = window.obeyaStandup.words(timer, say);
+    var panel = panelEl(timer.item.panel);
+    setText(box.querySelector(".standup-item"), say("standup_item", {
+      item: timer.index + 1, items: timer.count, panel: panel ? panel.getAttribute("data-title") || "" : "" }));
+    setText(box.querySelector(".standup-who"), timer.item.who || "");
+    setText(box.querySelector(".standup-left"), words.left);
+    setText(box.querySelector(".standup-meeting"), words.meeting);
+    setAttribute(box.querySelector(".standup-left"), "data-over", timer.over ? "1" : "0");
+    setAttribute(box.querySelector(".standup-meeting"), "data-over", timer.meetingOver ? "1" : "0");
+    setAttribute(box, "data-held", timer.held ? "1" : "0");
   }
 
   function progress(fraction) {
@@ -197,17 +251,172 @@
     showMode();
   }
 
+  /* Space, P, B and . (a clicker's "blank screen"): hold or resume every screen of the wall, in any mode. */
   function toggleHold() {
-    if (state.held) {
+    var resume = held();
+    if (resume) { state.idleUntil = 0; }
+    if (resume && state.held) {  // held on this screen alone (rotate=0, or the server could not be reached)
       state.held = false;
       if (rotateOverride === 0) { rotateOverride = null; } // rotate=0 held it: resume at the configured periods
+      state.shownAt = Date.now();
+    }
+    if (resume && !(shared.message && shared.message.held)) { showMode(); return; }
+    send({ command: "hold", on: !resume }).catch(function () {
+      if (!resume) { pausing(function () { state.held = true; }); showMode(); }
+    });
+  }
+
+  /* Run `change`; if it pauses a rotating wall, keep what the page has shown so far (a resume continues it). */
+  function pausing(change) {
+    var was = paused();
+    change();
+    if (!was && paused()) { state.elapsedBeforePause += Date.now() - state.shownAt; }
+  }
+
+  /* A command for every screen of the wall; the answer is the new shared state (the event stream brings it too). */
+  function send(body) {
+    return fetch("/_obeya/command", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), cache: "no-store",
+    }).then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+      .then(receive);
+  }
+
+  function receive(message) {
+    var before = shared.message;
+    shared.offset = message.now - Date.now() / 1000;
+    var move = message.move ? message.move.seq : 0;
+    pausing(function () { shared.message = message; });
+    if (before === null) { shared.seenMove = move; } // moves asked for before this page loaded are not made again
+    else if (move > shared.seenMove) {
+      shared.seenMove = move;
+      if (!message.standup) { makeMove(message.move); }
+    }
+    if (before && before.held && !message.held) { state.idleUntil = 0; } // a resume resumes at once, on every screen
+    if (message.standup) { followAgenda(); }
+    else if (before && before.standup) { // the stand-up is over: rotate on from here, at once
       state.idleUntil = 0;
       state.shownAt = Date.now();
-    } else {
-      if (!paused()) { state.elapsedBeforePause += Date.now() - state.shownAt; }
-      state.held = true;
+      state.elapsedBeforePause = 0;
     }
     showMode();
+  }
+
+  /* The remote's next, previous or jump, outside a stand-up: like a facilitator's key on this screen. */
+  function makeMove(move) {
+    touch();
+    if (move.kind === "next") { step(1); }
+    else if (move.kind === "prev") { step(-1); }
+    else if (move.kind === "goto" && panelIds().indexOf(move.panel) >= 0) { go(move.panel, 0); }
+  }
+
+  function followAgenda() {
+    var timer = standupTimer();
+    if (timer && (timer.panel !== state.panel || timer.page !== state.page) && panelIds().indexOf(timer.panel) >= 0) {
+      go(timer.panel, timer.page);
+    }
+  }
+
+  function listen() {
+    if (!window.EventSource) { return; }
+    var events = new EventSource("/_obeya/events");
+    events.onmessage = function (event) {
+      try { receive(JSON.parse(event.data)); } catch (error) { /* a message we cannot read: the next one will do */ }
+    };
+  }
+
+  /* Tell the server what this screen shows, for the remote. */
+  function reportShown() {
+    var shown = JSON.stringify([state.panel, state.page]);
+    if (shown === shared.shown || !state.panel) { return; }
+    shared.shown = shown;
+    fetch("/_obeya/shown", {
+      method: "POST", headers: { "Content-Type": "application/json" }, cache: "no-store",
+      body: JSON.stringify({ panel: state.panel, page: state.page }),
+    }).catch(function () { shared.shown = ""; });
+  }
+
+  /* At a start time in standup.yaml (in the wall's zone, on its days) every screen asks for the stand-up;
+   * the server starts each scheduled one once. A stand-up left open long after its end is ended. */
+  function keepSchedule() {
+    var message = shared.message;
+    if (!message || !message.schedule) { return; }
+    var meeting = message.standup;
+    if (meeting) {
+      var timer = standupTimer();
+      if (timer && timer.overrun && shared.sentEnd !== meeting.id) {
+        shared.sentEnd = meeting.id;
+        send({ command: "standup", on: false, standup: meeting.id }).catch(function () { shared.sentEnd = null; });
+      }
+      return;
+    }
+    var slot = dueSlot(message.schedule);
+    if (slot && slot !== message.last_slot && slot !== shared.sentSlot) {
+      shared.sentSlot = slot;
+      send({ command: "standup", on: true, slot: slot }).catch(function () { shared.sentSlot = null; });
+    }
+  }
+
+  /* "2026-12-07T09:15" when a start time is due now in the wall's zone, else null. */
+  function dueSlot(schedule) {
+    if (!schedule.starts.length) { return null; }
+    var settingsEl = document.getElementById("wall-settings");
+    var zone = (settingsEl && settingsEl.getAttribute("data-timezone")) || undefined;
+    var parts = {};
+    try {
+      new Intl.DateTimeFormat("en-GB", { timeZone: zone, weekday: "short", year: "numeric", month: "2-digit",
+                                        day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+        .formatToParts(new Date()).forEach(function (part) { parts[part.type] = part.value; });
+    } catch (error) { return null; }
+    if (schedule.days.indexOf(parts.weekday.toLowerCase().slice(0, 3)) < 0) { return null; }
+    var minutes = parseInt(parts.hour, 10) * 60 + parseInt(parts.minute, 10);
+    for (var i = 0; i < schedule.starts.length; i++) {
+      var start = schedule.starts[i];
+      var at = parseInt(start.slice(0, 2), 10) * 60 + parseInt(start.slice(3), 10);
+      if (minutes >= at && minutes < at + START_WINDOW_MINUTES) {
+        return parts.year + "-" + parts.month + "-" + parts.day + "T" + start;
+      }
+    }
+    return null;
+  }
+
+  /* Key R: the QR code that pairs a phone with the remote, for the few minutes it is valid. */
+  function togglePairing() {
+    var settingsEl = document.getElementById("wall-settings");
+    if (!settingsEl || settingsEl.getAttribute("data-remote") !== "1") { return false; }
+    if (pairing.until) { closePairing(); return true; }
+    fetch("/_obeya/pairing", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}",
+                               cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+      .then(function (answer) {
+        var box = document.getElementById("wall-pairing");
+        if (!box) { return; }
+        pairing.until = Date.now() + answer.seconds * 1000;
+        box.querySelector(".wall-pairing-qr").src = answer.qr;
+        box.setAttribute("data-link", answer.link);
+        setText(box.querySelector(".wall-pairing-title"), say("pair_title"));
+        showPairing();
+        box.hidden = false;
+      })
+      .catch(function () { pairing.until = 0; });
+    return true;
+  }
+
+  function showPairing() {
+    var box = document.getElementById("wall-pairing");
+    if (!box || !pairing.until) { return; }
+    var left = (pairing.until - Date.now()) / 1000;
+    if (left <= 0) { closePairing(); return; }
+    setText(box.querySelector(".wall-pairing-valid"), say("pair_valid", { time: window.obeyaStandup.clock(Math.ceil(left)) }));
+  }
+
+  function closePairing() {
+    var box = document.getElementById("wall-pairing");
+    pairing.until = 0;
+    if (box) {
+      box.hidden = true;
+      box.removeAttribute("data-link");
+      box.querySelector(".wall-pairing-qr").removeAttribute("src");
+    }
   }
 
   var wasPaused = false;
@@ -216,6 +425,10 @@
     if (wasPaused && !isPaused) { state.shownAt = Date.now(); } // resume where we left off
     wasPaused = isPaused;
     showMode();
+    showPairing();
+    keepSchedule();
+    var timer = standupTimer();
+    if (timer) { progress(timer.used); return; } // in a stand-up the bar shows the item's time used
     var total = durationMs();
     var elapsed = state.elapsedBeforePause + (isPaused ? 0 : Date.now() - state.shownAt);
     if (total <= 0) { progress(0); return; }
@@ -236,10 +449,16 @@
     if (event.ctrlKey || event.altKey || event.metaKey) { return; }
     var key = event.key;
     var handled = true;
-    if (key === "ArrowRight" || key === "PageDown") { touch(); step(1); }
+    if (key === "s" || key === "S") { send({ command: "standup", on: !standup() }).catch(function () {}); }
+    else if (key === " " || key === "Spacebar" || key === "p" || key === "P" || key === "b" || key === "B" || key === ".") {
+      toggleHold();
+    }
+    else if (key === "r" || key === "R") { handled = togglePairing(); }
+    else if (key === "Escape" && pairing.until) { closePairing(); }
+    else if (standup()) { handled = onStandupKey(key); }
+    else if (key === "ArrowRight" || key === "PageDown") { touch(); step(1); }
     else if (key === "ArrowLeft" || key === "PageUp") { touch(); step(-1); }
     else if (key === "Home") { touch(); go(panelIds()[0], 0); }
-    else if (key === " " || key === "Spacebar" || key === "p" || key === "P") { toggleHold(); }
     else if (key === "f" || key === "F") { fullscreen(); }
     else if (/^[1-9]$/.test(key)) {
       var ids = panelIds();
@@ -249,12 +468,30 @@
     if (handled) { event.preventDefault(); }
   }
 
+  /* In a stand-up the keys move through the agenda, on every screen: the server keeps the place. */
+  function onStandupKey(key) {
+    var ids = panelIds();
+    var command = null;
+    if (key === "ArrowRight" || key === "PageDown") { command = "next"; }
+    else if (key === "ArrowLeft" || key === "PageUp") { command = "prev"; }
+    else if (key === "Home" && shared.message.agenda.length) { command = "goto:" + shared.message.agenda[0].panel; }
+    else if (/^[1-9]$/.test(key) && parseInt(key, 10) <= ids.length) { command = "goto:" + ids[parseInt(key, 10) - 1]; }
+    else if (key === "f" || key === "F") { fullscreen(); return true; }
+    if (command === null) { return false; }
+    send({ command: command }).catch(function () {});
+    return true;
+  }
+
   function onClick(event) {
     var target = event.target.closest ? event.target.closest("[data-goto], [data-action]") : null;
     if (!target || !wall() || !wall().contains(target)) { return; }
     if (wall().getAttribute("data-kiosk") === "1") { return; }
     var action = target.getAttribute("data-action");
-    if (target.hasAttribute("data-goto")) { touch(); go(target.getAttribute("data-goto"), 0); }
+    if (standup() && (target.hasAttribute("data-goto") || action === "next" || action === "prev")) {
+      send({ command: target.hasAttribute("data-goto") ? "goto:" + target.getAttribute("data-goto") : action })
+        .catch(function () {});
+    }
+    else if (target.hasAttribute("data-goto")) { touch(); go(target.getAttribute("data-goto"), 0); }
     else if (action === "next") { touch(); step(1); }
     else if (action === "prev") { touch(); step(-1); }
     else if (action === "hold") { toggleHold(); }
@@ -343,6 +580,7 @@
     setInterval(clock, 1000);
     setInterval(checkServer, HEALTH_MS);
     checkServer();
+    listen();
     clock();
     // The server redraws panels (new data, edited YAML): keep our place on the new elements.
     new MutationObserver(function () { apply(); clock(); }).observe(w, { childList: true, subtree: true });
@@ -358,5 +596,6 @@
   // For tests and the soak script: read-only view of where the wall is.
   window.obeyaWall = {
     state: function () { return { panel: state.panel, page: state.page, mode: mode(), slides: slides().length }; },
+    shared: function () { return shared.message; },
   };
 }());

@@ -18,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import urlencode
 
 import flask
@@ -32,6 +34,20 @@ UNAUTHORISED_PAGE = (
 )
 
 
+@dataclass(frozen=True)
+class Pass:
+    """A cookie that lets a browser in for one token: the wall's screens, or the facilitator's remote.
+
+    `purpose` is part of what the HMAC signs, so one kind of cookie never opens the other.
+    """
+
+    cookie: str
+    purpose: str
+
+
+WALL_PASS = Pass(COOKIE_NAME, "obeya-wall-screen")
+
+
 def _mac(token: str, message: str) -> str:
     return hmac.new(token.encode(), message.encode(), hashlib.sha256).hexdigest()
 
@@ -41,55 +57,81 @@ def _same(offered: str, expected: str) -> bool:
     return hmac.compare_digest(offered.encode(), expected.encode())
 
 
-def cookie_value(token: str, issued_at: int | None = None) -> str:
+def cookie_value(token: str, issued_at: int | None = None, purpose: str = WALL_PASS.purpose) -> str:
     """What the cookie holds: when it was issued (Unix seconds) and an HMAC of that keyed by the token."""
     issued_at = int(time.time()) if issued_at is None else issued_at
-    return f"{issued_at}.{_mac(token, f'obeya-wall-screen:{issued_at}')}"
+    return f"{issued_at}.{_mac(token, f'{purpose}:{issued_at}')}"
 
 
-def cookie_age(token: str, value: str) -> int | None:
+def cookie_age(token: str, value: str, purpose: str = WALL_PASS.purpose) -> int | None:
     """Seconds since the cookie `value` was issued for `token`; None when it was not, or has expired.
 
-    The cookie of earlier versions (an HMAC without a date, issued for ten
-    years) counts as expiring now, so screens set up before are renewed, not
-    locked out.
+    The wall's cookie of earlier versions (an HMAC without a date, issued for
+    ten years) counts as expiring now, so screens set up before are renewed,
+    not locked out.
     """
     issued, _, mac = value.partition(".")
     if not mac:
-        return COOKIE_SECONDS if _same(value, _mac(token, "obeya-wall-screen")) else None
-    if not (issued.isascii() and issued.isdigit()) or not _same(mac, _mac(token, f"obeya-wall-screen:{issued}")):
+        old = purpose == WALL_PASS.purpose and _same(value, _mac(token, purpose))
+        return COOKIE_SECONDS if old else None
+    if not (issued.isascii() and issued.isdigit()) or not _same(mac, _mac(token, f"{purpose}:{issued}")):
         return None
     age = int(time.time()) - int(issued)
     return age if age <= COOKIE_SECONDS else None
 
 
-def _give_cookie(response: flask.Response, token: str) -> None:
-    response.set_cookie(COOKIE_NAME, cookie_value(token), max_age=COOKIE_SECONDS, httponly=True,
-                        samesite="Strict", secure=flask.request.is_secure)
+def give_cookie(response: flask.Response, token: str, kind: Pass = WALL_PASS) -> None:
+    response.set_cookie(kind.cookie, cookie_value(token, purpose=kind.purpose), max_age=COOKIE_SECONDS,
+                        httponly=True, samesite="Strict", secure=flask.request.is_secure)
 
 
-def require_token(server: flask.Flask, token: str) -> None:
-    """Make every request on `server` carry the wall's token (once, in the link) or its cookie."""
+def without_parameter(name: str) -> str:
+    """This request's path and query without the parameter `name` (a token or a code leaves the address bar)."""
+    rest = [(key, value) for key, value in flask.request.args.items(multi=True) if key != name]
+    return flask.request.path + ("?" + urlencode(rest) if rest else "")
+
+
+def login_with_link(token: str, kind: Pass = WALL_PASS) -> flask.Response | None:
+    """With the right `?token=` in the link: a redirect to the same link without it, carrying the cookie."""
+    offered = flask.request.args.get("token", "")
+    if not (offered and _same(offered, token)):
+        return None
+    response = flask.redirect(without_parameter("token"), code=303)
+    give_cookie(response, token, kind)
+    return response
+
+
+def has_pass(token: str, kind: Pass = WALL_PASS) -> bool:
+    """The request carries a valid cookie of `kind`; one older than a day is issued anew on the response."""
+    age = cookie_age(token, flask.request.cookies.get(kind.cookie, ""), kind.purpose)
+    if age is None:
+        return False
+    if not 0 <= age < RENEW_AFTER_SECONDS:
+        flask.g.setdefault("renew_cookies", []).append((token, kind))
+    return True
+
+
+def require_token(server: flask.Flask, token: str, exempt: Callable[[str], bool] = lambda path: False) -> None:
+    """Make every request on `server` carry the wall's token (once, in the link) or its cookie.
+
+    Paths for which `exempt(path)` is true check their own pass (the remote's).
+    """
 
     @server.before_request
     def check_token():
-        offered = flask.request.args.get("token", "")
-        if offered and _same(offered, token):
-            # Also with a valid cookie (a kiosk browser starts from its link): the token leaves the address bar.
-            rest = [(key, value) for key, value in flask.request.args.items(multi=True) if key != "token"]
-            response = flask.redirect(flask.request.path + ("?" + urlencode(rest) if rest else ""), code=303)
-            _give_cookie(response, token)
+        if exempt(flask.request.path):
+            return None
+        # Also with a valid cookie (a kiosk browser starts from its link): the token leaves the address bar.
+        if (response := login_with_link(token)) is not None:
             return response
-        age = cookie_age(token, flask.request.cookies.get(COOKIE_NAME, ""))
-        if age is not None:
-            flask.g.renew_wall_cookie = not 0 <= age < RENEW_AFTER_SECONDS
+        if has_pass(token):
             return None
         return flask.Response(UNAUTHORISED_PAGE, status=401, mimetype="text/html")
 
     @server.after_request
     def renew_cookie(response: flask.Response) -> flask.Response:
-        if flask.g.pop("renew_wall_cookie", False):
-            _give_cookie(response, token)
+        for renew_token, kind in flask.g.pop("renew_cookies", []):
+            give_cookie(response, renew_token, kind)
         return response
 
 

@@ -20,13 +20,15 @@ from plotly.io.json import to_json_plotly  # what Dash serializes callback answe
 
 from layouts.access import add_security_headers, content_security_policy, require_token
 from layouts.components import Screen
-from layouts.wall import BANNER_SECONDS, banner, wall_body, wall_layout
+from layouts.remote import REMOTE_ASSETS, StandupRoutes, add_standup, is_remote_path
+from layouts.wall import BANNER_SECONDS, banner, page_counts, wall_body, wall_layout
 from layouts.words import words
 from obeya import database, settings
 from obeya.cache import cache_from_env
 from obeya.engine import make_engine
 from obeya.files import servable_image
 from obeya.live import LiveWall
+from obeya.remote import Pairings, RemoteNotes, WallStateStore
 
 log = logging.getLogger(__name__)
 DESIGN_HEIGHT = 1080
@@ -75,6 +77,12 @@ def _scale(viewport: dict | None) -> float:
     return round(max(min(height / DESIGN_HEIGHT, width / DESIGN_WIDTH), 1 / 3), 3)
 
 
+def local_dash(name: str, **options) -> Dash:
+    """A Dash app that serves everything itself (the project's assets/, Dash's own files): no CDN, works offline."""
+    return Dash(name, assets_folder=str(settings.PROJECT_ROOT / "assets"), update_title=None, serve_locally=True,
+                compress=False, **options)
+
+
 def create_server():
     """The WSGI app for a production server (gunicorn loads it by name: layouts.application:create_server()).
 
@@ -84,27 +92,24 @@ def create_server():
 
 
 def create_app(config_dir: str | Path | None = None, database_url: str | None = None,
-               token: str | None = None, *, prepare: bool = True) -> Dash:
+               token: str | None = None, *, remote_token: str | None = None, prepare: bool = True) -> Dash:
     """A ready-to-serve Dash app showing the wall for `config_dir` and `database_url`.
 
     With a `token` (default: `OBEYA_WALL_TOKEN`) only screens that opened the
-    wall's link with it get in. `prepare` creates missing tables (and the demo
-    data on the embedded default) first; a server that did so already skips it.
+    wall's link with it get in. With a `remote_token` (default:
+    `OBEYA_REMOTE_TOKEN`) the facilitator's remote exists at `/remote`.
+    `prepare` creates missing tables (and the demo data on the embedded
+    default) first; a server that did so already skips it.
     """
     url = database_url or settings.database_url()
     folder = config_dir or settings.config_dir()
     if prepare:
         database.prepare_database(url, folder)
     warm_up()
-    live = LiveWall(folder, make_engine(url, read_only=True), cache=cache_from_env())
-    app = Dash(
-        __name__,
-        title="Obeya Wall",
-        assets_folder=str(settings.PROJECT_ROOT / "assets"),
-        update_title=None,
-        serve_locally=True,
-        compress=False,
-    )
+    live = LiveWall(folder, make_engine(url, read_only=True), cache=cache_from_env(),
+                    notes=RemoteNotes(settings.remote_notes_path()))
+    remote_token = remote_token or settings.remote_token()
+    app = local_dash(__name__, title="Obeya Wall", assets_ignore=REMOTE_ASSETS)
     app.live = live
     boot_id = settings.boot_id() or uuid.uuid4().hex  # `serve` sets one for all its workers
 
@@ -156,7 +161,7 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         screen = Screen(scale=scale, theme=config.wall.theme, stale_since=stale_since, problem=data_state.problem,
                         reading=data_state.reading)
         failed: list[str] = []
-        body = wall_body(config, data_state, screen, active_panel="", failed=failed)
+        body = wall_body(config, data_state, screen, active_panel="", failed=failed, remote=remote_token is not None)
         if failed:
             return body, False
         while len(drawn) >= RENDERED_KEPT:
@@ -255,9 +260,20 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         Output("viewport", "data"),
         Input("url", "search"),
     )
+    def panel_pages() -> dict[str, int]:
+        """Pages per panel as the wall draws them: how a stand-up item steps through its panel's pages."""
+        config_state, data_state = live.config_state(), live.data_state()
+        return page_counts(rendered_body(config_state, data_state, 1.0)[0]) if config_state.config else {}
+
     token = token or settings.wall_token()
     if token:
-        require_token(app.server, token)
+        require_token(app.server, token, exempt=is_remote_path if remote_token else lambda path: False)
     app.server.before_request(answer_polls_from_the_drawn_wall)  # after the token check, never before
-    add_security_headers(app.server, content_security_policy(app.csp_hashes()))
+    state_cache = cache_from_env()  # its own: the numbers' cache in one process keeps only a few entries
+    routes = StandupRoutes(live, WallStateStore(state_cache), panel_pages,
+                           Pairings(state_cache, settings.pairing_seconds()), live.notes, remote_token)
+    remote = add_standup(app.server, routes, local_dash)
+    hashes = app.csp_hashes() + (remote.csp_hashes() if remote else [])
+    add_security_headers(app.server, content_security_policy(hashes))
+    app.remote = remote
     return app

@@ -201,6 +201,16 @@ def _value_range(periods: Sequence[PeriodValue], target: float | None, floor: fl
     return max(low, floor), min(high, ceiling)
 
 
+def note_position(periods: Sequence[PeriodValue], day: date) -> float | None:
+    """Where an event of `day` goes on a trend of `periods`: the index of the period holding it, or the plot's
+    right edge for a day of the running period (not shown until complete: today's event from the remote); None
+    outside."""
+    index = next((i for i, period in enumerate(periods) if period.start <= day < period.end), None)
+    if index is None and periods and periods[-1].end <= day < periods[-1].end + (periods[-1].end - periods[-1].start):
+        return len(periods) - 0.5
+    return index
+
+
 def annotate(figure: go.Figure, periods: Sequence[PeriodValue], notes: Sequence[Annotation], *, theme: str,
              scale: float, compact: bool) -> None:
     """Mark the team's dated events: a dotted line at the period holding the date, its text above the plot.
@@ -214,7 +224,7 @@ def annotate(figure: go.Figure, periods: Sequence[PeriodValue], notes: Sequence[
     count = len(periods)
     placed: list[tuple[int, int]] = []
     for note in sorted(notes, key=lambda note: note.date):
-        index = next((i for i, period in enumerate(periods) if period.start <= note.date < period.end), None)
+        index = note_position(periods, note.date)
         if index is None:
             continue
         reach = count * 0.35  # how far a label runs, in periods

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from dash import html
 
+from layouts.charts import note_position
 from layouts.words import ENGLISH, Labels
 from obeya.config import Annotation
 from obeya.metrics import Status
@@ -128,9 +129,8 @@ def small_charts_legend(config, data, charted: Sequence, what: str, say: Labels 
     names what is counted ("responses" or "tickets"), as in `chart_legend`.
     """
     missing = any(period.estimate is None for series in charted for period in series.periods)
-    first, end = data.nps_overall.periods[0].start, data.nps_overall.periods[-1].end
     notes = {note for series in charted for note in config.annotations_for(series.service_id)
-             if first <= note.date < end}
+             if note_position(data.nps_overall.periods, note.date) is not None}
     return chart_legend(not_enough=(data.min_responses, what) if missing else None,
                         notes=sorted(notes, key=lambda note: note.date), say=say)
 

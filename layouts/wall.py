@@ -29,8 +29,8 @@ RENDERERS = {entry.id: importlib.import_module(f"layouts.{entry.id}").render for
 POLL_MILLISECONDS = 2000  # how often a screen asks whether config or data changed
 
 
-def panel_section(panel_id: str, pages: list, seconds: int, *, active: bool) -> html.Section:
-    """One panel: a section holding its pages, the first page visible when active."""
+def panel_section(panel_id: str, pages: list, seconds: int, *, active: bool, title: str = "") -> html.Section:
+    """One panel: a section holding its pages, the first page visible when active; `title` names it (the timer)."""
     return html.Section(
         [
             html.Div(page, className="page" + (" is-active" if active and i == 0 else ""), **{"data-page": str(i)})
@@ -38,7 +38,7 @@ def panel_section(panel_id: str, pages: list, seconds: int, *, active: bool) -> 
         ],
         className="panel" + (" is-active" if active else ""),
         id=f"panel-{panel_id}",
-        **{"data-panel": panel_id, "data-seconds": str(seconds), "data-pages": str(len(pages))},
+        **{"data-panel": panel_id, "data-seconds": str(seconds), "data-pages": str(len(pages)), "data-title": title},
     )
 
 
@@ -58,7 +58,8 @@ def render_panels(config: Config, data_state: DataState, screen: Screen, active_
             if failed is not None:
                 failed.append(setting.id)
         sections.append(
-            panel_section(setting.id, pages, config.wall.seconds_for(setting.id), active=setting.id == active_panel)
+            panel_section(setting.id, pages, config.wall.seconds_for(setting.id), active=setting.id == active_panel,
+                          title=title)
         )
     return sections
 
@@ -79,6 +80,7 @@ def header(config: Config) -> html.Header:
             html.Span(config.wall.title, className="wall-title"),
             html.Span(config.wall.team, className="wall-team"),
             html.Span(className="wall-header-spacer"),
+            standup_timer(),
             html.Span(id="wall-clock", className="wall-clock"),
         ],
         className="wall-header",
@@ -106,6 +108,23 @@ def tabs_fit(config: Config, say: Labels) -> bool:
     controls = CONTROLS * g.WALL_CONTROL_REM + (CONTROLS - 1) * g.WALL_CONTROL_GAP_REM
     room = g.SCREEN_WIDTH_REM - 2 * g.PAGE_PADDING_X_REM - 2 * g.WALL_FOOTER_GAP_REM
     return tabs + mode + controls <= room
+
+
+def standup_timer() -> html.Div:
+    """The stand-up's item, who speaks, the item's and the meeting's time left: wall.js fills it in stand-up mode."""
+    return html.Div(
+        [html.Span(className=f"standup-{part}") for part in ("item", "who", "left", "meeting")],
+        id="wall-standup", className="wall-standup", hidden=True, role="timer",
+    )
+
+
+def pairing_card() -> html.Div:
+    """The QR code that pairs a phone with the remote (key R); wall.js fills it in and hides it again."""
+    return html.Div(
+        html.Div([html.Img(className="wall-pairing-qr", alt=""), html.P(className="wall-pairing-title"),
+                  html.P(className="wall-pairing-valid")], className="wall-pairing-card"),
+        id="wall-pairing", className="wall-pairing", hidden=True,
+    )
 
 
 def footer(config: Config, active_panel: str) -> html.Footer:
@@ -142,9 +161,19 @@ def footer(config: Config, active_panel: str) -> html.Footer:
     )
 
 
+def page_counts(body: list) -> dict[str, int]:
+    """{panel id: pages} in a body drawn by `wall_body`."""
+    main = next((part for part in body if getattr(part, "id", None) == "wall-panels"), None)
+    return {getattr(section, "data-panel"): int(getattr(section, "data-pages")) for section in main.children} \
+        if main is not None else {}
+
+
 def wall_body(config: Config, data_state: DataState, screen: Screen, active_panel: str,
-              failed: list[str] | None = None) -> list:
-    """The children of #wall-body: everything that depends on config and data (`failed`: see render_panels)."""
+              failed: list[str] | None = None, remote: bool = False) -> list:
+    """The children of #wall-body: everything that depends on config and data (`failed`: see render_panels).
+
+    `remote`: the wall has a remote, so key R shows the QR code that pairs a phone with it.
+    """
     settings = html.Div(
         id="wall-settings",
         hidden=True,
@@ -156,6 +185,7 @@ def wall_body(config: Config, data_state: DataState, screen: Screen, active_pane
             "data-language": config.wall.language,
             "data-accent": config.wall.brand.accent or "",  # wall.js sets it as #wall's --accent
             "data-words": json.dumps(words(config).browser_words(), ensure_ascii=False),  # what wall.js writes
+            "data-remote": "1" if remote else "0",
         },
     )
     return [
@@ -221,6 +251,7 @@ def wall_layout(config: Config | None, problems: tuple[Problem, ...], body: list
             html.Div(body, id="wall-body", className="wall-body"),
             html.Div(banner(problems, words(config)) if config is not None else [], id="wall-banner",
                      className="wall-banner", role="status"),
+            pairing_card(),
         ],
         id="wall",
         className=f"theme-{theme}",

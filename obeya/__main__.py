@@ -1,4 +1,5 @@
-"""The command line: `python -m obeya validate | demo | import | rollups | schema | serve | preview | themes`.
+"""The command line: `python -m obeya validate | demo | import | rollups | schema | serve | preview | themes |
+annotations`.
 
     python -m obeya validate [CONFIG_DIR]     check the YAML (and sources.yaml's SQL); exit 0 valid, 1 invalid
     python -m obeya demo                      (re)build the demo database
@@ -10,6 +11,7 @@
     python -m obeya preview DIR [--port N]    serve another config folder on another port, before it goes live
     python -m obeya themes tag FILE.csv       tag survey comments with themes.yaml's themes and causes
     python -m obeya themes check FILE.csv     precision and recall of the themes on hand-labelled comments
+    python -m obeya annotations export        the annotations added on the remote, as annotations.yaml
 
 Problems are printed one per line as `CONFIG_DIR/file:line:column: problem`,
 the directory written as the user gave it, so editors and terminals can jump
@@ -18,7 +20,8 @@ $OBEYA_CONFIG_DIR, else the project's `config/` next to the `obeya` package,
 whatever the current folder.
 
 This module is the parser; each command's work is its own module
-(validate_command, demo_command, import_command, rollups_command, themes_command) and what
+(validate_command, demo_command, import_command, rollups_command, themes_command,
+annotations_command) and what
 they share (exit codes, the config folder, the engine, wording) is console.py.
 """
 
@@ -27,7 +30,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from obeya import demo_command, import_command, preview_command, rollups_command, themes_command, validate_command
+from obeya import (annotations_command, demo_command, import_command, preview_command, rollups_command,
+                   themes_command, validate_command)
 from obeya.console import EXIT_OK, EXIT_USAGE, CommandStopped, config_folder
 
 
@@ -166,7 +170,8 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     serve.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
-    serve.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    serve.add_argument("--threads", type=int, default=None,
+                       help="threads per worker (default 16; each open screen's event stream holds one)")
     serve.set_defaults(run=_serve)
 
     preview = commands.add_parser(
@@ -211,6 +216,21 @@ def _parser() -> argparse.ArgumentParser:
     checker.add_argument("csv_file", metavar="LABELLED.csv", help="a CSV with comment and causes columns")
     _config_option(checker, "whose themes.yaml and wall.yaml language to check")
     checker.set_defaults(run=themes_command.run_check)
+
+    annotations = commands.add_parser(
+        "annotations",
+        help="export the annotations added on the remote",
+        description="The annotations added on the facilitator's remote, kept in the wall's data folder "
+                    "($OBEYA_DATA_DIR, default data/).",
+    )
+    annotations_commands = annotations.add_subparsers(dest="annotations_command", required=True, metavar="ACTION")
+    exporter = annotations_commands.add_parser(
+        "export",
+        help="print them as YAML in annotations.yaml's format, for the team's git",
+        description="Print the annotations added on the remote as YAML in annotations.yaml's format "
+                    "(add them to config/annotations.yaml); a count goes to standard error.",
+    )
+    exporter.set_defaults(run=annotations_command.run_export)
     return parser
 
 
@@ -242,7 +262,7 @@ def _schema(arguments: argparse.Namespace) -> int:
 def _serve(arguments: argparse.Namespace) -> int:
     from obeya.server import serve
 
-    return serve(workers=arguments.workers, threads=arguments.threads)
+    return serve(workers=arguments.workers, **({"threads": arguments.threads} if arguments.threads else {}))
 
 
 if __name__ == "__main__":

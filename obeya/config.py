@@ -11,6 +11,7 @@ A team edits these files in its config folder:
     sources.yaml      the team's own SELECTs (optional)
     themes.yaml       comment themes and their causes, by the phrases that show them (optional)
     actions.yaml      what the team does about a gap: owner, status, dates, what it answers (optional)
+    standup.yaml      the daily stand-up: when it starts, its agenda (optional)
 
 Every field's `description` is what editors show on hover (through the JSON
 Schemas) and what the README's config reference says; a test keeps them in step.
@@ -36,13 +37,14 @@ from obeya.problems import ConfigError, Problem  # noqa: F401  (imported from he
 from obeya.yamlfile import MAX_FILE_BYTES, Document, read_document  # noqa: F401  (MAX_FILE_BYTES: tests)
 
 CONFIG_FILES = ("wall.yaml", "mission.yaml", "personas.yaml", "journeys.yaml", "services.yaml", "annotations.yaml",
-                "sources.yaml", "themes.yaml", "actions.yaml")
-OPTIONAL_FILES = ("annotations.yaml", "sources.yaml", "themes.yaml", "actions.yaml")
+                "sources.yaml", "themes.yaml", "actions.yaml", "standup.yaml")
+OPTIONAL_FILES = ("annotations.yaml", "sources.yaml", "themes.yaml", "actions.yaml", "standup.yaml")
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
 Points = list[Text]  # short sentences, one per item: written inline, a comma inside one splits it (see TEXT_LISTS)
 Seconds = Annotated[int, Field(ge=5, le=3600)]
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]  # "09:15", in quotes
 
 
 def about(meaning: str) -> Any:
@@ -121,7 +123,7 @@ class Wall(Strict):
     database_timeout_seconds: Annotated[int, Field(ge=1, le=600),
                                         about("the database stops a read that takes longer; the wall keeps its "
                                               'last numbers, marked "database too slow" (1–600)')] = 30
-    daily_reload_at: Annotated[Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] | None,
+    daily_reload_at: Annotated[ClockTime | None,
                                about('the TV reloads the page daily at this browser-local time, in quotes '
                                      '("04:00"); null to never')] = "04:00"
     panels: Annotated[list[PanelSetting],
@@ -414,6 +416,46 @@ class ActionsFile(Strict):
     """actions.yaml (optional): "You said, we did": what the team does about its gaps."""
 
     actions: Annotated[list[Action], about("what the team does about its gaps")] = []
+# --- standup.yaml (optional) ---------------------------------------------
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DEFAULT_AGENDA_MINUTES = 2  # each rotation panel's time in a stand-up that has no agenda
+
+
+class AgendaItem(Strict):
+    """One item of the stand-up: a panel (or one page of it), its minutes, and who speaks."""
+
+    panel: Annotated[PanelId, about("the panel on screen: one of the wall's panels (wall.yaml's panels)")]
+    minutes: Annotated[float, Field(gt=0, le=60), about("the item's time, in minutes (up to 60; 0.5 is half a "
+                                                        "minute)")]
+    who: Annotated[Annotated[str, Field(min_length=1, max_length=40)] | None,
+                   about("who speaks to it, shown with the timer (up to 40 characters)")] = None
+    page: Annotated[Annotated[int, Field(ge=1)] | None,
+                    about("only this page of the panel (1 is the first); leave it out for every page")] = None
+
+
+class Standup(Strict):
+    """standup.yaml (optional): when the daily stand-up starts, and its agenda."""
+
+    starts: Annotated[list[ClockTime], about('times the wall enters stand-up mode by itself, in wall.yaml\'s '
+                                             'timezone, in quotes ("09:15")')] = []
+    days: Annotated[list[Weekday], about("the days it does: mon, tue, wed, thu, fri, sat, sun")] = \
+        ["mon", "tue", "wed", "thu", "fri"]
+    agenda: Annotated[list[AgendaItem], about("the items in order; left out: every panel of the rotation, "
+                                              f"{DEFAULT_AGENDA_MINUTES} minutes each")] = []
+    overrun_minutes: Annotated[int, Field(ge=1, le=240),
+                               about("a stand-up still open this long after its planned end returns to "
+                                     "rotation by itself (1–240)")] = 15
+
+    @field_validator("agenda", mode="before")
+    @classmethod
+    def _panel_names_as_items(cls, value: Any) -> Any:
+        # `- nps` is shorthand for `- {panel: nps, minutes: 2}`.
+        if isinstance(value, list):
+            return [{"panel": item, "minutes": DEFAULT_AGENDA_MINUTES} if isinstance(item, str) else item
+                    for item in value]
+        return value
 
 
 FILE_MODELS = {  # each config file and the model of its contents (schema.py writes their JSON Schemas)
@@ -426,6 +468,7 @@ FILE_MODELS = {  # each config file and the model of its contents (schema.py wri
     "sources.yaml": Sources,
     "themes.yaml": ThemesFile,
     "actions.yaml": ActionsFile,
+    "standup.yaml": Standup,
 }
 
 
@@ -463,6 +506,13 @@ class Config:
     sources: Sources = Sources()
     themes: tuple[Theme, ...] = ()
     actions: tuple[Action, ...] = ()
+    standup: Standup = Standup()
+
+    def agenda(self) -> tuple[AgendaItem, ...]:
+        """The stand-up's items: standup.yaml's agenda, else every panel of the rotation for a few minutes."""
+        if self.standup.agenda:
+            return tuple(self.standup.agenda)
+        return tuple(AgendaItem(panel=setting.id, minutes=DEFAULT_AGENDA_MINUTES) for setting in self.wall.panels)
 
     def persona(self, persona_id: str) -> Persona:
         return next(persona for persona in self.personas if persona.id == persona_id)
@@ -524,6 +574,7 @@ def load_config(directory: str | Path) -> Config:
         sources=models["sources.yaml"],
         themes=tuple(models["themes.yaml"].themes),
         actions=tuple(models["actions.yaml"].actions),
+        standup=models["standup.yaml"],
     )
     problems = reference_problems(documents, config)
     if problems:

@@ -8,6 +8,7 @@ the last good numbers (with the time they went stale) when the database fails.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import threading
@@ -27,6 +28,7 @@ from obeya.config import CONFIG_FILES, Config, ConfigError, Problem, config_fing
 from obeya.rollups import data_marker
 from obeya.engine import CONNECT_SECONDS, PROBLEM_WORDS, ProblemKind, problem_kind, reading
 from obeya.queries import SourceError
+from obeya.remote import RemoteNotes, merged_annotations
 from obeya.snapshot import WallData, load_wall_data
 from obeya.theme_recount import ThemeRecounts
 
@@ -85,8 +87,9 @@ class LiveWall:
     def __init__(self, config_dir: str | Path, engine: Engine, *,
                  clock: Callable[[], float] = time.monotonic,
                  now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-                 cache: ResultCache | None = None):
+                 cache: ResultCache | None = None, notes: RemoteNotes | None = None):
         self.config_dir = Path(config_dir)
+        self.notes = notes  # annotations added on the remote: shown with annotations.yaml's
         self.engine = engine
         self.cache = cache or MemoryCache(clock)
         self._clock = clock
@@ -114,7 +117,7 @@ class LiveWall:
     def config_state(self) -> ConfigState:
         """The current config state, re-reading the folder if a file changed."""
         with self._lock:
-            fingerprint = config_fingerprint(self.config_dir)
+            fingerprint = (config_fingerprint(self.config_dir), self.notes.signature() if self.notes else None)
             if fingerprint != self._fingerprint:
                 self._fingerprint = fingerprint
                 self._reload_config()
@@ -128,7 +131,11 @@ class LiveWall:
             log.warning("config problems, keeping the last good config:\n%s", error)
             self._config_state = ConfigState(previous.config, tuple(error.problems), previous.version)
             return
-        self._config_state = ConfigState(config, (), previous.version + 1, config_digest(self.config_dir))
+        digest = config_digest(self.config_dir)
+        if self.notes is not None and (notes := self.notes.read()):
+            config = dataclasses.replace(config, annotations=merged_annotations(config, notes))
+            digest = hashlib.sha256((digest + repr(config.annotations)).encode()).hexdigest()[:20]
+        self._config_state = ConfigState(config, (), previous.version + 1, digest)
 
     def data_state(self) -> DataState:
         """The numbers as the wall has them now; starts a background read when one is due.

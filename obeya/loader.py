@@ -91,8 +91,10 @@ def _friendly(kind: str, error: dict[str, Any]) -> str:
         return f"must be a whole number, not {value!r}"
     if kind in ("float_parsing", "float_type"):
         return f"must be a number, not {value!r}"
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"must be at least {context.get('ge', context.get('gt')):g}"
+    if kind == "greater_than_equal":
+        return f"must be at least {context.get('ge'):g}"
+    if kind == "greater_than":
+        return f"must be more than {context.get('gt'):g}"
     if kind in ("less_than_equal", "less_than"):
         return f"must be at most {context.get('le', context.get('lt')):g}"
     if kind == "string_type":
@@ -139,7 +141,7 @@ def _describe(error: dict[str, Any], document: Document) -> tuple[tuple[Any, ...
     if kind == "missing":
         where = key_path(loc[:-1])
         return loc[:-1], f"missing key '{loc[-1]}'" + (f" in {where}" if where else ""), False
-    if kind == "literal_error" and loc[:1] == ("panels",) and loc[-1:] == ("id",):
+    if kind == "literal_error" and (loc[:1], loc[-1:]) in ((("panels",), ("id",)), (("agenda",), ("panel",))):
         choices = ", ".join(PANEL_IDS[:-1]) + f" or {PANEL_IDS[-1]}"
         return loc, f"{key_path(loc[:-1])}: unknown panel '{error['input']}'; use {choices}", False
     if kind == "literal_error":
@@ -275,6 +277,13 @@ def reference_problems(documents: dict[str, Document], config: Config) -> list[P
         if note.service is not None and note.service not in service_ids:
             reference(documents["annotations.yaml"], ("annotations", a, "service"), "service", note.service, services)
     problems += _action_problems(documents["actions.yaml"], config, services)
+    shown = [setting.id for setting in config.wall.panels]
+    for i, item in enumerate(config.standup.agenda):
+        if item.panel not in shown:
+            problems.append(documents["standup.yaml"].problem(
+                ("agenda", i, "panel"),
+                f"agenda[{i}].panel: panel '{item.panel}' is not on the wall; add it to wall.yaml's panels "
+                f"or use {', '.join(shown)}"))
     for p, persona in enumerate(config.personas):
         # The rule the wall serves avatars by: what validate accepts is what the TV shows.
         checked = check_config_image(config.directory, persona.avatar) if persona.avatar else None

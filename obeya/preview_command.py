@@ -40,4 +40,4 @@ def run(arguments: argparse.Namespace) -> int:
     print(f"previewing {arguments.config_dir} on http://{settings.host()}:{port}/ (Ctrl-C stops it)", flush=True)
     os.environ["OBEYA_CONFIG_DIR"] = str(arguments.config_dir)  # read by the server's workers (obeya.settings)
     os.environ["OBEYA_PORT"] = str(port)
-    return serve(workers=1, threads=4)
+    return serve(workers=1)

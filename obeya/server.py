@@ -22,6 +22,9 @@ from obeya import settings
 
 
 APP_FACTORY = "layouts.application:create_server()"  # the WSGI app gunicorn serves
+# Each open screen and remote holds a thread with its event stream (the stand-up's state); the rest of a
+# worker's threads answer pages, polls and commands. Waiting threads cost little memory.
+SERVE_THREADS = 16
 
 
 class WallServer(BaseApplication):
@@ -40,7 +43,7 @@ class WallServer(BaseApplication):
         return util.import_app(APP_FACTORY)
 
 
-def serve(workers: int = 2, threads: int = 4) -> int:
+def serve(workers: int = 2, threads: int = SERVE_THREADS) -> int:
     """Run gunicorn on OBEYA_HOST:OBEYA_PORT until stopped; returns its exit status."""
     from obeya.database import prepare_database
     from obeya.logs import hide_tokens_in_logs

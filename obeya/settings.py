@@ -18,6 +18,7 @@ DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
 DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "obeya.db"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
+DEFAULT_PAIRING_SECONDS = 300  # a QR code on the TV pairs a phone within five minutes
 
 
 class SettingsError(ValueError):
@@ -61,11 +62,15 @@ def host() -> str:
 
 def port() -> int:
     """The port to listen on: `OBEYA_PORT`, else 8050."""
-    value = _text("OBEYA_PORT")
+    return _whole_number("OBEYA_PORT", DEFAULT_PORT, 1, 65535, "a port number")
+
+
+def _whole_number(name: str, default: int, low: int, high: int, what: str) -> int:
+    value = _text(name)
     if value is None:
-        return DEFAULT_PORT
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 65535:
-        raise SettingsError(f"OBEYA_PORT must be a port number from 1 to 65535, not {value!r}")
+        return default
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
+        raise SettingsError(f"{name} must be {what} from {low} to {high}, not {value!r}")
     return int(value)
 
 
@@ -77,6 +82,23 @@ def wall_token() -> str | None:
 def remote_token() -> str | None:
     """The token of the facilitator's remote control (`OBEYA_REMOTE_TOKEN`); None: no `/remote`."""
     return _text("OBEYA_REMOTE_TOKEN")
+
+
+def pairing_seconds() -> int:
+    """How long the QR code the TV shows on key R pairs a phone (`OBEYA_PAIRING_SECONDS`, 5–3600; default 300)."""
+    return _whole_number("OBEYA_PAIRING_SECONDS", DEFAULT_PAIRING_SECONDS, 5, 3600, "a whole number of seconds")
+
+
+def data_dir() -> Path:
+    """Where the wall keeps what it writes itself (`OBEYA_DATA_DIR`, default the project's `data/`):
+    the annotations added on the remote. The embedded database's place is `default_database_url`."""
+    value = _text("OBEYA_DATA_DIR")
+    return Path(value) if value else DEFAULT_DATABASE_PATH.parent
+
+
+def remote_notes_path() -> Path:
+    """The annotations added on the remote: a JSON file in the data folder."""
+    return data_dir() / "remote-annotations.json"
 
 
 def ingest_token() -> str | None:

@@ -171,14 +171,21 @@ def test_every_response_carries_a_strict_content_security_policy(make_app):
     assert response.headers["Referrer-Policy"] == "no-referrer"
 
 
-def test_no_endpoint_changes_data(make_app):
-    """The server's routes only read: no route takes PUT, PATCH or DELETE, and POST only for Dash callbacks."""
-    server = make_app().server
+# The only POSTs besides Dash's callbacks (which read): the stand-up's shared state, a pairing code, and the
+# remote's annotation for today (a file in the data folder). None of them touches survey or ticket data.
+STANDUP_POSTS = {"/_obeya/command", "/_obeya/shown", "/_obeya/pairing", "/remote/command", "/remote/annotation"}
+
+
+@pytest.mark.parametrize("remote_token", [None, "r3mote"])
+def test_no_endpoint_changes_data(test_config_dir, tmp_path, remote_token):
+    """No route takes PUT, PATCH or DELETE; POST only for Dash callbacks and the stand-up's few."""
+    server = create_app(config_dir=test_config_dir, database_url=f"sqlite:///{tmp_path / 'wall.db'}",
+                        remote_token=remote_token).server
     for rule in server.url_map.iter_rules():
         methods = rule.methods - {"GET", "HEAD", "OPTIONS"}
         assert methods <= {"POST"}, rule
         if "POST" in methods:
-            assert rule.rule.startswith("/_dash-"), rule
+            assert rule.rule.startswith(("/_dash-", "/remote/_dash-")) or rule.rule in STANDUP_POSTS, rule
 
 
 def test_config_files_outside_images_are_not_served(make_app):

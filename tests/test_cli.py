@@ -132,7 +132,8 @@ def test_unknown_command_shows_usage(capsys):
     assert code == 2
     assert err[-1] == (
         "python -m obeya: error: argument COMMAND: invalid choice: 'nonsense' "
-        "(choose from 'validate', 'demo', 'import', 'rollups', 'schema', 'serve', 'preview', 'themes')"
+        "(choose from 'validate', 'demo', 'import', 'rollups', 'schema', 'serve', 'preview', 'themes', "
+        "'annotations')"
     )
 
 
@@ -390,9 +391,9 @@ def test_schema_writes_one_schema_per_config_file(capsys, config_copy):
     assert code == 0
     written = sorted(path.name for path in (config_copy.path / "schema").iterdir())
     assert written == ["actions.schema.json", "annotations.schema.json", "journeys.schema.json", "mission.schema.json",
-                       "personas.schema.json", "services.schema.json", "sources.schema.json", "themes.schema.json",
-                       "wall.schema.json"]
-    assert len(out) == 9 and all(line.startswith("wrote ") for line in out)
+                       "personas.schema.json", "services.schema.json", "sources.schema.json", "standup.schema.json",
+                       "themes.schema.json", "wall.schema.json"]
+    assert len(out) == 10 and all(line.startswith("wrote ") for line in out)
 
 
 def test_validate_runs_the_teams_own_sql_and_names_a_missing_column(capsys, monkeypatch, config_copy, tmp_path):

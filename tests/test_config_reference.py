@@ -62,6 +62,8 @@ def default_as_written(field: Any) -> str:
         return "none"
     if isinstance(value, list) and value and isinstance(value[0], BaseModel):  # panels: their ids
         return "[" + ", ".join(item.id for item in value) + "]"
+    if isinstance(value, list) and value and isinstance(value[0], str):  # days: as YAML writes them inline
+        return "[" + ", ".join(value) + "]"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value)

@@ -94,13 +94,21 @@ OPTIONAL_EXAMPLES = {
         "    done: 2026-09-07\n"
         "    links: {service: analysers, journey: night-breakdown, stage: Calls for help}\n"
     ),
+    "standup.yaml": (
+        'starts: ["09:15"]\n'
+        "days: [mon, wed, fri]\n"
+        "agenda:\n"
+        "  - {panel: nps, minutes: 3, who: Priya}\n"
+        "  - {panel: personas, minutes: 1.5, page: 1}\n"
+        "  - voices\n"
+    ),
 }
 VALID_FILES = {
     name: OPTIONAL_EXAMPLES[name] if name in OPTIONAL_EXAMPLES else (TEST_CONFIG_DIR / name).read_text(encoding="utf-8")
     for name in CONFIG_FILES
 }
 # Another file may complain about a replaced one only by naming what it no longer finds there.
-CROSS_REFERENCE = re.compile(r"no (persona|service) with id ")
+CROSS_REFERENCE = re.compile(r"no (persona|service) with id |panel '[^']*' is not on the wall")
 # The keys the models know, so random documents get past "unknown key" and into the values.
 MODEL_KEYS = (
     "title", "team", "theme", "timezone", "rotate_seconds", "idle_resume_seconds", "refresh_seconds",
@@ -110,6 +118,7 @@ MODEL_KEYS = (
     "ftr_target", "journeys", "persona", "stages", "emotion", "actions", "touchpoints", "pain_points",
     "opportunities", "annotations", "date", "text", "service", "responses", "ftr", "themes", "cause", "phrases",
     "factors", "owner", "status", "started", "due", "done", "links", "theme", "journey", "stage",
+    "starts", "agenda", "panel", "minutes", "who", "page", "overrun_minutes",
 )
 
 

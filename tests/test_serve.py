@@ -141,3 +141,35 @@ def test_serve_warns_about_a_database_user_once_not_once_per_worker(tmp_path, co
             pass
         lines = [line for line in server.output().splitlines() if "database user:" in line]
     assert len(lines) == 3, lines
+
+
+def test_a_command_to_one_worker_reaches_screens_streaming_from_every_worker_within_a_second(served):
+    """The stand-up's shared state goes through the workers' shared cache: whichever worker a screen's stream
+    and a command land on, the stream sends the change."""
+    import json
+    import threading
+    import time
+
+    url, server = served
+    server.send_command(command="standup", on=False)
+    streams = [urllib.request.urlopen(url + "/_obeya/events", timeout=10) for _ in range(4)]  # both workers, likely
+    first = [json.loads(next(line for line in stream if line.startswith(b"data: "))[6:]) for stream in streams]
+    assert all(message["standup"] is None for message in first)
+    arrived: list[float] = []
+
+    def wait_for_standup(stream) -> None:
+        for line in stream:
+            if line.startswith(b"data: ") and json.loads(line[6:])["standup"] is not None:
+                arrived.append(time.monotonic())
+                return
+
+    readers = [threading.Thread(target=wait_for_standup, args=(stream,), daemon=True) for stream in streams]
+    for reader in readers:
+        reader.start()
+    sent = time.monotonic()
+    server.send_command(command="standup", on=True)
+    for reader in readers:
+        reader.join(timeout=5)
+    for stream in streams:
+        stream.close()
+    assert len(arrived) == 4 and max(arrived) - sent < 1.0, [round(at - sent, 3) for at in arrived]

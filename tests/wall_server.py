@@ -10,6 +10,7 @@ OBEYA_* variable of the caller's environment, only the ones it is given
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -103,6 +104,18 @@ class WallServer:
             return True
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             return False
+
+    def send_command(self, **body) -> dict:
+        """Send a command to the wall's shared state as a TV's key does (`command="standup", on=False`)."""
+        request = urllib.request.Request(self.url + "/_obeya/command", data=json.dumps(body).encode(), method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def rotate_again(self) -> None:
+        """End any stand-up and hold: what one test left on the wall's shared state is not the next one's."""
+        self.send_command(command="standup", on=False)
+        self.send_command(command="hold", on=False)
 
     def output(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""

@@ -62,8 +62,9 @@ def fail_on_browser_errors(messages: list[str], request) -> None:
 
 @pytest.fixture
 def page(browser_context, wall_server: WallServer, request) -> Page:
-    """A fresh 1920×1080 page; fails the test at teardown if the browser logged an error."""
+    """A fresh 1920×1080 page on a rotating wall; fails the test at teardown if the browser logged an error."""
     wall_server.check_alive()
+    wall_server.rotate_again()  # every screen shares a hold or a stand-up: start from neither
     page = new_page(browser_context)
     yield page
     page.close()

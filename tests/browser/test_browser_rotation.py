@@ -23,6 +23,7 @@ def clocked_wall(browser, wall_server):
 
     A context of its own: Playwright's clock belongs to the context, and the other tests' pages share theirs.
     """
+    wall_server.rotate_again()
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     context.set_default_timeout(10_000)
     context.clock.install()

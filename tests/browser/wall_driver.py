@@ -159,13 +159,13 @@ def quick_config(folder: Path) -> Path:
 # --- the server: tests/wall_server.py -------------------------------------------------------------------------
 
 
-def served_wall(folder: Path, config_dir: Path, fill) -> WallServer:
+def served_wall(folder: Path, config_dir: Path, fill, env: dict[str, str] | None = None) -> WallServer:
     """The real server on `config_dir` and a fresh database in `folder` that `fill(url, zone)` writes."""
     from obeya.config import load_config
 
     database_url = f"sqlite:///{folder / 'wall.db'}"
     fill(database_url, load_config(config_dir).wall.timezone)
-    return WallServer(config_dir, database_url, folder / "server.log").start()
+    return WallServer(config_dir, database_url, folder / "server.log", env=env).start()
 
 
 # --- the browser ------------------------------------------------------------------------------------------------
@@ -314,7 +314,7 @@ class Wall:
         return self.root.get_attribute("data-active-panel")
 
     def mode(self) -> str | None:
-        """rotating, held or paused (from `#wall[data-mode]`)."""
+        """rotating, held, paused or standup (from `#wall[data-mode]`)."""
         return self.root.get_attribute("data-mode")
 
     def mode_text(self) -> str:
@@ -380,6 +380,40 @@ class Wall:
     def wait_for_mode(self, mode: str, timeout: float = 10_000) -> Wall:
         expect(self.root).to_have_attribute("data-mode", mode, timeout=timeout)
         return self
+
+    # -- the stand-up ------------------------------------------------------------------------------------------
+
+    def agenda_item(self) -> int | None:
+        """The stand-up's agenda item on screen, 0-based (`#wall[data-agenda-item]`); None outside a stand-up."""
+        value = self.root.get_attribute("data-agenda-item")
+        return int(value) if value is not None else None
+
+    def wait_for_agenda_item(self, item: int, timeout: float = 10_000) -> Wall:
+        expect(self.root).to_have_attribute("data-agenda-item", str(item), timeout=timeout)
+        return self
+
+    def next_item(self) -> Wall:
+        """PageDown, as a clicker sends it, until the stand-up reaches its next agenda item (or ends)."""
+        start = self.agenda_item()
+        for _ in range(20):
+            slide = self.slide()
+            self.press("PageDown")
+            self.page.wait_for_function(
+                "([panel, page, item]) => { const s = window.obeyaWall.state();"
+                " const w = document.getElementById('wall');"
+                " return s.panel !== panel || s.page !== page || w.getAttribute('data-agenda-item') !== item; }",
+                arg=[slide[0], slide[1], str(start)])
+            if self.agenda_item() != start:
+                return self
+        raise AssertionError(f"PageDown did not leave agenda item {start}")
+
+    def timer(self) -> dict[str, str]:
+        """The stand-up timer's parts as shown: item, who, left, meeting (empty strings when hidden)."""
+        return self.page.evaluate("""() => {
+            const box = document.getElementById('wall-standup');
+            const part = name => box.hidden ? '' : box.querySelector('.standup-' + name).textContent;
+            return {item: part('item'), who: part('who'), left: part('left'), meeting: part('meeting')};
+        }""")
 
     def stays_on(self, panel: str, milliseconds: float) -> bool:
         """True when `panel` stayed on screen for `milliseconds` (watched in the page, not sampled)."""
@@ -450,3 +484,39 @@ class SharedWalls:
 
     def __exit__(self, *_exc) -> None:
         self.close()
+
+class Remote:
+    """The facilitator's remote (/remote) in a phone's page: what it shows, its buttons, today's annotation."""
+
+    def __init__(self, page: Page, server: WallServer) -> None:
+        self.page = page
+        self.server = server
+        self.root = page.locator("#remote")
+
+    def open(self, link: str) -> Remote:
+        """Open the remote with `link` (its token, or the pairing link of a TV's QR code) and wait for its state."""
+        self.page.goto(link)
+        self.page.wait_for_function("() => document.getElementById('remote') && "
+                                    "document.getElementById('remote').hasAttribute('data-mode')")
+        return self
+
+    def press(self, command: str) -> Remote:
+        """Tap the button carrying `data-remote="<command>"`: next, prev, hold, standup, goto:<panel>."""
+        self.page.locator(f'[data-remote="{command}"]').click()
+        return self
+
+    def shown(self) -> str:
+        """The panel the remote says the TV shows, in the wall's words."""
+        return self.page.locator("#remote-panel").inner_text()
+
+    def wait_for_mode(self, mode: str, timeout: float = 10_000) -> Remote:
+        expect(self.root).to_have_attribute("data-mode", mode, timeout=timeout)
+        return self
+
+    def annotate(self, text: str, service: str = "*") -> str:
+        """Add today's annotation (`service` "*": for every chart); returns what the remote answers."""
+        self.page.locator("#note-text").fill(text)
+        self.page.locator("#note-service").select_option(service)
+        self.page.locator("#note-add").click()  # clears the last answer at once
+        self.page.wait_for_function("() => document.getElementById('note-answer').hasAttribute('data-ok')")
+        return self.page.locator("#note-answer").inner_text()
