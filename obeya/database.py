@@ -47,6 +47,7 @@ survey_responses = Table(
     Column("responded_at", DateTime, nullable=False),
     Column("score", SmallInteger, nullable=False),
     Column("comment", Text, nullable=True),
+    Column("factors", Text, nullable=True),  # the reasons ticked, "; "-separated; added after the first release
     Index("ix_survey_responses_responded_at", "responded_at"),
     Index("ix_survey_responses_service_responded_at", "service", "responded_at"),
 )
@@ -88,9 +89,40 @@ ftr_daily = Table(
 )
 
 
+# Columns added to a table after databases were made with it: the next writer adds them (`create_schema`),
+# and readers of an older table treat them as NULL (`has_column`).
+ADDED_COLUMNS = ((survey_responses, "factors"),)
+
+
 def create_schema(engine: Engine) -> None:
-    """Create the wall's tables and indexes where they are missing."""
+    """Create the wall's tables and indexes where they are missing, and add the columns older tables lack.
+
+    Safe when two writers start at once: a column the other one added a
+    moment earlier is left as it is.
+    """
     metadata.create_all(engine)
+    for table, name in ADDED_COLUMNS:
+        if not has_column(engine, table, name):
+            _add_column(engine, table.c[name])
+
+
+def _add_column(engine: Engine, column: Column) -> None:
+    quote = engine.dialect.identifier_preparer
+    # Names and type from the schema above, never from input.
+    ddl = (f"ALTER TABLE {quote.format_table(column.table)} ADD COLUMN {quote.format_column(column)} "
+           f"{column.type.compile(dialect=engine.dialect)}")
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(ddl)
+    except SQLAlchemyError:
+        if not has_column(engine, column.table, column.name):
+            raise
+        log.info("%s.%s was added by another writer meanwhile", column.table.name, column.name)
+
+
+def has_column(bind, table: Table, name: str) -> bool:
+    """True when the database's `table` has the column `name` (an older table may lack an added column)."""
+    return any(column["name"].lower() == name for column in inspect(bind).get_columns(table.name))
 
 
 def prepare_database(url: str, config_dir: str | Path | None = None) -> None:

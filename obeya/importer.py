@@ -46,6 +46,7 @@ from obeya.values import (
     TimestampReader,
     read_boolean,
     read_comment,
+    read_factors,
     read_flag,
     read_score,
     read_text,
@@ -362,6 +363,7 @@ def _value_readers(
         else:
             read = {
                 "comment": read_comment,
+                "factors": read_factors,
                 "timestamp": timestamps,
                 "score": read_score,
                 "boolean": read_boolean,

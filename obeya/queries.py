@@ -46,6 +46,7 @@ RESPONSE_COLUMNS = {
     "responded_at": DateTime,
     "score": Integer,
     "comment": Text,
+    "factors": Text,
 }
 FTR_COLUMNS = {
     "ticket_id": String,
@@ -55,7 +56,7 @@ FTR_COLUMNS = {
     "reopened": Boolean,
     "reassigned": Boolean,
 }
-OPTIONAL_COLUMNS = {"comment", "reopened", "reassigned"}
+OPTIONAL_COLUMNS = {"comment", "factors", "reopened", "reassigned"}
 
 
 class SourceError(Exception):
