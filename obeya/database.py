@@ -2,9 +2,9 @@
 
 Raw rows live in `survey_responses` and `ftr_results` (the import columns in
 DESIGN.md). The wall never aggregates them on a refresh: `nps_daily` and
-`ftr_daily` hold counts per service per day, kept current by whoever writes
-raw rows, in the same transaction (obeya/rollups.py). Connecting is
-obeya/engine.py's.
+`ftr_daily` hold counts per service per day, and `theme_daily` per service, day
+and comment tag, kept current by whoever writes raw rows, in the same
+transaction (obeya/rollups.py). Connecting is obeya/engine.py's.
 """
 
 from __future__ import annotations
@@ -25,11 +25,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    delete,
     func,
+    insert,
     inspect,
     select,
 )
 
+from sqlalchemy.dialects import mysql
 from sqlalchemy.exc import SQLAlchemyError
 
 from obeya.engine import DEFAULT_DATABASE_PATH, database_url, is_embedded_default, make_engine  # noqa: F401
@@ -88,6 +91,24 @@ ftr_daily = Table(
     Index("ix_ftr_daily_day", "day"),
 )
 
+
+# Services as the raw rows spell them, compared to the letter: Python counts the tags, and on MariaDB a
+# case-insensitive key would call "Printers" and "printers" one service and refuse the second row.
+EXACT_SERVICE = String(64).with_variant(mysql.VARCHAR(64, charset="utf8mb4", collation="utf8mb4_bin"),
+                                        "mysql", "mariadb")
+
+theme_daily = Table(
+    "theme_daily",
+    metadata,
+    Column("service", EXACT_SERVICE, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("tag", String(80), primary_key=True),  # "comments", "unclassified", "theme:<id>", "cause:<cause>"
+    Column("responses", Integer, nullable=False),
+    Column("promoters", Integer, nullable=False),
+    Column("passives", Integer, nullable=False),
+    Column("detractors", Integer, nullable=False),
+    Index("ix_theme_daily_day", "day"),
+)
 
 # Columns added to a table after databases were made with it: the next writer adds them (`create_schema`),
 # and readers of an older table treat them as NULL (`has_column`).
@@ -180,3 +201,14 @@ rollup_settings = Table(
     Column("name", String(64), primary_key=True),
     Column("value", String(255), nullable=False),
 )
+
+
+def read_setting(connection, name: str) -> str | None:
+    """The value of `rollup_settings` row `name` (a primary-key read); None when there is none."""
+    return connection.execute(select(rollup_settings.c.value).where(rollup_settings.c.name == name)).scalar()
+
+
+def write_setting(connection, name: str, value: str) -> None:
+    """Set `rollup_settings` row `name` to `value`, in the caller's transaction."""
+    connection.execute(delete(rollup_settings).where(rollup_settings.c.name == name))
+    connection.execute(insert(rollup_settings).values(name=name, value=value))

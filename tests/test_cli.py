@@ -245,7 +245,7 @@ def test_import_whose_rollups_cannot_be_counted_imports_nothing_and_exits_1(caps
     import obeya.importer
     from sqlalchemy.exc import OperationalError
 
-    def refuse(connection, zone, utc_days):
+    def refuse(connection, zone, utc_days, rules):
         raise OperationalError("DELETE", {}, Exception("database is locked"))
 
     monkeypatch.setattr(obeya.importer, "recount_written_days", refuse)

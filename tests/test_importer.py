@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 
 import obeya.importer
 from obeya.__main__ import main
-from obeya.database import create_schema, ftr_daily, ftr_results, make_engine, nps_daily, survey_responses
+from obeya.database import create_schema, ftr_daily, ftr_results, make_engine, nps_daily, survey_responses, theme_daily
 from obeya.headers import RESPONSES, match_columns
 from obeya.importer import import_csv
 from obeya.values import FALSE_WORDS, TRUE_WORDS, InvalidValue, TimestampReader, read_boolean, read_flag, read_score
@@ -462,7 +462,7 @@ def test_the_same_files_give_identical_rows_on_postgresql_and_mariadb_as_on_sqli
 # --- columns -----------------------------------------------------------------------
 
 
-def test_a_factors_column_holds_the_reasons_ticked_trimmed_and_joined(capsys, wall, tmp_path):
+def test_a_factors_column_holds_the_reasons_ticked_and_counts_toward_their_themes(capsys, wall, tmp_path):
     path = write(tmp_path, "reasons.csv", "id,ticket,service,date,score,comment,Reasons\n"
                  "F-1,T1,laptop,2025-03-03 09:00,3,,Speed of service ; ;keeping me informed\n"
                  "F-2,T2,laptop,2025-03-03 10:00,9,Quick!, ; \n")
@@ -471,6 +471,14 @@ def test_a_factors_column_holds_the_reasons_ticked_trimmed_and_joined(capsys, wa
                                  "score=score, comment=comment, factors=Reasons")
     assert {key: row["factors"] for key, row in wall.rows().items()} == {
         "F-1": "Speed of service; keeping me informed", "F-2": None}
+    # (service, day, tag, responses, promoters, passives, detractors): the shipped themes.yaml counts
+    # "Speed of service" and "Keeping me informed" as waiting without news
+    assert wall.rollup(theme_daily) == [
+        ("laptop", date(2025, 3, 3), "cause:process", 1, 0, 0, 1),
+        ("laptop", date(2025, 3, 3), "comments", 2, 1, 0, 1),
+        ("laptop", date(2025, 3, 3), "theme:waiting", 1, 0, 0, 1),
+        ("laptop", date(2025, 3, 3), "unclassified", 1, 1, 0, 0),
+    ]
 
 
 def test_missing_columns_are_named_with_the_headers_the_file_has(capsys, wall):
