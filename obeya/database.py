@@ -150,25 +150,27 @@ def prepare_database(url: str, config_dir: str | Path | None = None) -> None:
     """Create the wall's tables where they are missing, before the wall starts reading.
 
     The embedded default database is filled with demo data (days counted in
-    the zone of `config_dir`'s wall.yaml) when empty, so a fresh clone shows a
-    full wall. A database that cannot be reached, or a read-only user, is not
-    fatal: the wall starts and shows what it can; a user that may do more than
-    read is warned about in the log. Raises DatabaseUrlError for a URL that
-    cannot be used.
+    the zone of `config_dir`'s wall.yaml, comments tagged with its themes)
+    when empty, so a fresh clone shows a full wall. A database that cannot be
+    reached, or a read-only user, is not fatal: the wall starts and shows what
+    it can; a user that may do more than read is warned about in the log.
+    Raises DatabaseUrlError for a URL that cannot be used.
     """
     from obeya.config import ConfigError, load_config
     from obeya.demo import ensure_demo_database  # the demo writes through this module
     from obeya.privileges import privilege_warnings
+    from obeya.theme_rollups import ThemeRules
 
     try:
-        zone = load_config(config_dir).wall.timezone if config_dir else None
+        config = load_config(config_dir) if config_dir else None
     except ConfigError:
-        zone = None  # the wall shows the config's problems; the demo counts in the zone it knows
+        config = None  # the wall shows the config's problems; the demo counts in the zone and themes it knows
 
     engine = make_engine(url)
     try:
         if is_embedded_default(url):
-            ensure_demo_database(engine, zone=zone)
+            ensure_demo_database(engine, zone=config.wall.timezone if config else None,
+                                 rules=ThemeRules.of(config) if config else None)
             return
         if not has_schema(engine):
             create_schema(engine)
