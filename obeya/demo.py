@@ -4,7 +4,8 @@ A fresh clone shows a full wall because `ensure_demo_database` fills an empty
 database with what `build_demo_database` makes: tickets for the six services
 of the shipped `config/services.yaml`, resolved in working hours with a Monday
 peak and quiet weekends, about 40% of them answered by a survey, with comments
-written the way employees write them. The laptop service has a visible dip:
+written the way employees write them, and reasons ticked in the survey's
+"what could we do better?" (`factors`). The laptop service has a visible dip:
 a new laptop image rolled out 14 weeks ago broke docking stations and drivers,
 and the team recovered over the following weeks.
 
@@ -25,8 +26,11 @@ from zoneinfo import ZoneInfo
 import yaml
 from sqlalchemy import Connection, Engine, insert
 
+from obeya import settings
+from obeya.config import ConfigError, load_config
 from obeya.database import create_schema, ftr_results, is_empty, metadata, survey_responses
 from obeya.rollups import lock_for_writing, mark_data_changed, prepare_writing, recount_all
+from obeya.theme_rollups import ThemeRules
 
 DEMO_DAYS = 548  # about 18 months, so a monthly trend has history and a yearly comparison is possible
 
@@ -105,14 +109,22 @@ DETRACTOR_WEIGHTS = (4, 2, 3, 4, 6, 10, 14)
 COMMENT_CHANCE = {"detractor": 0.60, "passive": 0.30, "promoter": 0.35}
 PERSONAL_DATA_CHANCE = 0.05  # some comments carry an e-mail, phone or ticket number to mask
 
+# The survey asks detractors and passives "What could we do better?"; the shipped themes.yaml counts most
+# of these reasons as a theme (`factors:`), "Ease of reaching us" as none. Weights: how often each is ticked.
+SURVEY_REASONS = ("Speed of service", "Keeping me informed", "Friendliness", "Knowledge of the agent",
+                  "Fixed the first time", "Ease of reaching us")
+SURVEY_REASON_WEIGHTS = (3.0, 3.0, 1.0, 2.0, 1.0, 1.0)
+REASON_CHANCE = {"detractor": 0.55, "passive": 0.25, "promoter": 0.0}
+
 
 def build_demo_database(engine: Engine, today: date | None = None, seed: int = 7,
-                        zone: str | None = None) -> DemoSummary:
+                        zone: str | None = None, rules: ThemeRules | None = None) -> DemoSummary:
     """Drop and recreate the wall's tables on `engine` and fill them with demo data ending on `today`.
 
     `today` defaults to today in UTC. The roll-ups count days in `zone` (the
     wall's `timezone`; default the zone the demo's working hours are in) and
-    are written in the rows' transaction. Returns how many responses and
+    comment themes with `rules` (default: those of the project's own config/),
+    and are written in the rows' transaction. Returns how many responses and
     first-time-right rows were written and the first and last day they cover.
     """
     today = today or datetime.now(timezone.utc).date()
@@ -120,6 +132,7 @@ def build_demo_database(engine: Engine, today: date | None = None, seed: int = 7
     tickets = _resolved_tickets(rng, today)
     responses = _survey_responses(rng, tickets, today)
     _write_comments(rng, responses)
+    _tick_reasons(random.Random(f"reasons-{seed}"), responses)  # a stream of its own: the comments stay as they were
 
     ftr_rows = [ticket.row() for ticket in tickets]
     response_rows = [response.row() for response in responses]
@@ -129,24 +142,32 @@ def build_demo_database(engine: Engine, today: date | None = None, seed: int = 7
         lock_for_writing(connection)
         _insert(connection, ftr_results, ftr_rows)
         _insert(connection, survey_responses, response_rows)
-        recount_all(connection, zone or WALL_TIMEZONE.key)
+        recount_all(connection, zone or WALL_TIMEZONE.key, rules=rules or _shipped_rules())
         mark_data_changed(connection)
 
     days = [ticket.resolved_at.date() for ticket in tickets] + [response.responded_at.date() for response in responses]
     return DemoSummary(len(response_rows), len(ftr_rows), min(days), max(days))
 
 
-def ensure_demo_database(engine: Engine, zone: str | None = None) -> bool:
+def ensure_demo_database(engine: Engine, zone: str | None = None, rules: ThemeRules | None = None) -> bool:
     """Create the schema; when there are no responses and no first-time-right rows, fill it with demo data
-    whose roll-ups count days in `zone` (see `build_demo_database`).
+    whose roll-ups count days in `zone` and themes with `rules` (see `build_demo_database`).
 
     Returns True when it built demo data, False when the database already had data.
     """
     create_schema(engine)
     if not is_empty(engine):
         return False
-    build_demo_database(engine, zone=zone)
+    build_demo_database(engine, zone=zone, rules=rules)
     return True
+
+
+def _shipped_rules() -> ThemeRules:
+    """The comment themes of the project's own config/, which the demo's services and words are made for."""
+    try:
+        return ThemeRules.of(load_config(settings.DEFAULT_CONFIG_DIR))
+    except (ConfigError, OSError):
+        return ThemeRules()
 
 
 def _insert(connection: Connection, table, rows: list[dict]) -> None:
@@ -316,6 +337,7 @@ class _Response:
     score: int
     number: int = 0
     comment: str | None = None
+    factors: str | None = None  # the reasons ticked, "; "-separated as the importer stores them
     has_personal_data: bool = False
 
     @property
@@ -330,6 +352,7 @@ class _Response:
             "responded_at": self.responded_at,
             "score": self.score,
             "comment": self.comment,
+            "factors": self.factors,
         }
 
 
@@ -439,6 +462,23 @@ def _write_comments(rng: random.Random, responses: list[_Response]) -> None:
         if newest is not None and not newest.has_personal_data:
             newest.comment += _personal_data(rng, newest)
             newest.has_personal_data = True
+
+
+def _tick_reasons(rng: random.Random, responses: list[_Response]) -> None:
+    """Tick one or two of SURVEY_REASONS for part of the detractors and passives, as the survey asks them.
+
+    A ticket that missed first time makes "Fixed the first time" likelier; the
+    laptop rollout, "Speed of service".
+    """
+    for response in responses:
+        if rng.random() >= REASON_CHANCE[response.band]:
+            continue
+        ticket = response.ticket
+        weights = list(SURVEY_REASON_WEIGHTS)
+        weights[0] += 4 * ticket.rollout
+        weights[4] += 0 if ticket.first_time_right else 4
+        ticked = {rng.choices(SURVEY_REASONS, weights=weights)[0] for _ in range(1 if rng.random() < 0.7 else 2)}
+        response.factors = "; ".join(reason for reason in SURVEY_REASONS if reason in ticked)
 
 
 def _comment(rng: random.Random, response: _Response) -> str:

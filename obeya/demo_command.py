@@ -9,6 +9,7 @@ from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from obeya import settings
+from obeya.config import Config
 from obeya.console import EXIT_INVALID, EXIT_OK, config_and_engine, counted
 from obeya.database import ftr_results, survey_responses
 
@@ -16,7 +17,7 @@ from obeya.database import ftr_results, survey_responses
 def run(arguments: argparse.Namespace) -> int:
     config, engine, where = config_and_engine(arguments.config_dir)
     try:
-        return _build_demo(engine, where, force=arguments.force, zone=config.wall.timezone if config else None)
+        return _build_demo(engine, where, force=arguments.force, config=config)
     except SQLAlchemyError as error:
         print(f"cannot build demo data in {where}: {getattr(error, 'orig', None) or error}", file=sys.stderr)
         return EXIT_INVALID
@@ -24,7 +25,7 @@ def run(arguments: argparse.Namespace) -> int:
         engine.dispose()
 
 
-def _build_demo(engine: Engine, where: str, *, force: bool, zone: str | None) -> int:
+def _build_demo(engine: Engine, where: str, *, force: bool, config: Config | None) -> int:
     # The demo drops and recreates the wall's tables. The default SQLite file is
     # ours to rebuild; a database named in OBEYA_DATABASE_URL may hold real data.
     if settings.named_database_url() and not force:
@@ -38,9 +39,11 @@ def _build_demo(engine: Engine, where: str, *, force: bool, zone: str | None) ->
             return EXIT_INVALID
 
     from obeya.demo import build_demo_database  # imported only when asked for: the biggest module
+    from obeya.theme_rollups import ThemeRules
 
     print(f"Building demo data in {where} ...")
-    summary = build_demo_database(engine, zone=zone)
+    summary = build_demo_database(engine, zone=config.wall.timezone if config else None,
+                                  rules=ThemeRules.of(config) if config else None)
     print(
         f"Demo data ready: {counted(summary.responses, 'survey response')} and "
         f"{counted(summary.ftr_results, 'resolved ticket')}, "

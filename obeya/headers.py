@@ -24,7 +24,7 @@ class ImportColumn:
 
     name: str
     aliases: tuple[str, ...]
-    reads: str  # how a value is read: "text", "comment", "timestamp", "score", "boolean" or "flag"
+    reads: str  # how a value is read: "text", "comment", "factors", "timestamp", "score", "boolean" or "flag"
     required: bool = True
     derived_from: tuple[str, ...] = ()  # columns it is derived from when the file lacks it (any one will do)
 
@@ -72,6 +72,7 @@ RESPONSES = ImportKind(
         ImportColumn(
             "comment", ("comment", "feedback", "string_value", "comments", "text"), "comment", required=False
         ),
+        ImportColumn("factors", ("factors", "reasons", "survey_reasons", "drivers"), "factors", required=False),
     ),
 )
 

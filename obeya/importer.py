@@ -40,12 +40,14 @@ from obeya.rollups import (
     recount_written_days,
     stored_rollup_timezone,
 )
+from obeya.theme_rollups import ThemeRules
 from obeya.headers import IMPORT_KINDS, ImportKind, derived_column, match_columns
 from obeya.values import (
     InvalidValue,
     TimestampReader,
     read_boolean,
     read_comment,
+    read_factors,
     read_flag,
     read_score,
     read_text,
@@ -136,7 +138,8 @@ def import_rows(
     With a `config`, each row's service is stored as the service id its
     spelling names (an id or an alias); other spellings are stored as they are
     and counted in `unknown_services`. Roll-ups count days in the config's
-    time zone (else the zone they use already, else UTC). The transaction
+    time zone (else the zone they use already, else UTC), comment themes with
+    its themes and language (none without a config). The transaction
     waits for any other writer first. Raises SQLAlchemyError or
     RollupRefreshFailed: nothing committed.
     """
@@ -177,7 +180,7 @@ def import_rows(
                 writer.write(chunk)
                 if writer.utc_days:
                     try:
-                        recount_written_days(connection, zone, writer.utc_days)
+                        recount_written_days(connection, zone, writer.utc_days, ThemeRules.of(config))
                         mark_data_changed(connection)
                     except SQLAlchemyError as error:
                         raise RollupRefreshFailed(result, error) from error
@@ -362,6 +365,7 @@ def _value_readers(
         else:
             read = {
                 "comment": read_comment,
+                "factors": read_factors,
                 "timestamp": timestamps,
                 "score": read_score,
                 "boolean": read_boolean,

@@ -7,12 +7,16 @@ Raw rows come from one of two places:
 - a team's own SELECTs (`sources.yaml`): the wall wraps each as a subquery
   and pushes the GROUP BY per service and day to the database.
 
-Comments always read the newest raw rows, newest first, with a LIMIT.
+Comments always read the newest raw rows, newest first, with a LIMIT. Comment
+themes read their roll-up `theme_daily`; where it cannot serve (a team's own
+SQL, rules edited since it was counted) `commented_rows` streams the raw rows
+with comments for the wall to tag itself.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -34,10 +38,11 @@ from sqlalchemy import (
 
 from obeya.config import Sources
 from obeya.engine import problem_kind
-from obeya.database import ftr_daily, nps_daily, rollup_settings, survey_responses
-from obeya.localdays import local_day, offset_stretches
-from obeya.rollups import as_day, ftr_day_counts, nps_day_counts
+from obeya.database import ftr_daily, has_column, nps_daily, read_setting, rollup_settings, survey_responses
+from obeya.localdays import as_day, local_day, offset_stretches
+from obeya.rollups import ftr_day_counts, nps_day_counts
 from obeya.metrics import FtrCounts, NpsCounts
+from obeya.theme_rollups import THEMES_SETTING, commented_responses, stored_theme_counts
 
 RESPONSE_COLUMNS = {
     "response_id": String,
@@ -46,6 +51,7 @@ RESPONSE_COLUMNS = {
     "responded_at": DateTime,
     "score": Integer,
     "comment": Text,
+    "factors": Text,
 }
 FTR_COLUMNS = {
     "ticket_id": String,
@@ -55,7 +61,7 @@ FTR_COLUMNS = {
     "reopened": Boolean,
     "reassigned": Boolean,
 }
-OPTIONAL_COLUMNS = {"comment", "reopened", "reassigned"}
+OPTIONAL_COLUMNS = {"comment", "factors", "reopened", "reassigned"}
 
 
 class SourceError(Exception):
@@ -230,7 +236,49 @@ def ftr_daily_counts(connection: Connection, since: date, *, sources: Sources = 
 
 def rollup_zone(connection: Connection) -> str | None:
     """The time zone the wall's roll-ups count days in (None before the first roll-up)."""
-    return connection.execute(select(rollup_settings.c.value).where(rollup_settings.c.name == "timezone")).scalar()
+    return read_setting(connection, "timezone")
+
+
+# --- comment themes --------------------------------------------------------------------------------------
+
+
+def theme_daily_counts(connection: Connection, since: date, until: date) -> dict[tuple[str, date, str], NpsCounts]:
+    """Responses per (service, day, tag) from the roll-up `theme_daily`, days `since` to `until` (both included).
+
+    Tags as obeya/themes.py counts them ("comments", "unclassified",
+    "theme:<id>", "cause:<cause>"), counted with the rules whose fingerprint
+    `themes_fingerprint` gives.
+    """
+    return stored_theme_counts(connection, since, until)
+
+
+def themes_fingerprint(connection: Connection) -> str | None:
+    """The fingerprint (obeya.themes.rules_fingerprint) of the rules `theme_daily` was counted with;
+    None before the first count, or without the wall's tables."""
+    if not inspect(connection).has_table(rollup_settings.name):
+        return None
+    return read_setting(connection, THEMES_SETTING)
+
+
+def commented_rows(connection: Connection, since_utc: datetime, until_utc: datetime, raw: RawRows | None = None
+                   ) -> Iterator[tuple[str, datetime, int, str | None, str | None]]:
+    """(service, responded_at in naive UTC, score, comment, factors) of every response with a comment or ticked
+    reasons, since_utc <= responded_at < until_utc, streamed (read while the caller iterates).
+
+    From the team's own SQL when `raw` (from `raw_rows`) has it, else from the
+    wall's table; `factors` is None where the query or an older table has none.
+    """
+    own = raw.responses if raw is not None else None
+    return commented_responses(connection, own if own is not None else _wall_responses(connection), since_utc,
+                               until_utc)
+
+
+def _wall_responses(connection: Connection):
+    """`survey_responses`, with a NULL `factors` when its table was made before the column (read-only users)."""
+    if has_column(connection, survey_responses, "factors"):
+        return survey_responses
+    columns = [column for column in survey_responses.c if column.name != "factors"]
+    return select(*columns, null().label("factors")).subquery("survey_responses_before_factors")
 
 
 @dataclass(frozen=True)

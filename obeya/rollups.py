@@ -1,11 +1,12 @@
 """The daily roll-ups and the writers that keep them: raw rows and their day counts change together.
 
 `nps_daily` and `ftr_daily` hold counts per service and day (in the wall's
-zone) of the raw rows in `survey_responses` and `ftr_results`. Every writer
-(the importer, the demo builder, `obeya rollups`) takes the writers' lock,
-writes its rows, re-counts the days it touched and bumps the change marker
-that open walls poll, all in one transaction; `check_rollups` compares the
-roll-ups with a direct count.
+zone) of the raw rows in `survey_responses` and `ftr_results`; `theme_daily`
+counts the responses with comments per service, day and tag, with the rules
+of themes.yaml (obeya/theme_rollups.py). Every writer (the importer, the demo
+builder, `obeya rollups`) takes the writers' lock, writes its rows, re-counts
+the days it touched and bumps the change marker that open walls poll, all in
+one transaction; `check_rollups` compares the roll-ups with a direct count.
 """
 
 from __future__ import annotations
@@ -31,8 +32,26 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 
-from obeya.database import create_schema, ftr_daily, ftr_results, nps_daily, rollup_settings, survey_responses
-from obeya.localdays import local_day, offset_stretches
+from obeya.database import (
+    create_schema,
+    ftr_daily,
+    ftr_results,
+    nps_daily,
+    read_setting,
+    rollup_settings,
+    survey_responses,
+    theme_daily,
+    write_setting,
+)
+from obeya.localdays import as_day, local_day, offset_stretches, utc_span
+from obeya.theme_rollups import (
+    ThemeRules,
+    count_theme_days,
+    recount_theme_days,
+    store_themes_fingerprint,
+    stored_theme_counts,
+    stored_themes_fingerprint,
+)
 
 log = logging.getLogger(__name__)
 
@@ -87,15 +106,12 @@ DATA_MARKER = "data_changed"  # rollup_settings row that every writer of raw row
 
 def mark_data_changed(connection) -> None:
     """Tell open walls that raw rows changed: call inside the writer's transaction."""
-    connection.execute(delete(rollup_settings).where(rollup_settings.c.name == DATA_MARKER))
-    connection.execute(insert(rollup_settings).values(
-        name=DATA_MARKER, value=datetime.now(timezone.utc).isoformat(timespec="microseconds")))
+    write_setting(connection, DATA_MARKER, datetime.now(timezone.utc).isoformat(timespec="microseconds"))
 
 
 def data_marker(connection) -> str | None:
     """The last change mark (a cheap primary-key read the wall polls); None when nothing marked yet."""
-    return connection.execute(
-        select(rollup_settings.c.value).where(rollup_settings.c.name == DATA_MARKER)).scalar()
+    return read_setting(connection, DATA_MARKER)
 
 
 def rollup_timezone(engine: Engine) -> str | None:
@@ -106,14 +122,7 @@ def rollup_timezone(engine: Engine) -> str | None:
 
 def stored_rollup_timezone(connection) -> str | None:
     """`rollup_timezone` inside the caller's connection (and transaction)."""
-    return connection.execute(
-        select(rollup_settings.c.value).where(rollup_settings.c.name == "timezone")
-    ).scalar()
-
-
-def _store_rollup_timezone(connection, zone: str) -> None:
-    connection.execute(delete(rollup_settings).where(rollup_settings.c.name == "timezone"))
-    connection.execute(insert(rollup_settings).values(name="timezone", value=zone))
+    return read_setting(connection, "timezone")
 
 
 # --- writers: raw rows and their roll-ups change in one transaction ------------
@@ -124,11 +133,13 @@ def _store_rollup_timezone(connection, zone: str) -> None:
 #     with engine.begin() as connection:
 #         lock_for_writing(connection)
 #         ... write raw rows ...
-#         recount_written_days(connection, zone, utc_days)   # or recount_all
+#         recount_written_days(connection, zone, utc_days, rules)   # or recount_all
 #         mark_data_changed(connection)
 #
 # so roll-ups always equal the raw rows: an interrupted writer leaves nothing,
-# and a second writer waits for the first and then sees its rows.
+# and a second writer waits for the first and then sees its rows. `rules` are
+# the config's themes and language (`ThemeRules.of(config)`); a writer without
+# them (no themes.yaml) writes no theme rows.
 
 WRITER_LOCK = "writer_lock"  # rollup_settings row that writers lock on PostgreSQL and MariaDB
 WRITER_WAIT_SECONDS = 3600  # how long a writer waits for another one (a big import takes minutes)
@@ -186,9 +197,7 @@ ROLLUPS = (
 def _day_counts(raw, moment_name: str, counts, first: date, last: date, zone: str, dialect: str):
     """SELECT of the counts per service and local day from `first` to `last` (days in `zone`)."""
     moment = raw.c[moment_name]
-    # A local day lies within a day of its UTC date: read a day either side, keep whole local days.
-    start = datetime.combine(first - timedelta(days=1), datetime.min.time())
-    end = datetime.combine(last + timedelta(days=2), datetime.min.time())
+    start, end = utc_span(first, last)  # a day either side of the local days; keep whole local days
     day = local_day(moment, offset_stretches(zone, start, end), dialect)
     grouped = counts(raw, day).where(moment >= start, moment < end).subquery("per_day")
     return select(grouped).where(grouped.c.day >= first, grouped.c.day <= last)
@@ -211,41 +220,73 @@ def _raw_day_bounds(connection, raw, moment_name: str) -> tuple[date, date] | No
     return bounds[0].date() - timedelta(days=1), bounds[1].date() + timedelta(days=1)
 
 
-def recount_all(connection, zone: str, progress: Callable[[str], None] | None = None) -> None:
-    """Re-count every roll-up from the raw rows in `zone`, in the caller's transaction.
+Progress = Callable[[str], None]
+
+
+def recount_all(connection, zone: str, progress: Progress | None = None, rules: ThemeRules = ThemeRules()) -> None:
+    """Re-count every roll-up from the raw rows in `zone` (`theme_daily` with `rules`), in the caller's transaction.
 
     `progress` gets a line per table and per chunk of `ROLLUP_CHUNK_DAYS` days.
     """
     for table in ROLLUPS:
         rollup, raw, moment_name, _ = table
         connection.execute(delete(rollup))
-        bounds = _raw_day_bounds(connection, raw, moment_name)
-        if bounds is None:
-            if progress:
-                progress(f"{rollup.name}: no raw rows")
-            continue
-        first, last = bounds
-        chunks = (last - first).days // ROLLUP_CHUNK_DAYS + 1
-        for number in range(chunks):
-            start = first + timedelta(days=number * ROLLUP_CHUNK_DAYS)
-            end = min(start + timedelta(days=ROLLUP_CHUNK_DAYS - 1), last)
-            if progress:
-                progress(f"{rollup.name}: {start:%Y-%m-%d} to {end:%Y-%m-%d} ({number + 1} of {chunks})")
-            recount_days(connection, start, end, zone, tables=(table,))
-    _store_rollup_timezone(connection, zone)
+        _recount_in_chunks(rollup.name, _raw_day_bounds(connection, raw, moment_name), progress,
+                           lambda first, last: recount_days(connection, first, last, zone, tables=(table,)))
+    recount_all_theme_days(connection, zone, rules, progress)
+    write_setting(connection, "timezone", zone)
 
 
-def recount_written_days(connection, zone: str, utc_days: set[date]) -> None:
+def recount_all_theme_days(connection, zone: str, rules: ThemeRules, progress: Progress | None = None) -> None:
+    """Re-count every day of `theme_daily` with `rules` in `zone`, and store the rules' fingerprint."""
+    connection.execute(delete(theme_daily))
+    if rules.themes:
+        _recount_in_chunks(theme_daily.name, _raw_day_bounds(connection, survey_responses, "responded_at"), progress,
+                           lambda first, last: recount_theme_days(connection, first, last, zone, rules))
+    elif progress:
+        progress(f"{theme_daily.name}: no themes in themes.yaml")
+    store_themes_fingerprint(connection, rules)
+
+
+def _recount_in_chunks(name: str, bounds: tuple[date, date] | None, progress: Progress | None,
+                       recount: Callable[[date, date], None]) -> None:
+    """`recount` the days of `bounds` (first, last) `ROLLUP_CHUNK_DAYS` at a time, saying so to `progress`."""
+    if bounds is None:
+        if progress:
+            progress(f"{name}: no raw rows")
+        return
+    first, last = bounds
+    chunks = (last - first).days // ROLLUP_CHUNK_DAYS + 1
+    for number in range(chunks):
+        start = first + timedelta(days=number * ROLLUP_CHUNK_DAYS)
+        end = min(start + timedelta(days=ROLLUP_CHUNK_DAYS - 1), last)
+        if progress:
+            progress(f"{name}: {start:%Y-%m-%d} to {end:%Y-%m-%d} ({number + 1} of {chunks})")
+        recount(start, end)
+
+
+def recount_written_days(connection, zone: str, utc_days: set[date], rules: ThemeRules = ThemeRules()) -> None:
     """After raw rows were written (or removed) on the UTC days `utc_days`: re-count their local days.
 
-    In the caller's transaction. When the roll-ups count in another zone,
-    every day is re-counted in `zone`.
+    In the caller's transaction, `theme_daily` with `rules`. When the
+    roll-ups count in another zone, every day is re-counted in `zone`; when
+    `theme_daily` was counted with other rules, every day of it.
     """
     if stored_rollup_timezone(connection) != zone:
-        recount_all(connection, zone)
+        recount_all(connection, zone, rules=rules)
         return
     for first, last in _day_runs({day + timedelta(days=shift) for day in utc_days for shift in (-1, 0, 1)}):
-        recount_days(connection, first, last, zone)
+        _recount_span(connection, first, last, zone, rules)
+
+
+def _recount_span(connection, first: date, last: date, zone: str, rules: ThemeRules,
+                  progress: Progress | None = None) -> None:
+    """Re-count the days `first` to `last`; every day of `theme_daily` when it was counted with other rules."""
+    recount_days(connection, first, last, zone)
+    if stored_themes_fingerprint(connection) == rules.fingerprint:
+        recount_theme_days(connection, first, last, zone, rules)
+    else:
+        recount_all_theme_days(connection, zone, rules, progress)
 
 
 MAX_DAY_RUNS = 20  # more separate runs of days than this are re-counted as one span
@@ -265,12 +306,14 @@ def _day_runs(days: set[date]) -> list[tuple[date, date]]:
 
 
 def refresh_rollups(engine: Engine, since: date | datetime | None = None, zone: str | None = None,
-                    progress: Callable[[str], None] | None = None) -> None:
+                    progress: Progress | None = None, rules: ThemeRules = ThemeRules()) -> None:
     """Recompute the daily roll-ups from the raw rows, from `since` on, in one transaction of their own.
 
     Days are counted in `zone` (default: the zone the roll-ups already use,
-    else UTC). A `since` datetime is a UTC moment, a date a UTC day; with no
-    `since`, or a new zone, every day is recomputed. Marks the data changed.
+    else UTC), themes with `rules` (default: none). A `since` datetime is a
+    UTC moment, a date a UTC day; with no `since`, or a new zone, every day is
+    recomputed; with other rules than before, every day of `theme_daily`.
+    Marks the data changed.
     """
     prepare_writing(engine)
     with engine.begin() as connection:
@@ -278,7 +321,7 @@ def refresh_rollups(engine: Engine, since: date | datetime | None = None, zone: 
         stored = stored_rollup_timezone(connection)
         zone = zone or stored or "UTC"
         if since is None or stored != zone:
-            recount_all(connection, zone, progress)
+            recount_all(connection, zone, progress, rules)
         else:
             moment = since if isinstance(since, datetime) else datetime.combine(since, datetime.min.time())
             if moment.tzinfo:
@@ -286,20 +329,22 @@ def refresh_rollups(engine: Engine, since: date | datetime | None = None, zone: 
             bounds = _raw_day_bounds(connection, survey_responses, "responded_at")
             other = _raw_day_bounds(connection, ftr_results, "resolved_at")
             last = max((b[1] for b in (bounds, other) if b is not None), default=moment.date())
-            recount_days(connection, moment.date() - timedelta(days=1), max(last, moment.date()), zone)
+            first = moment.date() - timedelta(days=1)
+            _recount_span(connection, first, max(last, moment.date()), zone, rules, progress)
         mark_data_changed(connection)
 
 
 @dataclass(frozen=True)
 class RollupMismatch:
-    """One service and day where a roll-up differs from a direct count of the raw rows."""
+    """One service and day (and tag) where a roll-up differs from a direct count of the raw rows."""
 
-    table: str  # "nps_daily" or "ftr_daily"
+    table: str  # "nps_daily", "ftr_daily" or "theme_daily"
     service: str
     day: date
     names: tuple[str, ...]  # the counted columns, e.g. ("responses", "promoters", "passives", "detractors")
     rollup: tuple[int, ...] | None  # None: no roll-up row
     raw: tuple[int, ...] | None  # None: no raw rows
+    tag: str | None = None  # theme_daily's tag, e.g. "theme:waiting"
 
 
 @dataclass(frozen=True)
@@ -309,13 +354,20 @@ class RollupCheck:
     zone: str | None
     days: int
     mismatches: list[RollupMismatch]
+    # theme_daily: None when not checked (no rules given); False when it was counted with other rules or not
+    # yet (`themes_fingerprint` None), so not compared; True when compared with the raw rows re-tagged.
+    themes_current: bool | None = None
+    themes_fingerprint: str | None = None
 
 
-def check_rollups(connection) -> RollupCheck:
-    """Compare every roll-up row with a direct count of the raw rows, in the zone the roll-ups say they use."""
-    zone = stored_rollup_timezone(connection)
-    days: set[date] = set()
-    mismatches = []
+def check_rollups(connection, rules: ThemeRules | None = None) -> RollupCheck:
+    """Compare every roll-up row with a direct count of the raw rows, in the zone the roll-ups say they use.
+
+    With `rules` (the config's), `theme_daily` too, when it was counted with those rules.
+    """
+    stored_zone = stored_rollup_timezone(connection)
+    zone = stored_zone or "UTC"
+    compared = []  # (table, counted columns, roll-up rows, direct count), each by (service, day[, tag])
     for rollup, raw, moment_name, counts in ROLLUPS:
         names = tuple(column.name for column in rollup.c if column.name not in ("service", "day"))
         stored = {(row[0], as_day(row[1])): tuple(int(value) for value in row[2:])
@@ -323,22 +375,29 @@ def check_rollups(connection) -> RollupCheck:
         counted = {}
         bounds = _raw_day_bounds(connection, raw, moment_name)
         if bounds is not None:
-            query = _day_counts(raw, moment_name, counts, *bounds, zone or "UTC", connection.dialect.name)
+            query = _day_counts(raw, moment_name, counts, *bounds, zone, connection.dialect.name)
             counted = {(row[0], as_day(row[1])): tuple(int(value) for value in row[2:])
                        for row in connection.execute(query)}
-        days |= {day for _, day in stored} | {day for _, day in counted}
-        for service, day in sorted(stored.keys() | counted.keys(), key=lambda key: (key[1], key[0])):
-            if stored.get((service, day)) != counted.get((service, day)):
-                mismatches.append(RollupMismatch(rollup.name, service, day, names, stored.get((service, day)),
-                                                 counted.get((service, day))))
-    mismatches.sort(key=lambda mismatch: (mismatch.day, mismatch.service, mismatch.table))
-    return RollupCheck(zone, len(days), mismatches)
+        compared.append((rollup.name, names, stored, counted))
+    fingerprint = stored_themes_fingerprint(connection)
+    themes_current = None if rules is None else fingerprint == rules.fingerprint
+    if themes_current:
+        compared.append((theme_daily.name, THEME_COUNTS, *_theme_rows(connection, zone, rules)))
+    days = {key[1] for _, _, stored, counted in compared for key in stored.keys() | counted.keys()}
+    mismatches = [RollupMismatch(table, key[0], key[1], names, stored.get(key), counted.get(key), *key[2:])
+                  for table, names, stored, counted in compared
+                  for key in stored.keys() | counted.keys() if stored.get(key) != counted.get(key)]
+    mismatches.sort(key=lambda mismatch: (mismatch.day, mismatch.service, mismatch.table, mismatch.tag or ""))
+    return RollupCheck(stored_zone, len(days), mismatches, themes_current, fingerprint)
 
 
-def as_day(value) -> date:
-    """A day as the database gives it back (a date, a datetime, or SQLite's 'YYYY-MM-DD' text) as a date."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, str):
-        return date.fromisoformat(value[:10])
-    return value
+THEME_COUNTS = ("responses", "promoters", "passives", "detractors")
+
+
+def _theme_rows(connection, zone: str, rules: ThemeRules):
+    """(theme_daily's rows, a direct count of the raw rows tagged with `rules`), as tuples of THEME_COUNTS."""
+    bounds = _raw_day_bounds(connection, survey_responses, "responded_at")
+    counted = count_theme_days(connection, *bounds, zone, rules) if bounds and rules.themes else {}
+    return tuple({key: (count.responses, count.promoters, count.passives, count.detractors)
+                  for key, count in counts.items()}
+                 for counts in (stored_theme_counts(connection), counted))

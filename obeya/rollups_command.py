@@ -19,6 +19,7 @@ MISMATCHES_LISTED = 20
 
 def run(arguments: argparse.Namespace) -> int:
     from obeya.rollups import check_rollups, refresh_rollups, rollup_timezone
+    from obeya.theme_rollups import ThemeRules
 
     if arguments.timezone is not None:
         try:
@@ -26,13 +27,14 @@ def run(arguments: argparse.Namespace) -> int:
         except ValueError as error:
             return usage_error(f"argument --timezone: {error}", "rollups")
     config, engine, where = config_and_engine(arguments.config_dir)
+    rules = ThemeRules.of(config)
     try:
         if arguments.check:
             with engine.connect() as connection:
-                return _print_check(check_rollups(connection), config)
+                return _print_check(check_rollups(connection, rules), config)
         zone = arguments.timezone or (config.wall.timezone if config else None) or rollup_timezone(engine) or "UTC"
         print(f"Re-counting the daily roll-ups of {where} in {zone} ...")
-        refresh_rollups(engine, zone=zone, progress=lambda line: print(line, file=sys.stderr, flush=True))
+        refresh_rollups(engine, zone=zone, progress=lambda line: print(line, file=sys.stderr, flush=True), rules=rules)
         with engine.connect() as connection:
             days = _rollup_days(connection)
         print(f"roll-ups re-counted in {zone} ({counted(days, 'day')})")
@@ -47,7 +49,8 @@ def run(arguments: argparse.Namespace) -> int:
 
 def _print_check(check, config: Config | None) -> int:
     for mismatch in check.mismatches[:MISMATCHES_LISTED]:
-        print(f"{mismatch.table} {mismatch.day:%Y-%m-%d} {mismatch.service}: "
+        tag = f" {mismatch.tag}" if mismatch.tag else ""
+        print(f"{mismatch.table} {mismatch.day:%Y-%m-%d} {mismatch.service}{tag}: "
               f"roll-up {_counts(mismatch.names, mismatch.rollup)}; raw rows {_counts(mismatch.names, mismatch.raw)}")
     if len(check.mismatches) > MISMATCHES_LISTED:
         print(f"… and {counted(len(check.mismatches) - MISMATCHES_LISTED, 'more mismatch', 'more mismatches')}")
@@ -63,7 +66,15 @@ def _print_check(check, config: Config | None) -> int:
         print(f"the roll-ups count days in {check.zone or 'no time zone yet'}, but wall.yaml's timezone is "
               f"{config.wall.timezone} (python -m obeya rollups re-counts them)")
         code = EXIT_INVALID
+    if check.days and check.themes_current is False:
+        print(THEMES_NOT_COUNTED if check.themes_fingerprint is None else THEMES_OTHER_RULES)
+        code = EXIT_INVALID
     return code
+
+
+THEMES_NOT_COUNTED = "the comment themes are not counted yet (python -m obeya rollups counts them)"
+THEMES_OTHER_RULES = ("the comment themes were counted with other rules than themes.yaml's in wall.yaml's language "
+                      "(python -m obeya rollups re-counts them)")
 
 
 def _counts(names: tuple[str, ...], values: tuple[int, ...] | None) -> str:

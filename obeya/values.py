@@ -1,5 +1,5 @@
-"""Reading one value of an imported row: ids and service names, comments, scores, booleans,
-`reopened`/`reassigned` flags and timestamps.
+"""Reading one value of an imported row: ids and service names, comments, ticked reasons, scores,
+booleans, `reopened`/`reassigned` flags and timestamps.
 
 Each reader takes the text of one CSV field and returns the value for its
 column, or raises InvalidValue with a message that follows the column name
@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from obeya.themes import split_factors
 
 
 class InvalidValue(ValueError):
@@ -45,6 +47,12 @@ def read_comment(value: str) -> str | None:
     if not text:
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def read_factors(value: str) -> str | None:
+    """The reasons a respondent ticked (`;`-separated) as "Speed of service; Friendliness", each trimmed,
+    blanks dropped; None when there are none."""
+    return "; ".join(split_factors(value)) or None
 
 
 def read_score(value: str) -> int:

@@ -206,8 +206,8 @@ def test_import_of_a_file_that_is_not_there_exits_1(capsys, import_database):
 @pytest.mark.parametrize(
     "options, error",
     [
-        (["--map", "scor=Rating"], "argument --map: no column 'scor' for responses "
-                                   "(use one of response_id, ticket_id, service, responded_at, score, comment)"),
+        (["--map", "scor=Rating"], "argument --map: no column 'scor' for responses (use one of response_id, "
+                                   "ticket_id, service, responded_at, score, comment, factors)"),
         (["--map", "score=A", "--map", "score=B"], "argument --map: score is mapped twice"),
         (["--map", "score"], "argument --map: 'score' is not COLUMN=HEADER (like score=Rating)"),
         (["--dayfirst", "--monthfirst"], "argument --monthfirst: not allowed with argument --dayfirst"),
@@ -246,7 +246,7 @@ def test_import_whose_rollups_cannot_be_counted_imports_nothing_and_exits_1(caps
     import obeya.importer
     from sqlalchemy.exc import OperationalError
 
-    def refuse(connection, zone, utc_days):
+    def refuse(connection, zone, utc_days, rules):
         raise OperationalError("DELETE", {}, Exception("database is locked"))
 
     monkeypatch.setattr(obeya.importer, "recount_written_days", refuse)

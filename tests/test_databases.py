@@ -14,11 +14,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import insert, text
 
-from obeya.config import Sources
+from obeya.config import Sources, Theme
 from obeya.database import create_schema, ftr_results, make_engine, survey_responses
+from obeya.metrics import NpsCounts
 from obeya.rollups import refresh_rollups
-from obeya.queries import check_sources, ftr_daily_counts, nps_daily_counts
+from obeya.queries import (
+    check_sources,
+    commented_rows,
+    ftr_daily_counts,
+    nps_daily_counts,
+    raw_rows,
+    theme_daily_counts,
+    themes_fingerprint,
+)
 from obeya.snapshot import load_wall_data
+from obeya.theme_rollups import ThemeRules
 from tests.db_servers import KINDS, fresh_database
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -258,3 +268,54 @@ def test_a_refresh_probes_each_of_the_teams_queries_once(engine, config_copy):
         event.remove(engine, "before_cursor_execute", listener)
     probes = [statement for statement in statements if "AS probe" in statement]
     assert len(probes) == 2  # one for responses, one for ftr: not again for each aggregate
+
+
+# --- comment themes: the roll-up, the rules it was counted with, the raw rows for the wall to tag -------
+
+
+def test_commented_rows_from_own_sql_equal_those_of_the_walls_table(engine):
+    fill(engine)
+    fill_jira(engine)
+
+    def commented(since: datetime, until: datetime) -> list[tuple]:
+        return [("lims", moment, score, f"comment {i}", None) for i, (moment, score) in enumerate(AWKWARD_RESPONSES)
+                if score <= 6 and since <= moment < until]
+
+    with engine.connect() as connection:
+        jira = raw_rows(connection, Sources(responses=JIRA_RESPONSES))
+        # From a row's second up to, not including, another's.
+        rows = sorted(commented_rows(connection, datetime(2025, 5, 31, 22, 0), datetime(2025, 10, 25, 22, 30)))
+        assert rows == commented(datetime(2025, 5, 31, 22, 0), datetime(2025, 10, 25, 22, 30))
+        assert [moment for _, moment, *_ in rows] == [datetime(2025, 5, 31, 22, 0), datetime(2025, 6, 1, 22, 0)]
+        # Not on a row's very second: SQLite compares the text of a team's timestamps, which may lack
+        # the ".000000" of the wall's own rows and of the parameters.
+        since, until = datetime(2025, 5, 31, 21, 0), datetime(2025, 10, 27)
+        assert sorted(commented_rows(connection, since, until, raw=jira)) == commented(since, until)
+        assert sorted(commented_rows(connection, since, until)) == commented(since, until)
+
+
+def test_commented_rows_read_the_reasons_a_teams_query_gives(engine):
+    fill(engine)
+    ticked = Sources(responses="SELECT response_id, ticket_id, service, responded_at, score, NULL AS comment, "
+                               "'Speed of service' AS factors FROM survey_responses WHERE score >= 9")
+    with engine.connect() as connection:
+        rows = list(commented_rows(connection, datetime(2025, 10, 1), datetime(2025, 11, 1),
+                                   raw=raw_rows(connection, ticked)))
+    assert sorted(rows) == [("lims", datetime(2025, 10, 26, 0, 59), 9, None, "Speed of service"),
+                            ("lims", datetime(2025, 10, 26, 1, 0), 10, None, "Speed of service"),
+                            ("lims", datetime(2025, 10, 31, 22, 59), 10, None, "Speed of service")]
+
+
+def test_theme_counts_read_the_days_asked_for_and_the_rules_they_were_counted_with(engine):
+    with engine.connect() as connection:
+        assert themes_fingerprint(connection) is None  # no wall tables at all
+    fill(engine)
+    rules = ThemeRules((Theme(id="said", name="Said something", cause="process", phrases=["comment"]),), "en")
+    refresh_rollups(engine, zone="Europe/Berlin", rules=rules)
+
+    with engine.connect() as connection:
+        counts = theme_daily_counts(connection, date(2025, 6, 1), date(2025, 6, 2))
+        assert themes_fingerprint(connection) == rules.fingerprint
+    detractor = NpsCounts(0, 0, 1)
+    assert counts == {("lims", day, tag): detractor for day in (date(2025, 6, 1), date(2025, 6, 2))
+                      for tag in ("comments", "theme:said", "cause:process")}

@@ -17,12 +17,14 @@ import pytest
 from sqlalchemy import Engine, func, insert, select
 
 from obeya.config import load_config
-from obeya.database import create_schema, ftr_results, make_engine, nps_daily, survey_responses
+from obeya.database import create_schema, ftr_results, make_engine, nps_daily, survey_responses, theme_daily
 from obeya.rollups import check_rollups, data_marker
-from obeya.demo import DEMO_DAYS, DemoSummary, build_demo_database, ensure_demo_database
+from obeya.demo import DEMO_DAYS, SURVEY_REASONS, DemoSummary, build_demo_database, ensure_demo_database
 from obeya.metrics import FtrCounts, nps, pool
 from obeya.privacy import mask_personal_data
 from obeya.snapshot import WallData, load_wall_data
+from obeya.theme_rollups import ThemeRules
+from obeya.themes import split_factors
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2025, 6, 18)  # a Wednesday; the rollout dip then falls in March-May, away from Christmas
@@ -93,9 +95,10 @@ def test_same_today_and_seed_give_identical_rows(tmp_path, demo, demo_fingerprin
     assert _fingerprint(other) == demo_fingerprint
 
 
-# What the demo writes for TODAY and seed 7, pinned when its comment corpus moved from
-# Python literals to obeya/demo_comments.yaml: a change to the demo's data changes this on purpose.
-PINNED_FINGERPRINT = "ee587141b3258e50bdbb40033725d8d82e815cd83e83eb09fde7f09382f78685"
+# What the demo writes for TODAY and seed 7, pinned again when responses got ticked reasons (`factors`,
+# from a random stream of their own, so every other column stayed as it was): a change to the demo's
+# data changes this on purpose.
+PINNED_FINGERPRINT = "38f9f759f454e331f16d4bae7c2ac32c894e3fe22f94ae72acce28a2bf15c81e"
 
 
 def test_the_demo_for_a_fixed_day_and_seed_is_the_pinned_data(tmp_path):
@@ -125,6 +128,19 @@ def test_rollups_count_the_walls_days_equal_the_raw_rows_and_tell_open_walls(dem
         check = check_rollups(connection)
         assert (check.zone, check.mismatches, check.days > 500) == ("Europe/Amsterdam", [], True)
         assert data_marker(connection) is not None
+
+
+def test_theme_rollups_count_the_shipped_themes_and_equal_the_raw_rows(demo):
+    engine, _ = demo
+    rules = ThemeRules.of(load_config(REPO_ROOT / "config"))
+    with engine.connect() as connection:
+        check = check_rollups(connection, rules)
+        tags = dict(connection.execute(select(theme_daily.c.tag, func.sum(theme_daily.c.responses))
+                                       .group_by(theme_daily.c.tag)).all())
+    assert (check.themes_current, check.mismatches) == (True, [])
+    counted = {tag.removeprefix("theme:") for tag in tags if tag.startswith("theme:")}
+    assert len(counted) >= 8 and {theme.id for theme in rules.themes if theme.factors} <= counted
+    assert 0.3 < tags["unclassified"] / tags["comments"] < 0.7
 
 
 def test_rollups_count_in_the_zone_the_builder_is_given(tmp_path):
@@ -290,6 +306,15 @@ def test_comments_are_many_varied_and_from_every_band(responses):
     assert len(set(comments)) >= 500
     for band in (range(0, 7), range(7, 9), range(9, 11)):
         assert sum(1 for row in responses if row.comment and row.score in band) >= 500
+
+
+def test_detractors_and_passives_tick_reasons_that_the_shipped_themes_know(responses):
+    ticked = [(row.score, split_factors(row.factors)) for row in responses if row.factors]
+    assert 0.1 <= len(ticked) / len(responses) <= 0.3
+    assert all(score <= 8 and 1 <= len(reasons) <= 2 for score, reasons in ticked)
+    assert {reason for _, reasons in ticked for reason in reasons} == set(SURVEY_REASONS)
+    known = {factor for theme in load_config(REPO_ROOT / "config").themes for factor in theme.factors}
+    assert set(SURVEY_REASONS) - known == {"Ease of reaching us"}  # a reason no theme claims: unclassified
 
 
 def test_some_comments_carry_personal_data_for_the_masking_to_catch(responses):

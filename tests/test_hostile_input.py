@@ -36,6 +36,7 @@ from obeya.rollups import refresh_rollups
 from obeya.csvfile import ImportFileError
 from obeya.headers import IMPORT_KINDS, ImportKind, normalised_header
 from obeya.importer import ImportResult, import_csv
+from obeya.themes import split_factors
 from obeya.values import FALSE_WORDS, TRUE_WORDS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -475,6 +476,7 @@ def checked_rows(engine: Engine) -> WallRows:
         assert type(row["score"]) is int and 0 <= row["score"] <= 10, row
         assert isinstance(row["responded_at"], datetime), row
         assert row["comment"] is None or (isinstance(row["comment"], str) and row["comment"].strip()), row
+        assert row["factors"] is None or "; ".join(split_factors(row["factors"])) == row["factors"] != "", row
     for row in results:
         assert type(row["first_time_right"]) is bool, row
         assert row["reopened"] in (None, True, False) and row["reassigned"] in (None, True, False), row
@@ -539,6 +541,7 @@ def timestamps(draw) -> str:
 PLAUSIBLE_VALUES = {
     "text": ids,
     "comment": words,
+    "factors": st.lists(words, max_size=3).map(";".join),
     "timestamp": timestamps(),
     "score": st.one_of(st.integers(-3, 13).map(str), st.sampled_from(["9.0", "9,00", "+7", " 7 ", "07", "٩", "10.0"])),
     "boolean": st.sampled_from([*TRUE_WORDS, *FALSE_WORDS, "TRUE", "No", " y ", "maybe", "2", ""]),

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 
 import obeya.importer
 from obeya.__main__ import main
-from obeya.database import create_schema, ftr_daily, ftr_results, make_engine, nps_daily, survey_responses
+from obeya.database import create_schema, ftr_daily, ftr_results, make_engine, nps_daily, survey_responses, theme_daily
 from obeya.headers import RESPONSES, match_columns
 from obeya.importer import import_csv
 from obeya.values import FALSE_WORDS, TRUE_WORDS, InvalidValue, TimestampReader, read_boolean, read_flag, read_score
@@ -146,6 +146,7 @@ def test_a_servicenow_export_imports_every_row_and_the_wall_counts_them(capsys, 
         "responded_at": datetime(2025, 3, 3, 8, 12, 44),
         "score": 10,
         "comment": "Fixed before my coffee was cold",
+        "factors": None,
     }
     assert rows["6816f79cc0a8016401c5a33be04be442"]["comment"] is None
     assert rows["6816f79cc0a8016401c5a33be04be445"]["comment"] == 'Agent said "it works on my machine"'
@@ -461,6 +462,25 @@ def test_the_same_files_give_identical_rows_on_postgresql_and_mariadb_as_on_sqli
 # --- columns -----------------------------------------------------------------------
 
 
+def test_a_factors_column_holds_the_reasons_ticked_and_counts_toward_their_themes(capsys, wall, tmp_path):
+    path = write(tmp_path, "reasons.csv", "id,ticket,service,date,score,comment,Reasons\n"
+                 "F-1,T1,laptop,2025-03-03 09:00,3,,Speed of service ; ;keeping me informed\n"
+                 "F-2,T2,laptop,2025-03-03 10:00,9,Quick!, ; \n")
+    code, out, _ = obeya_import(capsys, "responses", path)
+    assert (code, out[1]) == (0, "Columns: response_id=id, ticket_id=ticket, service=service, responded_at=date, "
+                                 "score=score, comment=comment, factors=Reasons")
+    assert {key: row["factors"] for key, row in wall.rows().items()} == {
+        "F-1": "Speed of service; keeping me informed", "F-2": None}
+    # (service, day, tag, responses, promoters, passives, detractors): the shipped themes.yaml counts
+    # "Speed of service" and "Keeping me informed" as waiting without news
+    assert wall.rollup(theme_daily) == [
+        ("laptop", date(2025, 3, 3), "cause:process", 1, 0, 0, 1),
+        ("laptop", date(2025, 3, 3), "comments", 2, 1, 0, 1),
+        ("laptop", date(2025, 3, 3), "theme:waiting", 1, 0, 0, 1),
+        ("laptop", date(2025, 3, 3), "unclassified", 1, 1, 0, 0),
+    ]
+
+
 def test_missing_columns_are_named_with_the_headers_the_file_has(capsys, wall):
     assert obeya_import(capsys, "responses", CUSTOM) == (
         1,
@@ -492,7 +512,7 @@ def test_map_names_the_columns_the_aliases_do_not_know(capsys, wall):
     ])
     assert wall.rows()["Q-2"] == {
         "response_id": "Q-2", "ticket_id": "INC9002", "service": "access",
-        "responded_at": datetime(2025, 3, 5, 11, 0), "score": 2, "comment": "Bad",
+        "responded_at": datetime(2025, 3, 5, 11, 0), "score": 2, "comment": "Bad", "factors": None,
     }
 
 

@@ -1,5 +1,6 @@
 """Roll-ups always equal the raw rows: after imports killed at any point, after concurrent
-imports, after `python -m obeya rollups`; and `rollups --check` says when they do not.
+imports, after `python -m obeya rollups`, after themes.yaml changed; and `rollups --check` says
+when they do not.
 
 The imports run as real processes (`python -m obeya import`) against SQLite,
 PostgreSQL and MariaDB; the invariant is checked with `check_rollups`, a direct
@@ -12,22 +13,29 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete, insert, select, text, update
 
 from obeya.__main__ import main
 from obeya.config import load_config
-from obeya.database import create_schema, ftr_results, make_engine, nps_daily, survey_responses
+from obeya.database import create_schema, ftr_results, make_engine, nps_daily, survey_responses, theme_daily
+from obeya.importer import import_csv
+from obeya.metrics import NpsCounts
 from obeya.rollups import check_rollups, data_marker, refresh_rollups, rollup_timezone
-from obeya.queries import unknown_services
+from obeya.queries import commented_rows, nps_daily_counts, theme_daily_counts, themes_fingerprint, unknown_services
+from obeya.theme_rollups import ThemeRules
+from obeya.themes import count_tags
 from tests.db_servers import KINDS, fresh_database
 from tests.import_killed_at import KILL_POINTS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-TEST_CONFIG = REPO_ROOT / "tests" / "fixtures" / "config"  # Europe/Berlin; services analysers and lims
+TEST_CONFIG = REPO_ROOT / "tests" / "fixtures" / "config"  # Europe/Berlin; services analysers and lims; no themes
+SHIPPED_THEMES = REPO_ROOT / "config" / "themes.yaml"
+NO_THEMES = ThemeRules.of(load_config(TEST_CONFIG))
 
 
 def survey_file(folder: Path, name: str, ids: range) -> Path:
@@ -42,10 +50,11 @@ def survey_file(folder: Path, name: str, ids: range) -> Path:
     return path
 
 
-def obeya_process(*argv: str, url: str, script: list[str] | None = None) -> subprocess.Popen:
-    """`python -m obeya ...` (or `script`) as its own process on `url` with the test config."""
+def obeya_process(*argv: str, url: str, script: list[str] | None = None, config: Path = TEST_CONFIG
+                  ) -> subprocess.Popen:
+    """`python -m obeya ...` (or `script`) as its own process on `url` with the test config (or `config`)."""
     environment = {key: value for key, value in os.environ.items() if not key.startswith("OBEYA_")}
-    environment.update(OBEYA_DATABASE_URL=url, OBEYA_CONFIG_DIR=str(TEST_CONFIG), PYTHONPATH=str(REPO_ROOT))
+    environment.update(OBEYA_DATABASE_URL=url, OBEYA_CONFIG_DIR=str(config), PYTHONPATH=str(REPO_ROOT))
     command = [sys.executable, *(script or ["-m", "obeya"]), *argv]
     return subprocess.Popen(command, cwd=REPO_ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
@@ -61,10 +70,10 @@ def response_ids(engine) -> set[str]:
         return set(connection.scalars(select(survey_responses.c.response_id)))
 
 
-def assert_rollups_match(engine, zone: str = "Europe/Berlin") -> None:
+def assert_rollups_match(engine, zone: str = "Europe/Berlin", rules: ThemeRules = NO_THEMES) -> None:
     with engine.connect() as connection:
-        check = check_rollups(connection)
-    assert (check.zone, check.mismatches) == (zone, [])
+        check = check_rollups(connection, rules)
+    assert (check.zone, check.mismatches, check.themes_current) == (zone, [], True)
 
 
 def imported(out: str) -> int:
@@ -168,6 +177,7 @@ def test_rollups_recounts_in_wall_yaml_timezone_with_progress_and_marks_the_data
     ], [
         "nps_daily: 2026-03-26 to 2026-04-03 (1 of 1)",
         "ftr_daily: no raw rows",
+        "theme_daily: no themes in themes.yaml",
     ])
     assert rollup_timezone(engine) == "Europe/Berlin"
     assert_rollups_match(engine)
@@ -274,3 +284,197 @@ def test_unknown_services_counts_spellings_that_are_neither_ids_nor_aliases(data
         assert unknown_services(connection, config_copy.load()) == {"Printers": 3, "Badges": 2, "Coffee": 1}
         assert unknown_services(connection, config_copy.load(), since=date(2026, 3, 1)) == {
             "Printers": 3, "Badges": 1, "Coffee": 1}
+
+
+# --- comment themes: theme_daily, kept by every writer ----------------------------------------------------
+
+COMMENTS = ("I waited three days and nobody told me anything", "", "Rude on the phone", "Great, thanks!",
+            "The agent didn't know how to reset my password", "Took ages")
+FACTORS = ("", "Speed of service", " friendliness ;; Ease of reaching us ", " ; ", "")
+SERVICES = ("analysers", "lims", "Printers", "printers")  # one unknown service spelled two ways
+
+
+def commented_survey_file(folder: Path, name: str, ids: range, start: datetime = datetime(2026, 3, 27, 21, 30)
+                          ) -> Path:
+    """Responses R-<i> like `survey_file`'s, with comments and ticked reasons in turn (some neither)."""
+    lines = ["response_id,ticket_id,service,responded_at,score,comment,reasons"]
+    for i in ids:
+        moment = start + timedelta(hours=7 * i)
+        lines.append(f"R-{i},T-{i},{SERVICES[i % 4]},{moment:%Y-%m-%dT%H:%M}Z,{i % 11},"
+                     f'"{COMMENTS[i % 6]}",{FACTORS[i % 5]}')
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def themed_config(config_copy):
+    """The test config with the shipped themes.yaml."""
+    return config_copy.write("themes.yaml", SHIPPED_THEMES.read_text(encoding="utf-8"))
+
+
+def tagged_raw_rows(engine, rules: ThemeRules, zone: str = "Europe/Berlin") -> dict:
+    """`count_tags` over every raw row, each on its day in `zone` by zoneinfo: what theme_daily must hold."""
+    columns = survey_responses.c
+    with engine.connect() as connection:
+        rows = connection.execute(select(columns.service, columns.responded_at, columns.score, columns.comment,
+                                         columns.factors)).all()
+    local = ZoneInfo(zone)
+    return count_tags([(service, moment.replace(tzinfo=timezone.utc).astimezone(local).date(), score, comment, factors)
+                       for service, moment, score, comment, factors in rows], rules.themes, rules.language)
+
+
+def theme_rollup(engine) -> dict:
+    with engine.connect() as connection:
+        return theme_daily_counts(connection, date(2000, 1, 1), date(2100, 1, 1))
+
+
+def test_theme_rollups_after_an_import_equal_a_direct_count_of_the_raw_rows(database, themed_config, tmp_path):
+    _, engine = database
+    config = themed_config.load()
+    rules = ThemeRules.of(config)
+    result = import_csv(engine, "responses", commented_survey_file(tmp_path, "themes.csv", range(40)), config=config)
+    assert result.imported == 40
+
+    expected = tagged_raw_rows(engine, rules)
+    assert theme_rollup(engine) == expected
+    assert {tag for _, _, tag in expected} >= {"comments", "unclassified", "theme:waiting", "theme:unfriendly",
+                                               "theme:didnt-know-how", "theme:accounts", "cause:process"}
+    assert {service for service, _, _ in expected} == set(SERVICES)  # "Printers" and "printers" stay apart
+    assert_rollups_match(engine, rules=rules)
+    with engine.connect() as connection:
+        assert themes_fingerprint(connection) == rules.fingerprint
+
+
+def test_ticked_reasons_count_toward_their_theme_without_a_comment(tmp_path, themed_config):
+    engine = make_engine(f"sqlite:///{tmp_path / 'wall.db'}")
+    path = tmp_path / "reasons.csv"
+    path.write_text("id,ticket,service,date,score,comment,factors\n"
+                    "R-1,T-1,lims,2026-03-02T09:00Z,4,, speed of service ;;Friendliness \n"
+                    "R-2,T-2,lims,2026-03-02T10:00Z,9,,\n", encoding="utf-8")
+    import_csv(engine, "responses", path, config=themed_config.load())
+
+    with engine.connect() as connection:
+        assert connection.execute(select(survey_responses.c.response_id, survey_responses.c.factors)
+                                  .order_by(survey_responses.c.response_id)).all() == [
+            ("R-1", "speed of service; Friendliness"), ("R-2", None)]
+    one_detractor = (0, 0, 1)
+    assert {tag: (counts.promoters, counts.passives, counts.detractors)
+            for (_, _, tag), counts in theme_rollup(engine).items()} == {
+        "comments": one_detractor, "theme:waiting": one_detractor, "theme:unfriendly": one_detractor,
+        "cause:process": one_detractor, "cause:people": one_detractor}
+
+
+def test_an_import_after_editing_themes_recounts_every_day_with_the_new_rules(tmp_path, themed_config):
+    engine = make_engine(f"sqlite:///{tmp_path / 'wall.db'}")
+    import_csv(engine, "responses", commented_survey_file(tmp_path, "first.csv", range(30)),
+               config=themed_config.load())
+    themed_config.edit("themes.yaml", "phrases: [took ages,", "phrases: [great, took ages,")  # now "slow"
+    edited = themed_config.load()
+    later = commented_survey_file(tmp_path, "later.csv", range(100, 101))  # one row, a month later
+
+    import_csv(engine, "responses", later, config=edited)
+
+    rules = ThemeRules.of(edited)
+    assert theme_rollup(engine) == tagged_raw_rows(engine, rules)
+    first_days = {day for _, day, tag in theme_rollup(engine) if tag == "theme:slow" and day < date(2026, 4, 10)}
+    assert len(first_days) > 3  # "Great, thanks!" on the first file's days counts as "slow" now
+    assert_rollups_match(engine, rules=rules)
+
+
+def test_a_writer_without_themes_writes_no_theme_rows_and_says_so_in_the_fingerprint(tmp_path, themed_config):
+    engine = make_engine(f"sqlite:///{tmp_path / 'wall.db'}")
+    import_csv(engine, "responses", commented_survey_file(tmp_path, "a.csv", range(20)), config=themed_config.load())
+    assert theme_rollup(engine) != {}
+
+    import_csv(engine, "responses", commented_survey_file(tmp_path, "b.csv", range(20, 25)),
+               config=load_config(TEST_CONFIG))
+
+    assert theme_rollup(engine) == {}
+    with engine.connect() as connection:
+        assert themes_fingerprint(connection) == NO_THEMES.fingerprint
+    assert_rollups_match(engine)
+
+
+def make_old_schema(engine) -> None:
+    """The wall's tables as they were before theme roll-ups: no theme_daily, no survey_responses.factors."""
+    create_schema(engine)
+    theme_daily.drop(engine)
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE survey_responses DROP COLUMN factors"))
+
+
+def test_an_old_table_without_factors_still_reads_and_two_imports_at_once_add_the_column(database, themed_config,
+                                                                                         tmp_path):
+    url, engine = database
+    make_old_schema(engine)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO survey_responses (response_id, ticket_id, service, responded_at, score, "
+                                "comment) VALUES ('OLD-1', 'T', 'lims', :moment, 3, 'Nobody told me')"),
+                           {"moment": datetime(2026, 3, 1, 9)})
+        connection.execute(insert(nps_daily).values(service="lims", day=date(2026, 3, 1), responses=1, promoters=0,
+                                                    passives=0, detractors=1))
+
+    with engine.connect() as connection:  # what a read-only wall on the old tables reads
+        assert list(commented_rows(connection, datetime(2026, 3, 1), datetime(2026, 3, 2))) == [
+            ("lims", datetime(2026, 3, 1, 9), 3, "Nobody told me", None)]
+        assert list(nps_daily_counts(connection, date(2026, 1, 1)).values()) == [NpsCounts(0, 0, 1)]
+        assert themes_fingerprint(connection) is None
+
+    files = [commented_survey_file(tmp_path, f"{n}.csv", range(n * 10, n * 10 + 10)) for n in (1, 2)]
+    imports = [obeya_process("import", "responses", str(file), url=url, config=themed_config.path) for file in files]
+    assert [finished(process)[0] for process in imports] == [0, 0]
+
+    rules = ThemeRules.of(themed_config.load())
+    assert len(response_ids(engine)) == 21
+    assert theme_rollup(engine) == tagged_raw_rows(engine, rules)
+    assert_rollups_match(engine, rules=rules)
+
+
+def test_rollups_counts_themes_in_chunks_with_progress(capsys, sqlite_wall, themed_config):
+    _, engine = sqlite_wall
+    with engine.begin() as connection:
+        connection.execute(update(survey_responses).values(comment="Still waiting", factors=None))
+
+    code, _, err = run(capsys, "rollups", "--config", str(themed_config.path))
+    assert (code, err[-1]) == (0, "theme_daily: 2026-03-26 to 2026-04-03 (1 of 1)")
+    rules = ThemeRules.of(themed_config.load())
+    assert theme_rollup(engine) == tagged_raw_rows(engine, rules)
+    assert run(capsys, "rollups", "--check", "--config", str(themed_config.path)) == (
+        0, ["roll-ups match the raw rows (7 days)"], [])
+
+
+def test_rollups_check_names_theme_rows_that_differ(capsys, sqlite_wall, themed_config):
+    _, engine = sqlite_wall
+    with engine.begin() as connection:
+        connection.execute(update(survey_responses).where(survey_responses.c.response_id == "R-3")
+                           .values(factors="Friendliness"))
+    run(capsys, "rollups", "--config", str(themed_config.path))
+    with engine.begin() as connection:
+        connection.execute(update(theme_daily).where(theme_daily.c.tag == "theme:unfriendly")
+                           .values(responses=6, promoters=5))
+        connection.execute(delete(theme_daily).where(theme_daily.c.tag == "cause:people"))
+
+    assert run(capsys, "rollups", "--check", "--config", str(themed_config.path)) == (1, [
+        # R-3 at 18:30 UTC on 28 March is 19:30 in Berlin; score 3
+        "theme_daily 2026-03-28 lims cause:people: roll-up none; "
+        "raw rows responses=1 promoters=0 passives=0 detractors=1",
+        "theme_daily 2026-03-28 lims theme:unfriendly: roll-up responses=6 promoters=5 passives=0 detractors=1; "
+        "raw rows responses=1 promoters=0 passives=0 detractors=1",
+        "roll-ups do not match the raw rows: 2 roll-up rows differ (python -m obeya rollups re-counts them)",
+    ], [])
+
+
+def test_rollups_check_says_when_themes_were_counted_with_other_rules_or_not_yet(capsys, sqlite_wall,
+                                                                                 themed_config):
+    run(capsys, "rollups")  # with the test config: no themes
+    assert run(capsys, "rollups", "--check", "--config", str(themed_config.path)) == (1, [
+        "roll-ups match the raw rows (7 days)",
+        "the comment themes were counted with other rules than themes.yaml's in wall.yaml's language "
+        "(python -m obeya rollups re-counts them)",
+    ], [])
+    _, engine = sqlite_wall
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM rollup_settings WHERE name = 'themes'"))  # as before theme roll-ups
+    assert run(capsys, "rollups", "--check")[1][-1] == (
+        "the comment themes are not counted yet (python -m obeya rollups counts them)")
