@@ -165,7 +165,8 @@ def footnote(view: ThemesView, unmentioned: int, say: Labels = ENGLISH) -> html.
         share=say.percent(100.0 * view.unclassified.responses / comments if comments else 0.0))])]
     parts.append(html.Span(say("themes.several_causes")))
     if unmentioned > 0:
-        parts.append(html.Span(say("themes.unmentioned", count=unmentioned)))
+        parts.append(html.Span(say("themes.unmentioned_one") if unmentioned == 1
+                               else say("themes.unmentioned", count=unmentioned)))
     if view.recounting:
         parts.append(html.Span([icon("bi-arrow-repeat"), " " + say("themes.recounting")], className="stale-badge"))
     return html.Div(parts, className="chart-legend themes-footnote")

@@ -4,9 +4,9 @@ Pure functions over the config and the counts; no database, no Dash.
 
 A gap is a key service whose current NPS or first-time-right is off target, or
 a comment theme that is rising. An action answers a service's gap when it is
-linked to the service, or to a journey stage whose services include it (a
-journey without a stage: any of its stages); it answers a theme's gap when it
-is linked to the theme. Actions that answer no current gap are listed too.
+linked to the service, or, linked to no service, to a journey stage whose
+services include it (a journey without a stage: any of its stages); it answers
+a theme's gap when it is linked to the theme. Actions that answer no current gap are listed too.
 
 A done action shows the number it is linked to over the WEEKS_COMPARED weeks
 before the day it started against as many weeks from the day after it was
@@ -267,8 +267,8 @@ def answers(action: Action, gap: Gap, config: Config) -> bool:
     """Whether `action` answers `gap` (see the module's docstring)."""
     if gap.kind == "theme":
         return action.links.theme == gap.id
-    if config.service_id_for(action.links.service) == gap.id:
-        return True
+    if action.links.service is not None:  # the service it names, not every service of its stage
+        return config.service_id_for(action.links.service) == gap.id
     return any(gap.id in stage.services for _journey, stage in linked_stages(action, config))
 
 

@@ -49,6 +49,16 @@ ROLLOUT_NPS_DROP = 35.0
 ROLLOUT_FTR_DROP = 0.15
 ROLLOUT_EXTRA_TICKETS = 0.35
 
+# A problem still going on: since 24 days ago, Wi-Fi tickets bounce between the service
+# desk and the network team (a firmware update on the Wi-Fi controllers), so first-time-right
+# of network is off target now and "passed between teams" is rising: the gap a fresh demo
+# shows on the actions panel, with no action answering it yet.
+HANDOFF_STARTS_DAYS_AGO = 24
+HANDOFF_DROP_DAYS = 7
+HANDOFF_NPS_DROP = 25.0
+HANDOFF_FTR_DROP = 0.22
+HANDOFF_EXTRA_TICKETS = 0.3
+
 # A customer whose ticket missed first time scores lower than one whose ticket
 # was right, by this many NPS points; it ties the two measures together like in real life.
 NPS_COST_OF_A_MISS = 30.0
@@ -188,7 +198,7 @@ class _Ticket:
     reopened: bool
     reassigned: bool
     nps_level: float  # the NPS this ticket's customer is drawn from
-    rollout: float  # 0..1: how deep the laptop rollout dip was for this ticket
+    rollout: float  # 0..1: how deep its service's trouble (the laptop rollout, the Wi-Fi hand-offs) was for it
     number: int = 0
 
     @property
@@ -204,6 +214,22 @@ class _Ticket:
             "reopened": self.reopened,
             "reassigned": self.reassigned,
         }
+
+
+def trouble_depth(service: str, day: date, today: date) -> float:
+    """How deep the trouble of `service` is on `day` (0 normal, 1 at its worst): the laptop rollout's dip,
+    or the network team's Wi-Fi hand-offs, still going on today."""
+    if service == "laptop":
+        return rollout_depth(day, today)
+    if service == "network":
+        since_start = (day - (today - timedelta(days=HANDOFF_STARTS_DAYS_AGO))).days
+        return min(max(since_start / HANDOFF_DROP_DAYS, 0.0), 1.0)
+    return 0.0
+
+
+# (NPS points, first-time-right share, extra tickets) each service's trouble costs at its worst
+TROUBLE_COSTS = {"laptop": (ROLLOUT_NPS_DROP, ROLLOUT_FTR_DROP, ROLLOUT_EXTRA_TICKETS),
+                 "network": (HANDOFF_NPS_DROP, HANDOFF_FTR_DROP, HANDOFF_EXTRA_TICKETS)}
 
 
 def rollout_depth(day: date, today: date) -> float:
@@ -236,8 +262,7 @@ def _volume_factor(profile: _ServiceProfile, day: date, rollout: float) -> float
         factor *= ONBOARDING_MONTH_FACTORS[day.month - 1]
     if profile.id == "access" and day.weekday() < 5 and _days_to_month_end(day) < 4:
         factor *= 1.5  # month-end closing: everyone needs finance permissions at once
-    if profile.id == "laptop":
-        factor *= 1 + ROLLOUT_EXTRA_TICKETS * rollout
+    factor *= 1 + TROUBLE_COSTS.get(profile.id, (0.0, 0.0, 0.0))[2] * rollout
     return factor
 
 
@@ -283,14 +308,15 @@ def _resolved_tickets(rng: random.Random, today: date) -> list[_Ticket]:
         day = first_day + timedelta(days=offset)
         progress = offset / (DEMO_DAYS - 1)
         for profile in SERVICES:
-            rollout = rollout_depth(day, today) if profile.id == "laptop" else 0.0
+            rollout = trouble_depth(profile.id, day, today)
+            nps_drop = TROUBLE_COSTS.get(profile.id, (0.0, 0.0, 0.0))[0]
             weekly_tickets = profile.weekly_responses / profile.response_rate
             count = _poisson(rng, weekly_tickets * _volume_factor(profile, day, rollout))
             nps_level = (
                 profile.nps_start
                 + (profile.nps_end - profile.nps_start) * progress
                 + wobble[profile.id][offset // 7]
-                - ROLLOUT_NPS_DROP * rollout
+                - nps_drop * rollout
             )
             for _ in range(count):
                 tickets.append(_ticket(rng, profile, day, nps_level, rollout))
@@ -307,11 +333,14 @@ def _ticket(rng: random.Random, profile: _ServiceProfile, day: date, nps_level: 
         hours = rng.choices(RESOLVED_HOURS, weights=RESOLVED_HOUR_WEIGHTS)[0] + rng.random()
     resolved_local = _local_moment(day, hours)
 
-    right = rng.random() < profile.first_time_right - ROLLOUT_FTR_DROP * rollout
+    right = rng.random() < profile.first_time_right - TROUBLE_COSTS.get(profile.id, (0.0, 0.0, 0.0))[1] * rollout
     reopened = reassigned = False
     if not right:
-        # During the rollout laptops came back with the same problem: reopened.
-        reassigned_share = profile.reassigned_share * (1 - 0.6 * rollout)
+        # During the rollout laptops came back with the same problem: reopened; Wi-Fi tickets were handed on.
+        if profile.id == "network":
+            reassigned_share = profile.reassigned_share + (1 - profile.reassigned_share) * 0.8 * rollout
+        else:
+            reassigned_share = profile.reassigned_share * (1 - 0.6 * rollout)
         draw = rng.random()
         if draw < 0.12:
             reopened = reassigned = True
@@ -419,6 +448,7 @@ def _score(rng: random.Random, nps_level: float, passive_share: float) -> int:
 _CORPUS = yaml.safe_load(resources.files("obeya").joinpath("demo_comments.yaml").read_text(encoding="utf-8"))
 FILLERS: dict[str, list[str]] = _CORPUS["fillers"]
 THEMES: dict[str, dict[str, list[str]]] = _CORPUS["themes"]  # by service, then by band
+TROUBLE_THEMES = {"laptop": "laptop-rollout", "network": "network-handoff"}  # what a service's trouble makes people write
 SHORT_COMMENTS: dict[str, list[str]] = _CORPUS["short_comments"]
 OPENERS: dict[str, list[str]] = _CORPUS["openers"]
 TAILS: dict[str, list[str]] = _CORPUS["tails"]
@@ -488,9 +518,9 @@ def _comment(rng: random.Random, response: _Response) -> str:
         text = rng.choice(SHORT_COMMENTS[band])
     else:
         theme = THEMES[ticket.service]
-        # During the rollout most laptop complaints are about the new image.
+        # During the rollout most laptop complaints are about the new image; in the Wi-Fi trouble, the hand-offs.
         if ticket.rollout > 0.15 and rng.random() < 0.5 + 0.4 * ticket.rollout:
-            theme = THEMES["laptop-rollout"]
+            theme = THEMES[TROUBLE_THEMES[ticket.service]]
         opener = rng.choice(OPENERS[band])
         sentences = rng.sample(theme[band], k=2 if rng.random() < 0.2 else 1)
         text = " ".join(sentences)

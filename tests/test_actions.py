@@ -369,6 +369,14 @@ def test_an_action_answers_a_gap_through_a_journey_stage_that_lists_the_service(
     assert view.other[0].linked == ("Tells us",)
 
 
+def test_an_action_naming_a_service_answers_that_service_not_every_service_of_its_stage(test_config):
+    # "Fix by phone" lists analysers and lims; the action is about analysers: it does not answer lims' gap.
+    named = action(id="e", links=ActionLinks(service="analysers", journey="night-breakdown", stage="Fix by phone"))
+    config = dataclasses.replace(test_config, actions=(named,))
+    view = actions_view(config, SERVICE_GAPS, DailyCounts(), TODAY, 5)
+    assert [[item.id for item in gap.actions] for gap in view.gaps] == [["e"], []]
+
+
 def test_a_gap_no_action_answers_is_counted_and_other_actions_are_listed_apart(test_config):
     theme_gap = Gap("theme", "waiting", "Waiting without news", (Shortfall("theme", 18.0, None, 6.0),))
     view = actions_view(test_config, [theme_gap], DailyCounts(), TODAY, 5)

@@ -28,7 +28,7 @@ from obeya.themes import split_factors
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2025, 6, 18)  # a Wednesday; the rollout dip then falls in March-May, away from Christmas
-NOW = datetime.combine(TODAY, time(12, 0), timezone.utc)
+NOW = datetime.combine(TODAY, time(21, 0), timezone.utc)  # evening of TODAY: the day's last responses are in
 WALL_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
 
@@ -98,7 +98,7 @@ def test_same_today_and_seed_give_identical_rows(tmp_path, demo, demo_fingerprin
 # What the demo writes for TODAY and seed 7, pinned again when responses got ticked reasons (`factors`,
 # from a random stream of their own, so every other column stayed as it was): a change to the demo's
 # data changes this on purpose.
-PINNED_FINGERPRINT = "38f9f759f454e331f16d4bae7c2ac32c894e3fe22f94ae72acce28a2bf15c81e"
+PINNED_FINGERPRINT = "ac0f15e4c676002f9710c28058c6eb22a48bcf1e97e211029a99fcd356191ce9"
 
 
 def test_the_demo_for_a_fixed_day_and_seed_is_the_pinned_data(tmp_path):
@@ -330,3 +330,13 @@ def test_fresh_voices_show_masking_and_thank_colleagues_by_name(wall, responses)
     assert any("[" in voice.text for voice in wall.voices)
     thanked = [row.comment for row in responses if row.comment and re.search(r"Jürgen|Sanne|Katrin|Daan", row.comment)]
     assert len(thanked) >= 20
+
+
+def test_a_fresh_demo_shows_a_gap_to_act_on(wall):
+    # The Wi-Fi hand-offs of the last weeks: network's first-time-right is off target and "passed between
+    # teams" rises, so the actions panel of a new wall has something to act on, one gap with no action.
+    assert wall.ftr_by_service["network"].status == "off_target"
+    assert wall.themes.theme("passed-around").rising
+    gaps = {gap.id: gap for gap in wall.actions.gaps}
+    assert "network" in gaps and "passed-around" in gaps
+    assert wall.actions.unanswered >= 1

@@ -323,6 +323,6 @@ def test_a_stage_names_the_theme_its_services_detractors_mention_most(test_confi
                         by_service={"analysers": {"waiting": 4, "passed": 1}, "lims": {"passed": 6}})
     data = dataclasses.replace(wall_data([], []), themes=themes)
     words = texts(journey.render(test_config, data, SCREEN)[0])
-    assert "Comments say" in words
+    assert "Comments" in words
     # "Analyser stops" (analysers) and "Samples rerun" (analysers, lims: 4 + 0 against 1 + 6) and "Tells us" (lims)
     assert words.count("Waiting without news") == 1 and words.count("Passed between teams") >= 2

@@ -68,7 +68,7 @@ def test_theme_rows_costliest_first_with_nps_against_the_rest_impact_and_trend(t
     assert text_of(with_class(waiting, "theme-impact")[0]) == "\u221229 pts"
     assert text_of(with_class(waiting, "theme-trend")[0]) == "\u25b2 +30 pts, more than noise"
     assert text_of(with_class(waiting, "theme-quote")[0]) == "\u201cI waited a week for news\u201d \u2014 2/10, Lab analysers"
-    assert "1 themes not mentioned" in text_of(with_class(page, "themes-footnote")[0])
+    assert "1 theme not mentioned" in text_of(with_class(page, "themes-footnote")[0])
 
 
 def test_too_few_mentions_say_how_many_are_needed(test_config):
