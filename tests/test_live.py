@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import itertools
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import Engine, event, insert
@@ -345,3 +346,60 @@ def test_stale_times_on_the_wall_are_in_the_walls_zone(config_copy):
     assert f"stale since {since:%H:%M}" in page
     assert "Problem: cannot reach the database." in page
     assert not any(secret in page for secret in ("wall_reader", "s3cret", "127.0.0.1", "desk"))
+
+
+THEMES_YAML = """themes:
+  - id: waiting
+    name: Waiting without news
+    cause: process
+    phrases: [waited]
+"""
+
+
+def test_an_edited_themes_yaml_is_counted_in_the_background_while_the_wall_shows_the_counts_it_had(
+        config_copy, tmp_path, clock, caplog):
+    from obeya.config import load_config
+    from obeya.theme_rollups import ThemeRules
+
+    url = f"sqlite:///{tmp_path / 'themes.db'}"
+    engine = make_engine(url)
+    create_schema(engine)
+    with engine.begin() as connection:  # in the themes window of NOW: 20 waited, 20 were treated rudely
+        connection.execute(insert(survey_responses), [
+            {"response_id": f"R{i}", "ticket_id": f"T{i}", "service": "lims", "responded_at": datetime(2025, 6, 10, 10),
+             "score": 3, "comment": "I waited two days" if i < 20 else "The agent was rude"} for i in range(40)])
+    config_copy.write("themes.yaml", THEMES_YAML)
+    refresh_rollups(engine, zone="Europe/Berlin", rules=ThemeRules.of(load_config(config_copy.path)))
+    reads = itertools.count()  # every read a second later, so each is a new one
+    live = LiveWall(config_copy.path, engine, clock=clock, now=lambda: NOW + timedelta(seconds=next(reads)))
+    themes = live.settle().data.themes
+    assert (themes.theme("waiting").mentions.responses, themes.recounting) == (20, False)  # from the roll-ups
+
+    caplog.set_level("INFO", logger="obeya.theme_recount")
+    config_copy.write("themes.yaml", THEMES_YAML + "  - id: rude\n    name: Rude\n    cause: people\n    phrases: [rude]\n")
+    shown = live.settle().data.themes  # the new rules are not in the roll-ups: counted with the earlier ones
+    assert shown.recounting and shown.theme("rude").mentions.responses == 0
+    assert shown.theme("waiting").mentions.responses == 20, "the wall keeps the counts it had"
+    live.recounts.join(30)
+    recounted = live.settle().data.themes
+    assert not recounted.recounting and recounted.theme("rude").mentions.responses == 20
+    assert recounted.cause_share("people") == 50.0
+    assert any("comment themes counted" in record.message for record in caplog.records)
+
+
+def test_with_the_teams_own_sql_the_wall_counts_the_themes_itself(config_copy, tmp_path, clock):
+    url = f"sqlite:///{tmp_path / 'own.db'}"
+    engine = make_engine(url)
+    create_schema(engine)
+    with engine.begin() as connection:
+        connection.execute(insert(survey_responses), [
+            {"response_id": f"R{i}", "ticket_id": f"T{i}", "service": "lims", "responded_at": datetime(2025, 6, 10, 10),
+             "score": 2, "comment": "I waited a week"} for i in range(12)])
+    config_copy.write("themes.yaml", THEMES_YAML)
+    config_copy.write("sources.yaml", "responses: SELECT response_id, ticket_id, service, responded_at, score, comment "
+                                      "FROM survey_responses\n")
+    reads = itertools.count()
+    live = LiveWall(config_copy.path, engine, clock=clock, now=lambda: NOW + timedelta(seconds=next(reads)))
+    assert live.settle().data.themes is None  # nothing counted yet: the panel says the comments are being counted
+    live.recounts.join(30)
+    assert live.settle().data.themes.theme("waiting").mentions.responses == 12
