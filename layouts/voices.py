@@ -114,7 +114,8 @@ def voice_card(voice: Voice, say: Labels = ENGLISH, theme_names: dict[str, str] 
                     html.Span([icon(BAND_ICONS[voice.band]),
                                html.Span(say("voices.score", score=voice.score), className="voice-score"),
                                say(f"voices.{voice.band}")], className=f"voice-band voice-{voice.band}"),
-                    html.Span(day_words(voice.responded_at, say), className="voice-date"),
+                    html.Span([*([html.Span([icon("bi-stars"), say("voices.new")], className="voice-new")]
+                                 if voice.new else []), day_words(voice.responded_at, say)], className="voice-date"),
                     html.Span(voice.service, className="voice-service"),
                     *([html.Span(tags[:MAX_TAGS], className="voice-themes")] if tags else []),
                 ],

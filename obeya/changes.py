@@ -16,7 +16,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from obeya import metrics
+from obeya.actions import ActionItem, ActionsView
+from obeya.config import Theme
 from obeya.metrics import Change, Estimate, FtrCounts, NpsCounts
+from obeya.theme_stats import Quote
+from obeya.themes import causes, split_factors, tag
 
 ROLLING_DAYS = 7
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -40,11 +44,21 @@ class Movement:
 class NewComments:
     """Comments that arrived since the last stand-up."""
 
-    since: datetime  # in the wall's zone
     count: int = 0
+    detractors: int = 0
     by_cause: dict[str, int] = field(default_factory=dict)  # cause (or "unclassified") -> new comments
-    newest_detractor: str | None = None  # response id of the newest detractor comment (a voice)
-    response_ids: tuple[str, ...] = ()  # the new ones among the voices, marked "new" there
+    newest_detractor: Quote | None = None  # masked
+
+
+@dataclass(frozen=True)
+class ChangesView:
+    """Everything the changes panel shows."""
+
+    since: datetime  # the last stand-up's start, in the wall's zone
+    days: int  # the rolling windows' length
+    movements: tuple[Movement, ...] = ()
+    comments: NewComments = NewComments()
+    due: tuple[ActionItem, ...] = ()  # not done, due by the end of this week or overdue, soonest first
 
 
 def rolling_windows(today: date, days: int = ROLLING_DAYS) -> tuple[tuple[date, date], tuple[date, date]]:
@@ -76,6 +90,30 @@ def movements(nps_daily: Mapping[tuple[str, date], NpsCounts], ftr_daily: Mappin
             found.append(Movement("ftr", service_id, name, metrics.ftr_estimate(current, min_responses),
                                   metrics.ftr_estimate(previous, min_responses), change))
     return tuple(sorted(found, key=lambda movement: -abs(movement.change.delta)))
+
+
+def new_comments(rows: Iterable[tuple[str, int, str | None, str | None]], themes: Sequence[Theme], language: str,
+                 newest: Quote | None = None) -> NewComments:
+    """Count `rows` (service, score, comment, factors) by the causes their themes point to ("unclassified"
+    when none); `newest` is the newest detractor among them, masked, for the panel to quote."""
+    count = detractors = 0
+    by_cause: dict[str, int] = {}
+    for _service, score, comment, factors in rows:
+        count += 1
+        detractors += score <= 6
+        found = causes(tag(comment or "", themes, language, split_factors(factors))) or ("unclassified",)
+        for cause in found:
+            by_cause[cause] = by_cause.get(cause, 0) + 1
+    return NewComments(count, detractors, by_cause, newest)
+
+
+def actions_due(actions: ActionsView, today: date) -> tuple[ActionItem, ...]:
+    """The actions not done whose due day is past or falls by Sunday of this week, soonest due first."""
+    sunday = today + timedelta(days=6 - today.weekday())
+    items = {item.id: item for gap in actions.gaps for item in gap.actions}
+    items.update({item.id: item for item in actions.other})
+    return tuple(sorted((item for item in items.values() if item.status != "done" and item.due and item.due <= sunday),
+                        key=lambda item: (item.due, item.id)))
 
 
 def last_standup(now: datetime, starts: Iterable[time], days: Iterable[str], minutes: float) -> datetime:

@@ -509,10 +509,14 @@ class Config:
     standup: Standup = Standup()
 
     def agenda(self) -> tuple[AgendaItem, ...]:
-        """The stand-up's items: standup.yaml's agenda, else every panel of the rotation for a few minutes."""
+        """The stand-up's items: standup.yaml's agenda, else every panel of the rotation for a few minutes,
+        `changes` first."""
         if self.standup.agenda:
             return tuple(self.standup.agenda)
-        return tuple(AgendaItem(panel=setting.id, minutes=DEFAULT_AGENDA_MINUTES) for setting in self.wall.panels)
+        shown = [setting.id for setting in self.wall.panels]
+        first = [panel for panel in ("changes",) if panel in shown]  # what changed since yesterday opens the meeting
+        return tuple(AgendaItem(panel=panel, minutes=DEFAULT_AGENDA_MINUTES)
+                     for panel in first + [panel for panel in shown if panel not in first])
 
     def persona(self, persona_id: str) -> Persona:
         return next(persona for persona in self.personas if persona.id == persona_id)

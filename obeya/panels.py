@@ -36,6 +36,7 @@ PANELS: tuple[Panel, ...] = (
     Panel("voices", data=True),
     Panel("themes", data=True),
     Panel("actions", data=True),
+    Panel("changes", data=True),
 )
 PANEL_IDS: tuple[str, ...] = tuple(panel.id for panel in PANELS)
 PanelId = Literal[PANEL_IDS]  # type: ignore[valid-type]  (the allowed values of wall.yaml's panels)

@@ -7,6 +7,7 @@ and the latest customer comments with personal data masked.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Generic, Literal, TypeVar
@@ -16,6 +17,7 @@ from sqlalchemy import Engine
 
 from obeya import metrics, queries
 from obeya.actions import ActionsView, DailyCounts, actions_view, history_since, service_gaps, theme_gaps
+from obeya.changes import ROLLING_DAYS, ChangesView, actions_due, last_standup, movements, new_comments
 from obeya.config import Config
 from obeya.engine import reading
 from obeya.metrics import Change, Estimate, FtrCounts, NpsCounts, Status
@@ -116,6 +118,7 @@ class Voice:
     responded_at: datetime  # in the wall's time zone
     text: str
     themes: tuple[str, ...] = ()  # ids of the themes.yaml themes the comment points to
+    new: bool = False  # arrived since the last stand-up
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,7 @@ class WallData:
     unknown_services: dict[str, int] = field(default_factory=dict)
     themes: ThemesView | None = None  # None: no themes.yaml, or nothing counted yet
     actions: ActionsView = ActionsView()  # the gaps and the actions that answer them (obeya/actions.py)
+    changes: ChangesView | None = None  # what changed since the last stand-up (obeya/changes.py)
 
 
 def _series_counts(daily: dict[tuple[str, date], Counts], services: set[str] | None, starts: list[date],
@@ -230,6 +234,9 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None,
         quote_comments = queries.recent_comments(
             connection, datetime.combine(theme_window[0], time.min) - timedelta(days=1), until, QUOTES_READ,
             detractors=True, hidden=hidden, raw=raw) if themes else []
+        since_standup = _last_standup(config, now)
+        new_rows = list(itertools.islice(queries.commented_rows(
+            connection, since_standup.astimezone(timezone.utc).replace(tzinfo=None), until, raw=raw), NEW_COMMENTS_READ))
     spellings = service_spellings(config)
     nps_daily, unknown = fold_services(nps_daily, spellings, unknown_since=since)
     ftr_daily, unknown_tickets = fold_services(ftr_daily, spellings, unknown_since=since)
@@ -252,7 +259,7 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None,
     }
     names = {spelling: config.service(service_id).name for spelling, service_id in spellings.items()}
     region = phone_region(config.wall.language)  # national phone numbers as the team writes them
-    voices = tuple(_voice(comment, names, wall_zone, region, config)
+    voices = tuple(_voice(comment, names, wall_zone, region, config, since_standup)
                    for comment in _detractors_first(comments, config.wall.voices.count))
     themes_figures, theme_daily = None, {}
     if themes is not None:
@@ -266,10 +273,38 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None,
     gaps = service_gaps(config, nps_by_service, ftr_by_service) + theme_gaps(themes_figures)
     daily = DailyCounts(nps_daily, ftr_daily, themes=theme_daily)
     actions = actions_view(config, gaps, daily, today, settings.min_responses)
+    changes = ChangesView(
+        since=since_standup, days=ROLLING_DAYS,
+        movements=movements(nps_daily, ftr_daily, [(service.id, service.name) for service in config.services], today,
+                            settings.min_responses),
+        comments=new_comments([(row[0], row[2], row[3], row[4]) for row in new_rows], config.themes,
+                              config.wall.language, _newest_detractor(new_rows, names, wall_zone, region)),
+        due=actions_due(actions, today))
     return WallData(now, settings.period, settings.min_responses, overall, nps_by_service, ftr_by_service, voices,
                     zone=config.wall.timezone, rollup_zone=rollup_zone,
                     unknown_services=dict(sorted(unknown.items(), key=lambda item: (-item[1], item[0]))),
-                    themes=themes_figures, actions=actions)
+                    themes=themes_figures, actions=actions, changes=changes)
+
+
+NEW_COMMENTS_READ = 5000  # comments since the last stand-up counted at most (a day or a weekend has far fewer)
+
+
+def _last_standup(config: Config, now: datetime) -> datetime:
+    """When the last stand-up that has ended began (standup.yaml's schedule), in the wall's zone."""
+    standup = config.standup
+    return last_standup(now, [time.fromisoformat(start) for start in standup.starts], standup.days,
+                        sum(item.minutes for item in config.agenda()))
+
+
+def _newest_detractor(rows: list[tuple], names: dict[str, str], zone: ZoneInfo, region: str) -> Quote | None:
+    """The newest detractor comment among `rows` (service, responded_at, score, comment, factors), masked."""
+    detractors = [row for row in rows if row[2] <= 6 and (row[3] or "").strip()]
+    if not detractors:
+        return None
+    service, moment, score, comment, _factors = max(detractors, key=lambda row: row[1])
+    moment = (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(zone)
+    return Quote(mask_personal_data(comment.strip(), region=region), int(score),
+                 names.get(str(service).strip().casefold(), service), moment.isoformat(timespec="minutes"))
 
 
 QUOTES_READ = 300  # newest detractor comments read to find each theme's example quote
@@ -360,7 +395,8 @@ def _detractors_first(comments: list[queries.Comment], count: int) -> list[queri
     return chosen + promoters[: count - len(chosen)]
 
 
-def _voice(comment: queries.Comment, names: dict[str, str], zone: ZoneInfo, region: str, config: Config) -> Voice:
+def _voice(comment: queries.Comment, names: dict[str, str], zone: ZoneInfo, region: str, config: Config,
+           since_standup: datetime | None = None) -> Voice:
     moment = comment.responded_at
     if moment.tzinfo is None:  # stored in UTC
         moment = moment.replace(tzinfo=timezone.utc)
@@ -372,4 +408,5 @@ def _voice(comment: queries.Comment, names: dict[str, str], zone: ZoneInfo, regi
         responded_at=moment.astimezone(zone),
         text=mask_personal_data(comment.comment.strip(), region=region),
         themes=tuple(theme.id for theme in tag(comment.comment, config.themes, config.wall.language)),
+        new=since_standup is not None and moment >= since_standup,
     )

@@ -184,7 +184,7 @@ def test_duplicate_persona_id_points_at_the_second_one(config_copy):
 def test_unknown_panel_lists_the_panels_there_are(config_copy):
     config_copy.edit("wall.yaml", "  - ftr\n", "  - first-time-right\n")
     assert problems(config_copy) == [
-        "wall.yaml:14:5: panels[4]: unknown panel 'first-time-right'; use mission, personas, journey, nps, ftr, voices, themes or actions"
+        "wall.yaml:14:5: panels[4]: unknown panel 'first-time-right'; use mission, personas, journey, nps, ftr, voices, themes, actions or changes"
     ]
 
 

@@ -100,5 +100,5 @@ def test_the_reference_parser_sees_what_a_reader_sees():
     assert ROWS["wall.yaml"]["daily_reload_at"] == '`"04:00"`'
     assert ROWS["journeys.yaml"]["journeys[].stages[].emotion"] == "required"
     assert default_as_written(FILE_MODELS["wall.yaml"].model_fields["panels"]) == (
-        "[mission, personas, journey, nps, ftr, voices, themes, actions]"
+        "[mission, personas, journey, nps, ftr, voices, themes, actions, changes]"
     )

@@ -340,3 +340,12 @@ def test_a_fresh_demo_shows_a_gap_to_act_on(wall):
     gaps = {gap.id: gap for gap in wall.actions.gaps}
     assert "network" in gaps and "passed-around" in gaps
     assert wall.actions.unanswered >= 1
+
+
+def test_the_changes_since_the_last_standup_count_from_this_mornings(wall):
+    # NOW is Wednesday evening; standup.yaml's stand-up is at 09:15 on weekdays, in the wall's zone.
+    assert wall.changes.since.isoformat() == "2025-06-18T09:15:00+02:00"
+    assert wall.changes.comments.count > 0
+    assert sum(wall.changes.comments.by_cause.values()) >= wall.changes.comments.count
+    assert all(voice.new == (voice.responded_at >= wall.changes.since) for voice in wall.voices)
+    assert any(voice.new for voice in wall.voices)

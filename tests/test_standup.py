@@ -47,7 +47,7 @@ def test_the_shipped_standup_yaml_follows_an_agenda_of_the_shipped_panels():
     config = load_config(REPO_ROOT / "config")
     assert config.standup.starts == ["09:15"]
     assert [(item.panel, item.minutes, item.who) for item in config.agenda()] == [
-        ("nps", 3, "Priya"), ("ftr", 3, "Sam"), ("voices", 2, None), ("journey", 2, None)]
+        ("changes", 2, None), ("nps", 3, "Priya"), ("ftr", 3, "Sam"), ("voices", 2, None), ("actions", 3, None)]
 
 
 def test_without_standup_yaml_the_agenda_is_the_rotation_two_minutes_a_panel(test_config):
@@ -63,8 +63,8 @@ def test_standup_yaml_is_read_with_its_shorthand(config_copy):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("agenda:\n  - {panel: charts, minutes: 2}\n",
-     "standup.yaml:2:13: agenda[0]: unknown panel 'charts'; use mission, personas, journey, nps, ftr, voices, themes "
-     "or actions"),
+     "standup.yaml:2:13: agenda[0]: unknown panel 'charts'; use mission, personas, journey, nps, ftr, voices, themes, "
+     "actions or changes"),
     ("agenda:\n  - {panel: nps, minutes: 0}\n", "standup.yaml:2:27: agenda[0].minutes: must be more than 0"),
     ("starts: [9:15]\n", 'standup.yaml:1:10: starts[0]: write the time in quotes, like "09:15" '
                          "(unquoted, YAML reads 9:15 as the number 555)"),

@@ -137,15 +137,19 @@ def test_no_browser_errors_on_load_or_after_cycling_through_all_panels(wall):
     assert wall.browser_errors() == []
 
 
-# The panels the shipped config's actions show on: the actions panel, the journey stages, the trends' marks.
-DEMO_PANELS = ["journey", "nps", "ftr", "actions"]
+# The panels the shipped config's themes and actions show on: the journey stages (top theme, open actions),
+# the trends' marks, the voices' theme tags, the themes, actions and changes panels.
+DEMO_PANELS = ["journey", "nps", "ftr", "voices", "themes", "actions", "changes"]
 
 
-@pytest.fixture(scope="module")
-def demo_walls(browser_context, tmp_path_factory):
-    """The wall a fresh clone shows: the shipped config on a demo database built today."""
-    folder = tmp_path_factory.mktemp("wall-demo")
+@pytest.fixture(scope="module", params=["en", "nl"])
+def demo_walls(browser_context, tmp_path_factory, request):
+    """The wall a fresh clone shows: the shipped config on a demo database built today, in English and Dutch."""
+    folder = tmp_path_factory.mktemp(f"wall-demo-{request.param}")
     config_dir, database_url = demo_wall(folder)
+    if request.param != "en":
+        with (config_dir / "wall.yaml").open("a", encoding="utf-8") as wall_yaml:
+            wall_yaml.write(f"\nlanguage: {request.param}\n")
     with WallServer(config_dir, database_url, folder / "server.log") as server, \
             SharedWalls(browser_context, server) as walls:
         yield walls
@@ -157,4 +161,5 @@ def test_the_demo_walls_actions_fit_where_they_show(demo_walls, size):
     found = panels_problems(wall, DEMO_PANELS, size)
     assert not found, problems_report(found)
     assert "Rebuild the laptop image" in wall.jump_to("actions").panel_text("actions")
+    assert "%" in wall.jump_to("themes").panel_text("themes")  # counted (in Dutch: in the background)
     assert demo_walls.new_errors() == []
