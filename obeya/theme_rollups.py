@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import String, delete, insert, or_, select, type_coerce
 
 from obeya.config import Theme
 from obeya.database import read_setting, survey_responses, theme_daily, write_setting
@@ -111,11 +112,14 @@ def stored_theme_counts(connection, since: date | None = None, until: date | Non
     """The rows of `theme_daily` (days `since` to `until`, each included; default all) as counts per
     (service, day, tag)."""
     rows = theme_daily.c
-    query = select(rows.service, rows.day, rows.tag, rows.promoters, rows.passives, rows.detractors)
+    # The wall reads ten thousand of these on a refresh: the day as the driver gives it (SQLite: text, not
+    # parsed row by row), each day read once, the rows unpacked by position.
+    query = select(rows.service, type_coerce(rows.day, String), rows.tag, rows.promoters, rows.passives,
+                   rows.detractors)
     if since is not None:
         query = query.where(rows.day >= since)
     if until is not None:
         query = query.where(rows.day <= until)
-    # Tuples unpacked by position: the wall reads ten thousand of these on a refresh.
-    return {(service, as_day(day), tag): NpsCounts(int(promoters), int(passives), int(detractors))
+    day_of = cache(as_day)
+    return {(service, day_of(day), tag): NpsCounts(promoters, passives, detractors)
             for service, day, tag, promoters, passives, detractors in connection.execute(query)}
