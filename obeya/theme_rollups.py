@@ -14,20 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING
+from functools import cache
 
 from sqlalchemy import String, delete, insert, or_, select, type_coerce
 
-from obeya.config import Theme
+from obeya.config import Config, Theme
 from obeya.database import read_setting, survey_responses, theme_daily, write_setting
 from obeya.localdays import as_day, local_dates, utc_span
 from obeya.metrics import NpsCounts
 from obeya.themes import count_tags, rules_fingerprint
-
-if TYPE_CHECKING:
-    from obeya.config import Config
 
 THEMES_SETTING = "themes"  # rollup_settings row: the fingerprint of the rules theme_daily was counted with
 STREAM_ROWS = 10_000  # raw rows fetched at a time while tagging
