@@ -15,18 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING
+from functools import cache
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import String, delete, insert, or_, select, type_coerce
 
-from obeya.config import Theme
+from obeya.config import Config, Theme
 from obeya.database import read_setting, survey_responses, theme_daily, write_setting
 from obeya.localdays import as_day, local_dates, utc_span
 from obeya.metrics import NpsCounts
 from obeya.themes import count_tags, rules_fingerprint
-
-if TYPE_CHECKING:
-    from obeya.config import Config
 
 THEMES_SETTING = "themes"  # rollup_settings row: the fingerprint of the rules theme_daily was counted with
 STREAM_ROWS = 10_000  # raw rows fetched at a time while tagging
@@ -111,11 +108,14 @@ def stored_theme_counts(connection, since: date | None = None, until: date | Non
     """The rows of `theme_daily` (days `since` to `until`, each included; default all) as counts per
     (service, day, tag)."""
     rows = theme_daily.c
-    query = select(rows.service, rows.day, rows.tag, rows.promoters, rows.passives, rows.detractors)
+    # The wall reads ten thousand of these on a refresh: the day as the driver gives it (SQLite: text, not
+    # parsed row by row), each day read once, the rows unpacked by position.
+    query = select(rows.service, type_coerce(rows.day, String), rows.tag, rows.promoters, rows.passives,
+                   rows.detractors)
     if since is not None:
         query = query.where(rows.day >= since)
     if until is not None:
         query = query.where(rows.day <= until)
-    # Tuples unpacked by position: the wall reads ten thousand of these on a refresh.
-    return {(service, as_day(day), tag): NpsCounts(int(promoters), int(passives), int(detractors))
+    day_of = cache(as_day)
+    return {(service, day_of(day), tag): NpsCounts(promoters, passives, detractors)
             for service, day, tag, promoters, passives, detractors in connection.execute(query)}
