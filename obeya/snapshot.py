@@ -229,7 +229,9 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None,
         comments = queries.recent_comments(connection, *window, detractors=True, hidden=hidden, raw=raw)
         comments += queries.recent_comments(connection, *window, detractors=False, hidden=hidden, raw=raw)
         theme_window = (theme_starts[THEME_PERIODS], next_period_start(theme_starts[-1], settings.period))
-        themes = _read_themes(connection, config, raw, min(history, theme_starts[0]), theme_window, day_zone, recounts) \
+        # Theme counts from the themes window before, or earlier for the before windows of actions on a theme only.
+        theme_history = history_since(theme_starts[0], [a for a in config.actions if a.links.theme], today)
+        themes = _read_themes(connection, config, raw, theme_history, theme_window, day_zone, recounts) \
             if config.themes else None
         quote_comments = queries.recent_comments(
             connection, datetime.combine(theme_window[0], time.min) - timedelta(days=1), until, QUOTES_READ,
