@@ -41,7 +41,8 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
                             data_panel=True, say=say)
     # Large type: three short cards read from across the room (their items are capped to fit).
     cards = [dataclasses.replace(card, size="large")
-             for card in (moved_card(view, say), comments_card(view, say), due_card(view, say))]
+             for card in (moved_card(view, say), comments_card(view, say, by_cause=bool(config.themes)),
+                          due_card(view, say))]
     return [[heading, html.Div([html.Div(card_div(card), className="actions-column") for card in cards],
                                className="changes-columns")]]
 
@@ -72,14 +73,16 @@ def moved_card(view: ChangesView, say: Labels = ENGLISH) -> Card:
     return Card("service" if any(m.change.delta < 0 for m in view.movements) else "changes", head, tuple(items))
 
 
-def comments_card(view: ChangesView, say: Labels = ENGLISH) -> Card:
+def comments_card(view: ChangesView, say: Labels = ENGLISH, *, by_cause: bool = True) -> Card:
+    """The comments since the stand-up's day (the theme roll-ups count days), by cause when there are themes."""
     comments = view.comments
     head = [Line("name", say("changes.comments_title", count=say.number(comments.count))),
-            Line("meta", say("changes.from_detractors", count=say.number(comments.detractors)))]
+            Line("meta", say("changes.from_detractors", day=say.date(view.since, "format.day"),
+                             count=say.number(comments.detractors)))]
     causes = [Line("shortfall", f"{say(f'themes.cause_{cause}')}: {say.number(comments.by_cause.get(cause, 0))}",
                    CAUSE_ICONS[cause], "accent" if cause != "unclassified" else "muted")
               for cause in (*CAUSES, "unclassified")]
-    items = [tuple(causes)]
+    items = [tuple(causes)] if by_cause else []
     quote = comments.newest_detractor
     if quote is not None:
         items.append((Line("title", say("changes.newest_detractor"), "bi-emoji-frown-fill", "bad"),

@@ -17,10 +17,10 @@ from typing import Literal
 
 from obeya import metrics
 from obeya.actions import ActionItem, ActionsView
-from obeya.config import Theme
+from obeya.config import CAUSES, Theme
 from obeya.metrics import Change, Estimate, FtrCounts, NpsCounts
 from obeya.theme_stats import Quote
-from obeya.themes import causes, split_factors, tag
+from obeya.themes import COMMENTS, UNCLASSIFIED, cause_tag, causes, split_factors, tag
 
 ROLLING_DAYS = 7
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -105,6 +105,20 @@ def new_comments(rows: Iterable[tuple[str, int, str | None, str | None]], themes
         for cause in found:
             by_cause[cause] = by_cause.get(cause, 0) + 1
     return NewComments(count, detractors, by_cause, newest)
+
+
+def new_comments_counted(theme_daily: Mapping[tuple[str, date, str], NpsCounts], first: date, last: date,
+                         newest: Quote | None = None) -> NewComments:
+    """The comments of the days `first` to `last` from the theme counts (obeya/themes.py's tags), by cause."""
+    pooled: dict[str, NpsCounts] = {}
+    for (_service, day, name), counts in theme_daily.items():
+        if first <= day <= last:
+            pooled[name] = pooled.get(name, NpsCounts()) + counts
+    comments = pooled.get(COMMENTS, NpsCounts())
+    by_cause = {cause: pooled[cause_tag(cause)].responses for cause in CAUSES if cause_tag(cause) in pooled}
+    if UNCLASSIFIED in pooled:
+        by_cause["unclassified"] = pooled[UNCLASSIFIED].responses
+    return NewComments(comments.responses, comments.detractors, by_cause, newest)
 
 
 def actions_due(actions: ActionsView, today: date) -> tuple[ActionItem, ...]:

@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 
 from obeya import metrics, queries
 from obeya.actions import ActionsView, DailyCounts, actions_view, history_since, service_gaps, theme_gaps
-from obeya.changes import ROLLING_DAYS, ChangesView, actions_due, last_standup, movements, new_comments
+from obeya.changes import (ROLLING_DAYS, ChangesView, NewComments, actions_due, last_standup, movements,
+                           new_comments, new_comments_counted)
 from obeya.config import Config
 from obeya.engine import reading
 from obeya.metrics import Change, Estimate, FtrCounts, NpsCounts, Status
@@ -231,13 +232,14 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None,
         theme_window = (theme_starts[THEME_PERIODS], next_period_start(theme_starts[-1], settings.period))
         # Theme counts from the themes window before, or earlier for the before windows of actions on a theme only.
         theme_history = history_since(theme_starts[0], [a for a in config.actions if a.links.theme], today)
-        themes = _read_themes(connection, config, raw, theme_history, theme_window, day_zone, recounts) \
+        themes = _read_themes(connection, config, raw, theme_history, today, day_zone, recounts) \
             if config.themes else None
         quote_comments = queries.recent_comments(
             connection, datetime.combine(theme_window[0], time.min) - timedelta(days=1), until, QUOTES_READ,
             detractors=True, hidden=hidden, raw=raw) if themes else []
         since_standup = _last_standup(config, now)
-        new_rows = list(itertools.islice(queries.commented_rows(
+        # Without themes there are no theme counts to count new comments by: count the rows (no tagging).
+        new_rows = [] if themes is not None else list(itertools.islice(queries.commented_rows(
             connection, since_standup.astimezone(timezone.utc).replace(tzinfo=None), until, raw=raw), NEW_COMMENTS_READ))
     spellings = service_spellings(config)
     nps_daily, unknown = fold_services(nps_daily, spellings, unknown_since=since)
@@ -279,8 +281,8 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None,
         since=since_standup, days=ROLLING_DAYS,
         movements=movements(nps_daily, ftr_daily, [(service.id, service.name) for service in config.services], today,
                             settings.min_responses),
-        comments=new_comments([(row[0], row[2], row[3], row[4]) for row in new_rows], config.themes,
-                              config.wall.language, _newest_detractor(new_rows, names, wall_zone, region)),
+        comments=_new_comments(theme_daily if themes is not None else None, new_rows, since_standup, today,
+                               _newest_detractor(comments, since_standup, names, wall_zone, region)),
         due=actions_due(actions, today))
     return WallData(now, settings.period, settings.min_responses, overall, nps_by_service, ftr_by_service, voices,
                     zone=config.wall.timezone, rollup_zone=rollup_zone,
@@ -298,30 +300,41 @@ def _last_standup(config: Config, now: datetime) -> datetime:
                         sum(item.minutes for item in config.agenda()))
 
 
-def _newest_detractor(rows: list[tuple], names: dict[str, str], zone: ZoneInfo, region: str) -> Quote | None:
-    """The newest detractor comment among `rows` (service, responded_at, score, comment, factors), masked."""
-    detractors = [row for row in rows if row[2] <= 6 and (row[3] or "").strip()]
-    if not detractors:
-        return None
-    service, moment, score, comment, _factors = max(detractors, key=lambda row: row[1])
-    moment = (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(zone)
-    return Quote(mask_personal_data(comment.strip(), region=region), int(score),
-                 names.get(str(service).strip().casefold(), service), moment.isoformat(timespec="minutes"))
+def _newest_detractor(comments: list[queries.Comment], since: datetime, names: dict[str, str], zone: ZoneInfo,
+                      region: str) -> Quote | None:
+    """The newest detractor comment since `since` among the voices' comments (newest first), masked."""
+    for comment in comments:
+        moment = comment.responded_at if comment.responded_at.tzinfo else \
+            comment.responded_at.replace(tzinfo=timezone.utc)
+        if comment.score <= 6 and moment >= since:
+            quoted = moment.astimezone(zone).isoformat(timespec="minutes")
+            return Quote(mask_personal_data(comment.comment.strip(), region=region), comment.score,
+                         names.get(comment.service.strip().casefold(), comment.service), quoted)
+    return None
+
+
+def _new_comments(theme_daily: ThemeDaily | None, rows: list[tuple], since: datetime, today: date,
+                  newest: Quote | None) -> NewComments:
+    """The comments since the last stand-up: from the theme counts of its day to today (days, not minutes:
+    the roll-ups count days), else by counting the rows read since it."""
+    if theme_daily is not None:
+        return new_comments_counted(theme_daily, since.date(), today, newest)
+    return new_comments([(row[0], row[2], row[3], row[4]) for row in rows], (), "en", newest)
 
 
 QUOTES_READ = 300  # newest detractor comments read to find each theme's example quote
 
 
-def _read_themes(connection, config: Config, raw: queries.RawRows, first: date, window: tuple[date, date],
+def _read_themes(connection, config: Config, raw: queries.RawRows, first: date, last: date,
                  zone: str, recounts: ThemeRecounts | None) -> tuple[ThemeDaily, bool] | None:
-    """Theme counts per (service, day, tag) from `first` to the window's end, and whether they are being re-counted.
+    """Theme counts per (service, day, tag) from `first` to `last` (today: the changes since the last
+    stand-up count from them too), and whether they are being re-counted.
 
     The roll-ups when a writer counted them with the current rules; else the
     wall's own count (see obeya/theme_recount.py), and while that runs the
     counts there were, marked as re-counting. None: nothing counted yet.
     """
     rules = rules_fingerprint(config.themes, config.wall.language)
-    last = window[1] - timedelta(days=1)
     own_sql = raw.responses is not None
     stored = None if own_sql else queries.themes_fingerprint(connection)
     if stored == rules:

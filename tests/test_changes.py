@@ -46,3 +46,15 @@ def test_last_standup_is_the_last_one_that_ended():
 def test_without_a_schedule_it_is_a_day_ago():
     now = datetime(2026, 12, 1, 9, 20, tzinfo=AMSTERDAM)
     assert last_standup(now, starts=[], days=["mon"], minutes=10) == now - timedelta(hours=24)
+
+
+def test_new_comments_are_counted_by_cause_from_the_theme_counts_of_their_days():
+    from obeya.changes import new_comments_counted
+
+    counts = {("lims", date(2026, 11, 30), "comments"): NpsCounts(1, 0, 2),  # the stand-up's day
+              ("lims", date(2026, 12, 1), "comments"): NpsCounts(0, 1, 1),
+              ("lims", date(2026, 12, 1), "cause:process"): NpsCounts(0, 0, 1),
+              ("lims", date(2026, 12, 1), "unclassified"): NpsCounts(0, 1, 0),
+              ("lims", date(2026, 11, 29), "comments"): NpsCounts(9, 9, 9)}  # before it: not new
+    new = new_comments_counted(counts, date(2026, 11, 30), date(2026, 12, 1))
+    assert (new.count, new.detractors, new.by_cause) == (5, 3, {"process": 1, "unclassified": 1})

@@ -11,6 +11,7 @@ from layouts import voices
 from layouts.components import Screen
 from obeya.actions import ActionItem
 from obeya.changes import ChangesView, Movement, NewComments
+from obeya.config import Theme
 from obeya.metrics import Change, Estimate, NpsCounts
 from obeya.snapshot import Voice, WallData, complete_periods, nps_series
 from obeya.theme_stats import Quote
@@ -37,7 +38,10 @@ def test_numbers_that_moved_comments_by_cause_and_actions_due(test_config):
     view = ChangesView(SINCE, 7, (moved,), NewComments(9, 4, {"process": 3, "unclassified": 5},
                                                        Quote("Waited all night for a call", 2, "Lab analysers",
                                                              "2024-03-13T07:10+01:00")), (due,))
-    words = texts(changes_panel.render(test_config, wall(view), SCREEN)[0])
+    config = dataclasses.replace(test_config, themes=(Theme(id="waiting", name="Waiting", cause="process",
+                                                            phrases=["waited"]),))
+    words = texts(changes_panel.render(config, wall(view), SCREEN)[0])
+    assert "since Tue 12 Mar: 4 from detractors" in words
     assert "since Tue 12 Mar 09:15 \u00b7 numbers: last 7 days against the 7 before" in words
     assert "Lab information system \u00b7 first time right" in words and "81% \u2192 64%: \u221217 pts" in words
     assert "New comments: 9" in words and "Process: 3" in words and "People: 0" in words and "Unclassified: 5" in words
@@ -49,6 +53,7 @@ def test_a_quiet_day_says_so(test_config):
     words = texts(changes_panel.render(test_config, wall(ChangesView(SINCE, 7)), SCREEN)[0])
     assert "Nothing moved by more than noise" in words and "No action due this week" in words
     assert "New comments: 0" in words
+    assert "Process: 0" not in words  # no themes.yaml: no causes to count by
 
 
 def test_comments_new_since_the_last_standup_are_marked_on_the_voices_panel(test_config):
