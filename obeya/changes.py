@@ -74,6 +74,9 @@ def movements(nps_daily: Mapping[tuple[str, date], NpsCounts], ftr_daily: Mappin
     """Every NPS (all services and each of `services`, (id, name)) and first-time-right (each service) whose
     rolling window moved by more than noise against the window before; the largest moves first."""
     now, before = rolling_windows(today, days)
+    # Only the two windows' days, once: the daily counts a refresh reads go back months.
+    nps_daily = {key: counts for key, counts in nps_daily.items() if before[0] <= key[1] < now[1]}
+    ftr_daily = {key: counts for key, counts in ftr_daily.items() if before[0] <= key[1] < now[1]}
     found: list[Movement] = []
     for service_id, name in [(None, overall_name), *services]:
         pick = (lambda s: True) if service_id is None else (lambda s, wanted=service_id: s == wanted)

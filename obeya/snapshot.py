@@ -7,6 +7,7 @@ and the latest customer comments with personal data masked.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -19,7 +20,7 @@ from obeya import metrics, queries
 from obeya.actions import ActionsView, DailyCounts, actions_view, history_since, service_gaps, theme_gaps
 from obeya.changes import (ROLLING_DAYS, ChangesView, NewComments, actions_due, last_standup, movements,
                            new_comments, new_comments_counted)
-from obeya.config import Config
+from obeya.config import Config, Theme
 from obeya.engine import reading
 from obeya.metrics import Change, Estimate, FtrCounts, NpsCounts, Status
 from obeya.privacy import mask_personal_data, phone_region
@@ -269,11 +270,13 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None,
     if themes is not None:
         theme_daily, recounting = themes
         theme_daily, _ = fold_services(theme_daily, spellings)  # unknown services are counted by the NPS above
-        quotes = _theme_quotes(quote_comments, config, names, wall_zone, region)
         themes_figures = themes_view(
             theme_daily, nps_daily, config.themes, window=theme_window,
-            previous=(theme_starts[0], theme_window[0]), min_responses=settings.min_responses, quotes=quotes,
-            recounting=recounting)
+            previous=(theme_starts[0], theme_window[0]), min_responses=settings.min_responses, recounting=recounting)
+        mentioned = [theme for theme in config.themes if themes_figures.theme(theme.id).mentions.detractors]
+        quotes = _theme_quotes(quote_comments, mentioned, config, names, wall_zone, region)
+        themes_figures = dataclasses.replace(themes_figures, themes=tuple(
+            dataclasses.replace(stat, quote=quotes.get(stat.theme_id)) for stat in themes_figures.themes))
     gaps = service_gaps(config, nps_by_service, ftr_by_service) + theme_gaps(themes_figures)
     daily = DailyCounts(nps_daily, ftr_daily, themes=theme_daily)
     actions = actions_view(config, gaps, daily, today, settings.min_responses)
@@ -322,7 +325,7 @@ def _new_comments(theme_daily: ThemeDaily | None, rows: list[tuple], since: date
     return new_comments([(row[0], row[2], row[3], row[4]) for row in rows], (), "en", newest)
 
 
-QUOTES_READ = 300  # newest detractor comments read to find each theme's example quote
+QUOTES_READ = 120  # newest detractor comments read to find each theme's example quote
 
 
 def _read_themes(connection, config: Config, raw: queries.RawRows, first: date, last: date,
@@ -358,15 +361,21 @@ def _read_themes(connection, config: Config, raw: queries.RawRows, first: date, 
     return None
 
 
-def _theme_quotes(comments: list[queries.Comment], config: Config, names: dict[str, str], zone: ZoneInfo,
-                  region: str) -> dict[str, Quote]:
-    """The newest detractor comment per theme, masked, from `comments` (newest first)."""
+def _theme_quotes(comments: list[queries.Comment], themes: list[Theme], config: Config, names: dict[str, str],
+                  zone: ZoneInfo, region: str) -> dict[str, Quote]:
+    """The newest detractor comment for each of `themes`, masked, from `comments` (newest first).
+
+    Each comment is matched only against the themes still without a quote, and the search stops when
+    every one has its quote: tagging is the costly part of a refresh at millions of responses.
+    """
     quotes: dict[str, Quote] = {}
     for comment in comments:
-        for theme in tag(comment.comment, config.themes, config.wall.language):
-            if theme.id not in quotes:
-                voice = _voice(comment, names, zone, region, config)
-                quotes[theme.id] = Quote(voice.text, voice.score, voice.service, voice.responded_at.date().isoformat())
+        wanted = [theme for theme in themes if theme.id not in quotes]
+        if not wanted:
+            break
+        for theme in tag(comment.comment, wanted, config.wall.language):
+            voice = _voice(comment, names, zone, region, config)
+            quotes[theme.id] = Quote(voice.text, voice.score, voice.service, voice.responded_at.date().isoformat())
     return quotes
 
 
@@ -388,8 +397,11 @@ def fold_services(daily: dict[tuple, Counts], spellings: dict[str, str], *,
     """
     folded: dict[tuple, Counts] = {}
     unknown: dict[str, int] = {}
+    resolved: dict = {}  # each spelling looked up once: a refresh folds thousands of rows of a few services
     for (spelling, *rest), counts in daily.items():
-        service_id = spellings.get(str(spelling).strip().casefold())
+        if spelling not in resolved:
+            resolved[spelling] = spellings.get(str(spelling).strip().casefold())
+        service_id = resolved[spelling]
         if service_id is None and unknown_since is not None and rest[0] < unknown_since:
             continue
         if service_id is None:

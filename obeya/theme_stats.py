@@ -89,8 +89,7 @@ def themes_view(theme_daily: Mapping[tuple[str, date, str], NpsCounts],
     NPS, and its impact, need `min_responses` responses that mention it; its
     trend needs that many commented responses in both windows.
     """
-    now = _pooled(theme_daily, window)
-    before = _pooled(theme_daily, previous)
+    now, before = _pooled(theme_daily, window, previous)
     overall = sum((counts for (_, day), counts in nps_daily.items() if window[0] <= day < window[1]), NpsCounts())
     comments = now.get(COMMENTS, NpsCounts())
     stats = [theme_stat(theme, now.get(theme_tag(theme.id), NpsCounts()), comments, overall,
@@ -134,11 +133,13 @@ def top_theme(view: ThemesView, services: Iterable[str]) -> ThemeStat | None:
     return view.theme(ranked[0][0]) if ranked else None
 
 
-def _pooled(theme_daily: Mapping[tuple[str, date, str], NpsCounts], window: Window) -> dict[str, NpsCounts]:
-    pooled: dict[str, NpsCounts] = {}
+def _pooled(theme_daily: Mapping[tuple[str, date, str], NpsCounts], *windows: Window) -> list[dict[str, NpsCounts]]:
+    """The counts per tag in each of `windows`, in one pass over the daily counts."""
+    pooled: list[dict[str, NpsCounts]] = [{} for _ in windows]
     for (_, day, tag), counts in theme_daily.items():
-        if window[0] <= day < window[1]:
-            pooled[tag] = pooled[tag] + counts if tag in pooled else counts
+        for window, sums in zip(windows, pooled):
+            if window[0] <= day < window[1]:
+                sums[tag] = sums[tag] + counts if tag in sums else counts
     return pooled
 
 
