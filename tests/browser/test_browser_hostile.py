@@ -77,7 +77,10 @@ INJECTED = r"""
     const tag = el.tagName.toLowerCase();
     const where = el.outerHTML.slice(0, 80);
     if (forbidden.includes(tag)) found.push(`<${tag}> element: ${el.outerHTML.slice(0, 120)}`);
-    if ((tag === 'img' || tag === 'image') &&
+    // The wall's own pairing QR code (key R) is drawn by the server as an SVG, never from team text.
+    const pairing = el.classList.contains('wall-pairing-qr') && el.closest('#wall-pairing') !== null &&
+                    (el.getAttribute('src') || 'data:image/svg+xml').startsWith('data:image/svg+xml');
+    if ((tag === 'img' || tag === 'image') && !pairing &&
         !(el.getAttribute('src') || el.getAttribute('href') || '').startsWith('/config-file/')) {
       found.push(`image not from /config-file/: ${el.outerHTML.slice(0, 120)}`);
     }

@@ -25,7 +25,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from obeya.config import ConfigError, load_config
-from wall_driver import (ACTIVE_PAGE, TEST_CONFIG_DIR, Wall, WallServer, fill_test_database, new_page,
+from wall_driver import (ACTIVE_PAGE, PANEL_ORDER, TEST_CONFIG_DIR, Wall, WallServer, fill_test_database, new_page,
                          quick_config)
 
 EDIT_SECONDS = 5  # DESIGN.md: "YAML edits appear within 5 seconds"
@@ -249,7 +249,7 @@ def test_a_wall_started_on_invalid_config_shows_the_problem_not_a_stack_trace(st
 
     mark_page(own_page)
     fixed = fix_wall_yaml(server)
-    expect(own_page.locator("#wall-panels > [data-panel]")).to_have_count(6, timeout=ms_left(fixed, EDIT_SECONDS))
+    expect(own_page.locator("#wall-panels > [data-panel]")).to_have_count(len(PANEL_ORDER), timeout=ms_left(fixed, EDIT_SECONDS))
     assert still_marked(own_page), "the wall came up by reloading the page"
     assert own_page.browser_errors.messages == []
 
@@ -264,7 +264,7 @@ def test_a_wall_started_on_invalid_config_comes_up_by_itself_once_the_yaml_is_fi
     mark_page(own_page)
 
     fixed = fix_wall_yaml(server)
-    expect(own_page.locator("#wall-panels > [data-panel]")).to_have_count(6, timeout=ms_left(fixed, EDIT_SECONDS))
+    expect(own_page.locator("#wall-panels > [data-panel]")).to_have_count(len(PANEL_ORDER), timeout=ms_left(fixed, EDIT_SECONDS))
     own_page.wait_for_function("() => window.obeyaWall && window.obeyaWall.state().panel === 'mission'")
     wall = Wall(own_page, server)
     wall.settle()

@@ -18,7 +18,7 @@ from sqlalchemy import insert
 
 from obeya.database import create_schema, ftr_results, make_engine, survey_responses
 from obeya.rollups import refresh_rollups
-from obeya.panels import PANEL_IDS
+from obeya.config import load_config
 from tests.wall_server import WallServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +31,9 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 # idle-resume can be watched in seconds rather than minutes.
 ROTATE_SECONDS = 5
 IDLE_RESUME_SECONDS = 10  # the smallest wall.yaml allows
-PANEL_ORDER = list(PANEL_IDS)  # tests/fixtures/config/wall.yaml rotates every panel in the registry's order
+# The panels tests/fixtures/config/wall.yaml rotates, in its order (the registry's panels it leaves out, themes and
+# changes, are checked on the demo wall: tests/browser/test_browser_layout.py).
+PANEL_ORDER = [setting.id for setting in load_config(TEST_CONFIG_DIR).wall.panels]
 
 
 # --- known data -------------------------------------------------------------------------------------------------
