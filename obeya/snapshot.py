@@ -233,7 +233,7 @@ def load_wall_data(engine: Engine, config: Config, now: datetime | None = None,
         theme_window = (theme_starts[THEME_PERIODS], next_period_start(theme_starts[-1], settings.period))
         # Theme counts from the themes window before, or earlier for the before windows of actions on a theme only.
         theme_history = history_since(theme_starts[0], [a for a in config.actions if a.links.theme], today)
-        themes = _read_themes(connection, config, raw, theme_history, today, day_zone, recounts) \
+        themes = _read_themes(connection, config, raw, theme_history, today, day_zone, recounts, now) \
             if config.themes else None
         quote_comments = queries.recent_comments(
             connection, datetime.combine(theme_window[0], time.min) - timedelta(days=1), until, QUOTES_READ,
@@ -307,13 +307,24 @@ def _newest_detractor(comments: list[queries.Comment], since: datetime, names: d
                       region: str) -> Quote | None:
     """The newest detractor comment since `since` among the voices' comments (newest first), masked."""
     for comment in comments:
-        moment = comment.responded_at if comment.responded_at.tzinfo else \
-            comment.responded_at.replace(tzinfo=timezone.utc)
-        if comment.score <= 6 and moment >= since:
-            quoted = moment.astimezone(zone).isoformat(timespec="minutes")
-            return Quote(mask_personal_data(comment.comment.strip(), region=region), comment.score,
-                         names.get(comment.service.strip().casefold(), comment.service), quoted)
+        if comment.score <= 6 and _utc_moment(comment) >= since:
+            return _quote(comment, names, zone, region, timespec="minutes")
     return None
+
+
+def _utc_moment(comment: queries.Comment) -> datetime:
+    moment = comment.responded_at
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # stored in UTC
+
+
+def _quote(comment: queries.Comment, names: dict[str, str], zone: ZoneInfo, region: str, *,
+           timespec: str | None = None) -> Quote:
+    """`comment` as a quote for the wall: masked, its service by name, its time in the wall's zone
+    (the day alone, or to `timespec`)."""
+    moment = _utc_moment(comment).astimezone(zone)
+    return Quote(mask_personal_data(comment.comment.strip(), region=region), comment.score,
+                 names.get(comment.service.strip().casefold(), comment.service),
+                 moment.isoformat(timespec=timespec) if timespec else moment.date().isoformat())
 
 
 def _new_comments(theme_daily: ThemeDaily | None, rows: list[tuple], since: datetime, today: date,
@@ -329,7 +340,7 @@ QUOTES_READ = 120  # newest detractor comments read to find each theme's example
 
 
 def _read_themes(connection, config: Config, raw: queries.RawRows, first: date, last: date,
-                 zone: str, recounts: ThemeRecounts | None) -> tuple[ThemeDaily, bool] | None:
+                 zone: str, recounts: ThemeRecounts | None, now: datetime) -> tuple[ThemeDaily, bool] | None:
     """Theme counts per (service, day, tag) from `first` to `last` (today: the changes since the last
     stand-up count from them too), and whether they are being re-counted.
 
@@ -345,7 +356,7 @@ def _read_themes(connection, config: Config, raw: queries.RawRows, first: date, 
     marker = data_marker(connection) if not own_sql else None
     if marker is None:  # a team's own SQL has no change marker: count again each refresh period
         seconds = config.wall.refresh_seconds
-        marker = f"t{int(datetime.now(timezone.utc).timestamp() // seconds)}"
+        marker = f"t{int(now.timestamp() // seconds)}"
     request = RecountRequest(rules, first, last, zone, marker)
     if recounts is None:
         return count_window(connection, config, request, raw=raw), False
@@ -374,8 +385,7 @@ def _theme_quotes(comments: list[queries.Comment], themes: list[Theme], config: 
         if not wanted:
             break
         for theme in tag(comment.comment, wanted, config.wall.language):
-            voice = _voice(comment, names, zone, region, config)
-            quotes[theme.id] = Quote(voice.text, voice.score, voice.service, voice.responded_at.date().isoformat())
+            quotes[theme.id] = _quote(comment, names, zone, region)
     return quotes
 
 
@@ -424,9 +434,7 @@ def _detractors_first(comments: list[queries.Comment], count: int) -> list[queri
 
 def _voice(comment: queries.Comment, names: dict[str, str], zone: ZoneInfo, region: str, config: Config,
            since_standup: datetime | None = None) -> Voice:
-    moment = comment.responded_at
-    if moment.tzinfo is None:  # stored in UTC
-        moment = moment.replace(tzinfo=timezone.utc)
+    moment = _utc_moment(comment)
     return Voice(
         response_id=comment.response_id,
         service=names.get(comment.service.strip().casefold(), comment.service),
