@@ -12,7 +12,7 @@ process:
 
   wall refresh   `load_wall_data`: every number on every panel, no result cache, the themes
                  panel's included (its read of `theme_daily` over the themes window and the
-                 window before, its quotes, the changes since the last stand-up, the actions);
+                 window before, pooled in SQL between the days the panels sum from and to; its quotes, the changes since the last stand-up, the actions);
                  the themes read is also timed alone
   GROUP BY raw   a plain weekly GROUP BY over the raw tables (what the roll-ups avoid)
   pandas raw     loading the raw rows into pandas and grouping there
@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from obeya.config import load_config  # noqa: E402
 from obeya.database import create_schema, make_engine  # noqa: E402
 from obeya.engine import reading  # noqa: E402
-from obeya.queries import theme_daily_counts, themes_fingerprint  # noqa: E402
+from obeya.queries import theme_span_counts, themes_fingerprint  # noqa: E402
 from obeya.rollups import refresh_rollups  # noqa: E402
 from obeya.snapshot import load_wall_data  # noqa: E402
 from obeya.theme_stats import THEME_PERIODS  # noqa: E402
@@ -161,11 +161,13 @@ def measure(path: Path, repeat: int) -> dict[str, float]:
 
     themes_until = END.date() - timedelta(days=1)
     themes_since = themes_until - timedelta(weeks=2 * THEME_WEEKS) + timedelta(days=1)
+    # The window before, the window, and the days since (as the wall reads them: pooled between these days).
+    themes_edges = [themes_since, themes_since + timedelta(weeks=THEME_WEEKS), themes_until + timedelta(days=1)]
 
     def themes_read():
         with reading(engine, config.wall.database_timeout_seconds) as connection:
             if themes_fingerprint(connection) == ThemeRules.of(config).fingerprint:
-                theme_daily_counts(connection, themes_since, themes_until)
+                theme_span_counts(connection, themes_edges)
 
     def wall_refresh():
         data = load_wall_data(engine, config, now=END)

@@ -163,6 +163,16 @@ def earliest_day(actions: Iterable[Action], weeks: int = WEEKS_COMPARED) -> date
                 if action.status == "done" and action.started is not None), default=None)
 
 
+def window_edges(actions: Iterable[Action], today: date) -> set[date]:
+    """The first days and the ends of the before and after windows of the done actions among `actions`."""
+    edges: set[date] = set()
+    for action in actions:
+        if action.status == "done" and action.started is not None and action.done is not None:
+            for window in windows(action.started, action.done, today):
+                edges.update((window.start, window.end))
+    return edges
+
+
 def history_since(trend_start: date, actions: Iterable[Action], today: date) -> date:
     """The first day a refresh reads counts from: the trends' first day, or earlier for the before windows
     of done actions, though never more than HISTORY_DAYS before `today`."""

@@ -16,9 +16,10 @@ with comments for the wall to tag itself.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -34,6 +35,7 @@ from sqlalchemy import (
     null,
     select,
     text,
+    type_coerce,
 )
 
 from obeya.config import Sources
@@ -42,7 +44,7 @@ from obeya.database import ftr_daily, has_column, nps_daily, read_setting, rollu
 from obeya.localdays import as_day, local_day, offset_stretches
 from obeya.rollups import ftr_day_counts, nps_day_counts
 from obeya.metrics import FtrCounts, NpsCounts
-from obeya.theme_rollups import THEMES_SETTING, commented_responses, stored_theme_counts
+from obeya.theme_rollups import THEMES_SETTING, commented_responses, stored_theme_counts, stored_theme_spans
 
 RESPONSE_COLUMNS = {
     "response_id": String,
@@ -193,22 +195,26 @@ def _window_start(since: date) -> datetime:
     return datetime.combine(since - timedelta(days=1), time.min)
 
 
-def _own_daily_counts(connection: Connection, raw, moment_column, counts, since: date, until: datetime, zone: str):
+def _own_daily_counts(connection: Connection, raw, moment_column, counts, columns: tuple[str, ...], since: date,
+                      until: datetime, zone: str):
     day = local_day(moment_column, offset_stretches(zone, _window_start(since), until), connection.dialect.name)
     grouped = counts(raw, day).where(moment_column >= _window_start(since)).subquery("per_day")
-    return connection.execute(select(grouped).where(grouped.c.day >= since).order_by(grouped.c.day))
+    return connection.execute(select(grouped.c.service, grouped.c.day, *(grouped.c[column] for column in columns))
+                              .where(grouped.c.day >= since).order_by(grouped.c.day)).all()
 
 
 def _daily_rows(connection: Connection, own, moment: str, counts, rollup, columns: tuple[str, ...], since: date,
                 until: datetime | None, zone: str):
     """Rows of (service, day, *columns) from `since` on: grouped from the team's query `own`, else the roll-up."""
     if own is not None:
-        return _own_daily_counts(connection, own, own.c[moment], counts, since, until or datetime.now(), zone)
+        return _own_daily_counts(connection, own, own.c[moment], counts, columns, since, until or datetime.now(), zone)
+    # A refresh reads a thousand or more of these: the day as the driver gives it (SQLite: text, parsed once per
+    # day by `_days`), all rows fetched at once and unpacked by position.
     return connection.execute(
-        select(rollup.c.service, rollup.c.day, *(rollup.c[column] for column in columns))
+        select(rollup.c.service, type_coerce(rollup.c.day, String), *(rollup.c[column] for column in columns))
         .where(rollup.c.day >= since)
         .order_by(rollup.c.day)
-    )
+    ).all()
 
 
 def nps_daily_counts(connection: Connection, since: date, *, sources: Sources = Sources(), until: datetime | None = None,
@@ -217,8 +223,9 @@ def nps_daily_counts(connection: Connection, since: date, *, sources: Sources = 
     raw = raw or raw_rows(connection, sources)
     rows = _daily_rows(connection, raw.responses, "responded_at", nps_day_counts, nps_daily,
                        ("promoters", "passives", "detractors"), since, until, zone)
-    return {(row.service, as_day(row.day)): NpsCounts(int(row.promoters), int(row.passives), int(row.detractors))
-            for row in rows}
+    day_of = cache(as_day)
+    return {(service, day_of(day)): NpsCounts(int(promoters), int(passives), int(detractors))
+            for service, day, promoters, passives, detractors in rows}
 
 
 def ftr_daily_counts(connection: Connection, since: date, *, sources: Sources = Sources(), until: datetime | None = None,
@@ -227,11 +234,9 @@ def ftr_daily_counts(connection: Connection, since: date, *, sources: Sources = 
     raw = raw or raw_rows(connection, sources)
     rows = _daily_rows(connection, raw.ftr, "resolved_at", ftr_day_counts, ftr_daily,
                        ("resolved", "first_time_right", "reopened", "reassigned"), since, until, zone)
-    return {
-        (row.service, as_day(row.day)): FtrCounts(int(row.resolved), int(row.first_time_right), int(row.reopened),
-                                                    int(row.reassigned))
-        for row in rows
-    }
+    day_of = cache(as_day)
+    return {(service, day_of(day)): FtrCounts(int(resolved), int(right), int(reopened), int(reassigned))
+            for service, day, resolved, right, reopened, reassigned in rows}
 
 
 def rollup_zone(connection: Connection) -> str | None:
@@ -250,6 +255,13 @@ def theme_daily_counts(connection: Connection, since: date, until: date) -> dict
     `themes_fingerprint` gives.
     """
     return stored_theme_counts(connection, since, until)
+
+
+def theme_span_counts(connection: Connection, edges: Sequence[date]) -> dict[tuple[str, date, str], NpsCounts]:
+    """Responses per (service, span, tag) from `theme_daily`, pooled into the spans between consecutive
+    `edges` (sorted days, the last one not included), each span under its first day: what the wall reads,
+    for sums over days from one edge to another."""
+    return stored_theme_spans(connection, edges)
 
 
 def themes_fingerprint(connection: Connection) -> str | None:

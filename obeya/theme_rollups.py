@@ -12,12 +12,12 @@ without themes write no rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import cache
 
-from sqlalchemy import String, delete, insert, or_, select, type_coerce
+from sqlalchemy import String, case, delete, func, insert, or_, select, type_coerce
 
 from obeya.config import Config, Theme
 from obeya.database import read_setting, survey_responses, theme_daily, write_setting
@@ -119,3 +119,22 @@ def stored_theme_counts(connection, since: date | None = None, until: date | Non
     day_of = cache(as_day)
     return {(service, day_of(day), tag): NpsCounts(promoters, passives, detractors)
             for service, day, tag, promoters, passives, detractors in connection.execute(query)}
+
+
+def stored_theme_spans(connection, edges: Sequence[date]) -> ThemeCounts:
+    """The rows of `theme_daily` pooled into the spans between consecutive `edges` (sorted days: from
+    edges[0], up to but not including edges[-1]), each span's counts under its first day.
+
+    Whoever sums these counts over days from one edge up to another gets what the daily counts would give,
+    from a few hundred rows instead of ten thousand: SQL pools them. Sums are int()-ed (MariaDB: Decimal).
+    """
+    rows = theme_daily.c
+    span = case(*((rows.day >= edge, index) for index, edge in reversed(list(enumerate(edges[:-1])))), else_=0)
+    # The span worked out in a subquery: PostgreSQL would not take the CASE's bound days in GROUP BY as the same.
+    spans = (select(rows.service, span.label("span"), rows.tag, rows.promoters, rows.passives, rows.detractors)
+             .where(rows.day >= edges[0], rows.day < edges[-1]).subquery())
+    query = (select(spans.c.service, spans.c.span, spans.c.tag, func.sum(spans.c.promoters),
+                    func.sum(spans.c.passives), func.sum(spans.c.detractors))
+             .group_by(spans.c.service, spans.c.span, spans.c.tag))
+    return {(service, edges[index], tag): NpsCounts(int(promoters), int(passives), int(detractors))
+            for service, index, tag, promoters, passives, detractors in connection.execute(query)}

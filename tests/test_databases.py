@@ -25,6 +25,7 @@ from obeya.queries import (
     nps_daily_counts,
     raw_rows,
     theme_daily_counts,
+    theme_span_counts,
     themes_fingerprint,
 )
 from obeya.snapshot import load_wall_data
@@ -319,3 +320,27 @@ def test_theme_counts_read_the_days_asked_for_and_the_rules_they_were_counted_wi
     detractor = NpsCounts(0, 0, 1)
     assert counts == {("lims", day, tag): detractor for day in (date(2025, 6, 1), date(2025, 6, 2))
                       for tag in ("comments", "theme:said", "cause:process")}
+
+
+def test_theme_counts_pooled_between_edges_sum_to_the_daily_counts_on_every_database(engine):
+    fill(engine)
+    rules = ThemeRules((Theme(id="said", name="Said something", cause="process", phrases=["comment"]),), "en")
+    refresh_rollups(engine, zone="Europe/Berlin", rules=rules)
+    edges = [date(2025, 5, 1), date(2025, 6, 2), date(2025, 10, 26), date(2025, 12, 1)]
+
+    with engine.connect() as connection:
+        daily = theme_daily_counts(connection, edges[0], edges[-1])
+        spans = theme_span_counts(connection, edges)
+
+    def by_span(counts) -> Counter:
+        pooled = Counter()
+        for (service, day, tag), count in counts.items():
+            start = max(edge for edge in edges[:-1] if edge <= day)
+            if day < edges[-1]:
+                pooled[service, start, tag, "detractors"] += count.detractors
+                pooled[service, start, tag, "responses"] += count.responses
+        return pooled
+
+    assert set(spans) == {(service, start, tag) for service, start, tag, _ in by_span(daily)}
+    assert by_span(spans) == by_span(daily) != Counter()
+    assert all(type(count.detractors) is int for count in spans.values())  # MariaDB sums to Decimal

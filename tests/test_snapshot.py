@@ -24,6 +24,7 @@ from obeya.database import create_schema, ftr_results, make_engine, survey_respo
 from obeya.rollups import refresh_rollups
 from obeya.metrics import FtrCounts, NpsCounts
 from obeya.snapshot import WallData, load_wall_data
+from obeya.theme_rollups import ThemeRules
 
 NOW = datetime(2024, 3, 13, 9, 0, tzinfo=timezone.utc)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -412,6 +413,27 @@ def test_a_done_actions_before_window_is_read_from_before_the_trends_first_week(
     assert (nps.measure, nps.before_value, nps.after_value) == ("nps", -40.0, 40.0)
     # SE = 100·√((.2 + .6 − .4²)/10) = 25.3 on either side; z = 80 / 35.8 = 2.24 > 1.96.
     assert nps.change.delta == pytest.approx(80.0) and nps.change.significant
+
+
+def test_a_done_actions_theme_share_counts_its_own_days_not_the_weeks_around_them(engine, config_copy):
+    # Started Wed 7 Feb, done Wed 21 Feb: before = 10 Jan – 6 Feb, after = 22 Feb – 12 Mar (today is 13 Mar).
+    # The wall reads theme counts pooled between edges; the action's days must be edges, not the weeks' Mondays.
+    config_copy.write("themes.yaml", "themes:\n  - {id: waiting, name: Waiting, cause: process, phrases: [waited]}\n")
+    config_copy.edit("actions.yaml", "    links: {service: analysers}\n",
+                     "    links: {service: analysers}\n  - id: call-back\n    title: We call back within a day\n"
+                     "    owner: Marta Nowak\n    status: done\n    started: 2024-02-07\n    done: 2024-02-21\n"
+                     "    links: {theme: waiting}\n")
+    config = config_copy.load()
+    for day, waited, other in ((date(2024, 2, 5), 5, 5), (date(2024, 2, 7), 10, 0),  # in the before window, not
+                               (date(2024, 2, 21), 10, 0), (date(2024, 2, 22), 2, 8)):  # not in the after, in
+        for text in ["I waited"] * waited + ["Fine"] * other:
+            add_comment(engine, f"R-{next(_numbers):06d}", "analysers", day, 3, text)
+    refresh_rollups(engine, zone=config.wall.timezone, rules=ThemeRules.of(config))
+    data = load_wall_data(engine, config, now=NOW)
+    call_back = next(item for item in data.actions.other if item.id == "call-back")
+    (share,) = call_back.before_after
+    assert (share.measure, share.before_value, share.after_value) == ("theme", 50.0, 20.0)
+    assert (share.before_n, share.after_n) == (10, 10)
 
 
 def test_a_service_off_target_is_a_gap_with_the_actions_that_answer_it(engine, test_config):
