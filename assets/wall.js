@@ -522,6 +522,30 @@
 
   /* After a server restart (new boot id) or at the daily reload hour, reload the page:
    * but only once the server serves the page again, so the TV never shows an error page. */
+  /* Whether the wall changed (config, data, or what this screen's size draws): a plain request every 2 s.
+   * Dash's poll callback runs only when the answer changes, and every 30 s anyway (a wall drawn with a
+   * broken panel is retried then), because each run costs the browser a pass over every component of the
+   * wall: ~100 ms of CPU on a small box, every two seconds, for nothing. */
+  var VERSION_MS = 2000;
+  var FULL_POLL_MS = 30000;
+  var version = { seen: null, pollAt: 0, asking: false, ticks: 0 };
+  function watchVersion() {
+    var dash = window.dash_clientside;
+    if (version.asking || !dash || !dash.set_props) { return; }
+    version.asking = true;
+    fetch("/_obeya/version?width=" + window.innerWidth + "&height=" + window.innerHeight, { cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+      .then(function (answer) {
+        if (answer.version === version.seen && Date.now() < version.pollAt) { return; }
+        version.seen = answer.version;
+        version.pollAt = Date.now() + FULL_POLL_MS;
+        version.ticks += 1;
+        dash.set_props("poll", { n_intervals: version.ticks });
+      })
+      .catch(function () {})  // the server is away: checkServer says so; the next answer catches up
+      .then(function () { version.asking = false; });
+  }
+
   function checkServer() {
     fetch("/_obeya/health", { cache: "no-store" })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
@@ -586,6 +610,9 @@
     new MutationObserver(function () { apply(); clock(); }).observe(w, { childList: true, subtree: true });
     return true;
   }
+
+  // From the start, panels or not: a wall that came up on a broken config shows its panels once it is fixed.
+  setInterval(watchVersion, VERSION_MS);
 
   // Dash renders the layout after this script runs: wait for #wall to have panels.
   if (!start()) {

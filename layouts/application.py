@@ -243,6 +243,17 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
                     serialized[cache_key] = to_json_plotly(poll_response(panels, theme, key)).encode()
         return flask.Response(serialized[cache_key], mimetype="application/json", headers=SHARED_ANSWER)
 
+    @app.server.route("/_obeya/version")
+    def drawn_version():
+        """What a screen asks every 2 s (wall.js) instead of running Dash's poll callback, which costs the
+        browser a pass over the whole wall's components each time (~100 ms of a Raspberry Pi's CPU): the
+        version of the wall it would be drawn, for its size; the screen runs the poll when that changes."""
+        config_state = live.config_state()
+        viewport = {"height": flask.request.args.get("height"), "width": flask.request.args.get("width")}
+        key = rendered_key(config_state, live.data_state(), _scale(viewport)) if config_state.config else None
+        turn = int(time.monotonic() // BANNER_SECONDS) if config_state.problems else None  # the banner's turns
+        return flask.jsonify(version=json.dumps([key, turn], sort_keys=True, default=str))
+
     @app.callback(Output("wall-banner", "children"), Input("poll", "n_intervals"), prevent_initial_call=True)
     def refresh_banner(_ticks):
         """The config-problem banner: shown while the files on disk are wrong, gone when fixed.

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 # Each registered panel's module in layouts/ (layouts/<id>.py), imported once.
 RENDERERS = {entry.id: importlib.import_module(f"layouts.{entry.id}").render for entry in PANELS}
 
-POLL_MILLISECONDS = 2000  # how often a screen asks whether config or data changed
+POLL_MILLISECONDS = 2000  # how often a screen asks whether config or data changed (wall.js asks)
 
 
 def panel_section(panel_id: str, pages: list, seconds: int, *, active: bool, title: str = "") -> html.Section:
@@ -247,7 +247,8 @@ def wall_layout(config: Config | None, problems: tuple[Problem, ...], body: list
             dcc.Location(id="url", refresh=False),
             dcc.Store(id="viewport"),
             dcc.Store(id="rendered", data=rendered_key),
-            dcc.Interval(id="poll", interval=POLL_MILLISECONDS),
+            # Never ticks by itself: wall.js moves it when /_obeya/version changes (see assets/wall.js, watchVersion).
+            dcc.Interval(id="poll", interval=POLL_MILLISECONDS, disabled=True),
             html.Div(body, id="wall-body", className="wall-body"),
             html.Div(banner(problems, words(config)) if config is not None else [], id="wall-banner",
                      className="wall-banner", role="status"),

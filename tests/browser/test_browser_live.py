@@ -420,3 +420,17 @@ def test_a_database_that_cannot_be_read_shows_a_stale_badge_and_recovery(start_w
     expect(number).to_have_text(shown)
     assert wall.browser_errors() == []
     server.check_alive()
+
+
+def test_a_screen_standing_still_runs_no_dash_callback_until_the_wall_changes(wall):
+    """A small box behind the TV: asking whether anything changed is a plain request; Dash's poll callback
+    (a pass over every component of the wall in the browser) runs only when something did."""
+    wall.open(panel="mission", rotate=0)
+    asked: list[str] = []
+    wall.page.on("request", lambda request: asked.append(request.url))
+    with wall.page.expect_request(lambda request: "/_obeya/version" in request.url):
+        pass
+    with wall.page.expect_request(lambda request: "/_obeya/version" in request.url):  # a second one: 2 s later
+        pass
+    assert not [url for url in asked if "/_dash-update-component" in url], asked
+    assert [url for url in asked if "/_obeya/version" in url]
