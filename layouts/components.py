@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import get_args
 
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -16,12 +17,17 @@ from obeya.config import Annotation
 from obeya.metrics import Status
 from obeya.snapshot import PeriodValue
 
-STATUSES = ("on_target", "within_noise", "off_target", "no_data")  # legend order; words: catalog status.<status>
+STATUSES = get_args(Status)  # legend order; words: catalog status.<status>
 STATUS_WORDS: dict[str, str] = {status: ENGLISH(f"status.{status}") for status in STATUSES}  # English, for tests
+# Every status has its own icon, so the word and the colour are never the only difference: a filled check
+# (certain) and an open one (the estimate at target, not certain), an arrow down (below, not certain) and a cross
+# (certain); an hourglass while responses are still coming in, a question mark when there are none.
 STATUS_ICONS: dict[str, str] = {
     "on_target": "bi-check-circle-fill",
-    "within_noise": "bi-dash-circle-fill",
+    "within_noise": "bi-check-circle",
+    "likely_off_target": "bi-arrow-down-circle-fill",
     "off_target": "bi-x-circle-fill",
+    "too_few": "bi-hourglass-split",
     "no_data": "bi-question-circle",
 }
 

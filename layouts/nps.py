@@ -214,15 +214,17 @@ def service_card(series: NpsSeries, data: WallData, screen: Screen, notes: Seque
                  say: Labels = ENGLISH) -> html.Div:
     """One service: its current NPS (or why there is none), status against its target, and its trend."""
     estimate = series.current.estimate
+    needed = say("nps.card_needed", count=say.number(series.current.counts.responses), minimum=data.min_responses)
     if estimate is None:
         number = html.Span(say("nps.not_enough"), className="nps-card-missing not-enough")
-        count = say("nps.card_needed", count=say.number(series.current.counts.responses), minimum=data.min_responses)
+        count = needed
     else:
         number = html.Span(nps_number(estimate.value, say), className="nps-card-value")
         count = say("nps.card_responses", count=say.number(estimate.n))
     if series.target is None:
         target = [html.Span(say("nps.card_no_target"), className="nps-card-target")]
     else:
+        # "22 of 30 needed" is said once, in the figures: the chip beside it only names the status
         target = [status_badge(series.status, chip=True, say=say),
                   html.Span(say("nps.target", value=nps_number(series.target, say)), className="nps-card-target")]
     return html.Div(
