@@ -104,7 +104,8 @@ def missing_text(texts: list[tuple[str, str | None, str, str]], say: Labels = EN
 
 def service_status(service_id: str, data: WallData | None) -> str:
     """The worst status among a service's numbers ('no_data' without any)."""
-    statuses = [status for _label, value, status, _missing, _target in metric_texts(service_id, data) if value is not None]
+    statuses = [status for _label, value, status, _missing, _target in metric_texts(service_id, data)
+                if value is not None]
     return worst_status(statuses)
 
 
