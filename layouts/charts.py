@@ -37,6 +37,7 @@ PALETTES = {
         "warn": "#ffd75e",
         "bad": "#ff9b73",
         "annotation": "#c3ccd6",
+        "on_mark": "#0b0f14",  # an event's number on its filled mark
     },
     "light": {
         "text": "#0d1319",
@@ -49,6 +50,7 @@ PALETTES = {
         "warn": "#5c4700",
         "bad": "#8a2a08",
         "annotation": "#2f3b47",
+        "on_mark": "#ffffff",
     },
 }
 
@@ -60,6 +62,7 @@ GRAPH_CONFIG = {"staticPlot": True, "displayModeBar": False, "responsive": True}
 
 NOT_ENOUGH_SYMBOL = "circle-open"  # the placeholder of a period below the minimum
 NOTE_ROW_PX = 32  # height of one row of event labels above a chart
+MARK_REACH = 0.08  # a small chart's event mark is about this share of its plot wide: closer ones share a mark
 
 
 def palette(theme: str) -> dict[str, str]:
@@ -187,11 +190,15 @@ def _band_traces(periods: Sequence[PeriodValue], colours: dict[str, str], name: 
 
 
 def _value_range(periods: Sequence[PeriodValue], target: float | None, floor: float, ceiling: float,
-                 padding: float) -> tuple[float, float]:
-    """A y range holding every band and the target, padded, within [floor, ceiling]."""
-    values = [v for p in periods if p.estimate for v in (p.estimate.low, p.estimate.high)]
-    if target is not None:
-        values.append(target)
+                 padding: float, *, more: Sequence[tuple[Sequence[PeriodValue], float | None]] = ()
+                 ) -> tuple[float, float]:
+    """A y range holding every band and the target (and those of `more` series), padded, within
+    [floor, ceiling]."""
+    values = []
+    for series_periods, series_target in ((periods, target), *more):
+        values += [v for p in series_periods if p.estimate for v in (p.estimate.low, p.estimate.high)]
+        if series_target is not None:
+            values.append(series_target)
     if not values:
         return floor, ceiling
     low, high = min(values) - padding, max(values) + padding
@@ -211,18 +218,27 @@ def note_position(periods: Sequence[PeriodValue], day: date) -> float | None:
     return index
 
 
+def note_numbers(notes: Sequence[Annotation]) -> dict[Annotation, int]:
+    """The number each event's line and label carry: 1, 2, … in the order of their days."""
+    ordered = sorted(set(notes), key=lambda note: (note.date, note.text, note.service or ""))
+    return {note: number for number, note in enumerate(ordered, start=1)}
+
+
 def annotate(figure: go.Figure, periods: Sequence[PeriodValue], notes: Sequence[Annotation], *, theme: str,
-             scale: float, compact: bool) -> None:
-    """Mark the team's dated events: a dotted line at the period holding the date, its text above the plot.
+             scale: float, compact: bool, numbers: dict[Annotation, int] | None = None) -> None:
+    """Mark the team's dated events: a dotted line at the period holding the date with a numbered mark at its
+    top, and the same number before its text above the plot, so stacked labels say which line is theirs.
 
     Labels start at their line and run right (left near the right edge);
     events close together get the next row up, so labels never cross. A
-    small chart has no room for words: it draws the lines, its page's legend
-    names the events.
+    small chart has no room for words: it draws the numbered lines, its
+    page's legend names the events by number (`numbers`, shared by the page).
     """
     colours = palette(theme)
+    numbers = numbers or note_numbers(notes)
     count = len(periods)
     placed: list[tuple[int, int]] = []
+    marks: list[tuple[float, int]] = []  # a small chart's lines and their numbers, marked above its plot
     for note in sorted(notes, key=lambda note: note.date):
         index = note_position(periods, note.date)
         if index is None:
@@ -233,24 +249,52 @@ def annotate(figure: go.Figure, periods: Sequence[PeriodValue], notes: Sequence[
             row += 1
         figure.add_shape(type="line", xref="x", x0=index, x1=index, yref="paper", y0=0, y1=1,
                          line=dict(color=colours["annotation"], width=px(2, scale), dash="dot"), layer="below")
+        number = numbers.get(note)
         if compact:
+            if number:
+                marks.append((index, number))
             continue  # no room for words on a small chart: the page's legend names the events
+        if number:  # the mark: the number in a filled box at the top of its line
+            _add_mark(figure, index, str(number), colours, scale, above=False)
         placed.append((index, row))
-        text = html.escape(note.text, quote=False)  # plotly reads tags in text: the team's words stay words
+        # plotly reads tags in text: the team's words stay words
+        text = (f"<b>{number}</b> " if number else "") + html.escape(note.text, quote=False)
         runs_left = index > count * 0.65
         figure.add_annotation(xref="x", x=index, yref="paper", y=1, yanchor="bottom",
                               yshift=px(NOTE_ROW_PX * row, scale), showarrow=False,
                               xanchor="right" if runs_left else "left", xshift=px(-4 if runs_left else 4, scale),
                               text=text, font=dict(size=px(BASE_FONT_PX, scale), color=colours["annotation"]))
-    if placed:
-        rows = max(row for _, row in placed) + 1
+    # A small chart marks its lines above the plot, so the marks hide no values; lines too close for a mark
+    # each share one ("3–5"), so the plot keeps its height.
+    groups: list[list[tuple[float, int]]] = []
+    for index, number in sorted(marks):
+        if groups and index - groups[-1][-1][0] < count * MARK_REACH:
+            groups[-1].append((index, number))
+        else:
+            groups.append([(index, number)])
+    for group in groups:
+        labels = sorted({number for _, number in group})
+        consecutive = labels[-1] - labels[0] == len(labels) - 1
+        text = (str(labels[0]) if len(labels) == 1 else f"{labels[0]}\u2013{labels[-1]}" if consecutive
+                else ",".join(map(str, labels)))
+        _add_mark(figure, sum(index for index, _ in group) / len(group), text, colours, scale, above=True)
+    if placed or groups:
+        rows = max(row for _, row in placed) + 1 if placed else 1
         figure.update_layout(margin=dict(t=px(10 + NOTE_ROW_PX * rows, scale)))
+
+
+def _add_mark(figure: go.Figure, x: float, text: str, colours: dict[str, str], scale: float, *, above: bool) -> None:
+    """An event's number in a filled box at the top of its line: inside the plot, or `above` it."""
+    figure.add_annotation(xref="x", x=x, yref="paper", y=1, yanchor="bottom" if above else "top", showarrow=False,
+                          text=f"<b>{text}</b>", bgcolor=colours["annotation"], borderpad=px(2, scale),
+                          font=dict(size=px(BASE_FONT_PX, scale), color=colours["on_mark"]), name="note-mark")
 
 
 def trend_figure(periods: Sequence[PeriodValue], target: float | None, *, theme: str, scale: float,
                  value_range: tuple[float, float], suffix: str = "", compact: bool = False,
                  counts_label: str | None = None, target_label: str | None = None,
-                 notes: Sequence[Annotation] = (), say: Labels = ENGLISH) -> go.Figure:
+                 notes: Sequence[Annotation] = (), numbers: dict[Annotation, int] | None = None,
+                 say: Labels = ENGLISH) -> go.Figure:
     """A trend of one value per period with its 95% band, the target line and not-enough placeholders.
 
     `counts_label` (e.g. "responses") adds a row with the number behind each
@@ -267,8 +311,15 @@ def trend_figure(periods: Sequence[PeriodValue], target: float | None, *, theme:
     def value_text(value: float) -> str:  # "−20", "80%" ("80 %" in German)
         return say.percent(value, None) if suffix == "%" else signed_tick(value, say) + suffix
 
-    for trace in _band_traces(periods, colours, say("chart.interval")):
+    bands = _band_traces(periods, colours, say("chart.interval"))
+    for trace in bands:
         figure.add_trace(trace)
+    if bands and not compact:
+        # the band says what it is, at its first period (a small chart's page legend says it instead)
+        first = next(p for p in periods if p.estimate)
+        figure.add_annotation(xref="x", x=periods.index(first), xanchor="left", yref="y", y=first.estimate.high,
+                              yanchor="bottom", showarrow=False, text=html.escape(say("chart.band"), quote=False),
+                              font=dict(size=px(BASE_FONT_PX, scale), color=colours["muted"]), name="band-label")
 
     if target is not None:
         # plotly reads tags in text: a team's own label stays words
@@ -329,7 +380,7 @@ def trend_figure(periods: Sequence[PeriodValue], target: float | None, *, theme:
     figure.update_yaxes(range=[low, high], tickmode="array", tickvals=y_ticks,
                         ticktext=[value_text(tick) for tick in y_ticks], fixedrange=True, side="left")
 
-    annotate(figure, periods, notes, theme=theme, scale=scale, compact=compact)
+    annotate(figure, periods, notes, theme=theme, scale=scale, compact=compact, numbers=numbers)
 
     if counts_label:
         # The n behind each point, as a row between the plot and the period labels.
@@ -372,24 +423,44 @@ def _count_of(period: PeriodValue) -> int:
 # --- the two charts the panels draw ----------------------------------------
 
 
+def nps_range(series: Sequence[NpsSeries]) -> tuple[float, float]:
+    """One y range for NPS charts drawn side by side, so the same height means the same NPS on each."""
+    first, *more = series
+    return _value_range(first.periods, first.target, -100, 100, padding=8,
+                        more=[(other.periods, other.target) for other in more])
+
+
+def ftr_range(series: Sequence[FtrSeries]) -> tuple[float, float]:
+    """One y range for first-time-right charts drawn side by side."""
+    first, *more = series
+    return _value_range(first.periods, first.target, 0, 100, padding=4,
+                        more=[(other.periods, other.target) for other in more])
+
+
 def nps_trend_figure(series: NpsSeries, theme: str = "dark", scale: float = 1.0, *,
-                     compact: bool = False, notes: Sequence[Annotation] = (), say: Labels = ENGLISH) -> go.Figure:
+                     compact: bool = False, notes: Sequence[Annotation] = (),
+                     numbers: dict[Annotation, int] | None = None, value_range: tuple[float, float] | None = None,
+                     say: Labels = ENGLISH) -> go.Figure:
     """NPS per period with its 95% band, the labelled target line and not-enough placeholders.
 
     The full chart also writes the number of responses under the points and
     names the periods; `compact` is the small multiple for one service, its
-    target labelled with just the number.
+    target labelled with just the number, drawn on its page's `value_range`
+    (`nps_range`) and with its page's event `numbers`.
     """
-    value_range = _value_range(series.periods, series.target, -100, 100, padding=8)
+    value_range = value_range or nps_range([series])
     target_label = signed_tick(series.target, say) if compact and series.target is not None else None
     return trend_figure(series.periods, series.target, theme=theme, scale=scale, value_range=value_range,
                         compact=compact, counts_label=None if compact else say("chart.responses"),
-                        target_label=target_label, notes=notes, say=say)
+                        target_label=target_label, notes=notes, numbers=numbers, say=say)
 
 
 def ftr_trend_figure(series: FtrSeries, theme: str = "dark", scale: float = 1.0, *,
-                     notes: Sequence[Annotation] = (), say: Labels = ENGLISH) -> go.Figure:
-    """First-time-right per period in percent with its Wilson band and the target line (a small multiple)."""
-    value_range = _value_range(series.periods, series.target, 0, 100, padding=4)
+                     notes: Sequence[Annotation] = (), numbers: dict[Annotation, int] | None = None,
+                     value_range: tuple[float, float] | None = None, say: Labels = ENGLISH) -> go.Figure:
+    """First-time-right per period in percent with its Wilson band and the target line (a small multiple),
+    on the `value_range` of its page (`ftr_range`)."""
+    value_range = value_range or ftr_range([series])
     return trend_figure(series.periods, series.target, theme=theme, scale=scale, value_range=value_range,
-                        suffix="%", compact=True, target_label=say.percent(series.target, None), notes=notes, say=say)
+                        suffix="%", compact=True, target_label=say.percent(series.target, None), notes=notes,
+                        numbers=numbers, say=say)

@@ -4,24 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import get_args
 
 from collections.abc import Sequence
 from datetime import date, timedelta
 
 from dash import html
 
-from layouts.charts import note_position
+from layouts.charts import note_numbers, note_position
 from layouts.words import ENGLISH, Labels
 from obeya.config import Annotation
 from obeya.metrics import Status
 from obeya.snapshot import PeriodValue
 
-STATUSES = ("on_target", "within_noise", "off_target", "no_data")  # legend order; words: catalog status.<status>
+STATUSES = get_args(Status)  # legend order; words: catalog status.<status>
 STATUS_WORDS: dict[str, str] = {status: ENGLISH(f"status.{status}") for status in STATUSES}  # English, for tests
+# Every status has its own icon, so the word and the colour are never the only difference: a filled check
+# (certain) and an open one (the estimate at target, not certain), an arrow down (below, not certain) and a cross
+# (certain); an hourglass while responses are still coming in, a question mark when there are none.
 STATUS_ICONS: dict[str, str] = {
     "on_target": "bi-check-circle-fill",
-    "within_noise": "bi-dash-circle-fill",
+    "within_noise": "bi-check-circle",
+    "likely_off_target": "bi-arrow-down-circle-fill",
     "off_target": "bi-x-circle-fill",
+    "too_few": "bi-hourglass-split",
     "no_data": "bi-question-circle",
 }
 
@@ -101,38 +107,47 @@ def grid_class(count: int, *, paged: bool = False) -> str:
 
 
 def chart_legend(*, not_enough: tuple[int, str] | None = None, notes: Sequence[Annotation] = (),
-                 say: Labels = ENGLISH) -> html.Div | None:
-    """The legend row under a page of charts: what a hollow marker means, and the dated events marked.
+                 band: bool = False, say: Labels = ENGLISH) -> html.Div | None:
+    """The legend row under a page of charts: what the band and a hollow marker mean, and the dated events
+    marked, each with the number its lines carry (`note_numbers`).
 
     `not_enough` is (minimum, what is counted: "responses" or "tickets"), e.g.
     (30, "responses"): "not enough responses (fewer than 30): no number shown".
     """
     parts: list = []
+    if band:
+        parts.append(html.Span([html.Span(className="band-swatch", **{"aria-hidden": "true"}),
+                                " " + say("chart.band")]))
     if not_enough:
         minimum, what = not_enough
         parts.append(html.Span([html.Span("\u25cb", className="not-enough-marker", **{"aria-hidden": "true"}),
                                 " " + say(f"legend.not_enough_{what}", minimum=minimum)]))
-    if notes:
-        events = " · ".join(f"{say.date(note.date, 'format.event')}: {note.text}"
-                            for note in sorted(notes, key=lambda n: n.date))
-        parts.append(html.Span([html.Span("\u2506", className="event-marker", **{"aria-hidden": "true"}),
-                                f" {events}"]))
+    for note, number in note_numbers(notes).items():
+        parts.append(html.Span([html.Span(str(number), className="event-number"),
+                                f" {say.date(note.date, 'format.event')}: {note.text}"], className="event-note"))
     if not parts:
         return None
     return html.Div(parts, className="chart-legend")
 
 
+def page_notes(config, data, charted: Sequence) -> list[Annotation]:
+    """The events the small charts of a page (`charted` series) mark, in the order of their numbers."""
+    notes = {note for series in charted for note in config.annotations_for(series.service_id)
+             if note_position(data.nps_overall.periods, note.date) is not None}
+    return list(note_numbers(notes))
+
+
 def small_charts_legend(config, data, charted: Sequence, what: str, say: Labels = ENGLISH) -> html.Div | None:
-    """The legend under a page of small charts: hollow markers (if any) and the events the charts mark.
+    """The legend under a page of small charts: the band, hollow markers (if any) and the events the charts
+    mark, numbered as on the charts (`note_numbers(page_notes(...))`).
 
     `charted` are the series (NPS or first-time-right) on the page; `what`
     names what is counted ("responses" or "tickets"), as in `chart_legend`.
     """
     missing = any(period.estimate is None for series in charted for period in series.periods)
-    notes = {note for series in charted for note in config.annotations_for(series.service_id)
-             if note_position(data.nps_overall.periods, note.date) is not None}
+    band = any(period.estimate is not None for series in charted for period in series.periods)
     return chart_legend(not_enough=(data.min_responses, what) if missing else None,
-                        notes=sorted(notes, key=lambda note: note.date), say=say)
+                        notes=page_notes(config, data, charted), band=band, say=say)
 
 
 UNKNOWN_NAMES_SHOWN = 3

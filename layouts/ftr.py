@@ -12,9 +12,10 @@ from collections.abc import Sequence
 
 from dash import dcc, html
 
-from layouts.charts import GRAPH_CONFIG, ftr_trend_figure, span_words
+from layouts.charts import GRAPH_CONFIG, ftr_range, ftr_trend_figure, note_numbers, span_words
 from layouts.components import (
     Screen,
+    page_notes,
     small_charts_legend,
     grid_class,
     icon,
@@ -42,6 +43,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
     period = period_name(data.nps_overall.current, data.period, say)
     span = span_words(len(data.nps_overall.periods), data.period, say)
     pages = []
+    shared = ftr_range(services) if services else None  # one scale for every service, on every page
     for number, chunk in enumerate(chunks, start=1):
         subtitle = f"{say('ftr.subtitle')} · {period} · {say('nps.charts', span=span)}"
         if len(chunks) > 1:
@@ -49,8 +51,9 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
         page = [panel_heading(say("ftr.title"), subtitle, as_of=data.as_of, stale_since=screen.stale_since,
                               problem=screen.problem, data_panel=True, say=say)]
         if chunk:
+            numbers = note_numbers(page_notes(config, data, chunk))
             page.append(html.Div([service_card(series, data, screen, notes=config.annotations_for(series.service_id),
-                                               say=say)
+                                               numbers=numbers, value_range=shared, say=say)
                                   for series in chunk],
                                  className=f"card-grid card-grid-{grid_class(len(chunk), paged=len(chunks) > 1)}"))
         else:
@@ -70,6 +73,7 @@ def gap_words(gap: float, say: Labels = ENGLISH) -> str:
 
 
 def service_card(series: FtrSeries, data: WallData, screen: Screen, notes: Sequence[Annotation] = (),
+                 numbers: dict[Annotation, int] | None = None, value_range: tuple[float, float] | None = None,
                  say: Labels = ENGLISH) -> html.Div:
     """One key service: rate, status, gap, expected experience, the trend and why tickets missed."""
     current = series.current
@@ -109,8 +113,8 @@ def service_card(series: FtrSeries, data: WallData, screen: Screen, notes: Seque
             html.Div(series.name, className="ftr-card-name"),
             html.Div(figures, className=figures_class),
             html.Div(f"\u201c{series.expected_experience}\u201d", className="ftr-expected"),
-            dcc.Graph(figure=ftr_trend_figure(series, screen.theme, screen.scale,
-                                              notes=notes, say=say), config=GRAPH_CONFIG,
+            dcc.Graph(figure=ftr_trend_figure(series, screen.theme, screen.scale, notes=notes, numbers=numbers,
+                                              value_range=value_range, say=say), config=GRAPH_CONFIG,
                       className="chart ftr-card-chart", responsive=True),
             html.Div(foot, className="ftr-card-foot") if foot else None,
         ],

@@ -94,15 +94,17 @@ def emotion_figure(stages: list[Stage] | tuple[Stage, ...], theme: str = "dark",
 # --- live numbers per service ------------------------------------------------
 
 
-def metric_row(label: str, value: str | None, status: str, missing: str, *, compact: bool,
+def metric_row(label: str, value: str | None, status: str, missing: str, target: str = "", *, compact: bool,
                say: Labels = ENGLISH) -> html.Div:
-    """'NPS 32 ✓ On target'; compact, 'NPS ✓ 32' with the words once under the row's label."""
+    """'NPS 32 ✓ On target target 30'; compact, 'NPS ✓ 32 target 30' with the words once under the row's label."""
     if value is None:
         parts = [html.Span(missing, className="journey-metric-missing not-enough")]
     elif compact:
         parts = [status_badge(status, words=value)]
     else:
         parts = [html.Span(value, className="journey-metric-value"), status_badge(status, say=say)]
+    if value is not None and target:
+        parts.append(html.Span(target, className="journey-metric-target"))
     return html.Div([html.Span(label, className="journey-metric-label"), *parts], className="journey-metric")
 
 
@@ -119,8 +121,8 @@ def service_numbers(service_id: str, config: Config, data: WallData | None, *, c
     if placeholder:
         return html.Div([name, html.Div(placeholder, className="journey-metric-missing not-enough")],
                         className="journey-service status-border-no_data")
-    rows = [metric_row(label, value, status, missing, compact=compact, say=say)
-            for label, value, status, missing in texts]
+    rows = [metric_row(label, value, status, missing, target, compact=compact, say=say)
+            for label, value, status, missing, target in texts]
     return html.Div([name, *rows], className=f"journey-service status-border-{service_status(service_id, data)}")
 
 

@@ -68,38 +68,44 @@ def service_name(service_id: str, config: Config) -> str:
 
 
 def metric_texts(service_id: str, data: WallData | None,
-                 say: Labels = ENGLISH) -> list[tuple[str, str | None, str, str]]:
-    """(label, value or None, status, what to say without a value) for each number a service shows."""
+                 say: Labels = ENGLISH) -> list[tuple[str, str | None, str, str, str]]:
+    """(label, value or None, status, what to say without a value, 'target 85%') for each number a service
+    shows: the target beside the number, so a passer-by sees what it is measured against."""
     nps = data.nps_by_service.get(service_id) if data else None
     ftr = data.ftr_by_service.get(service_id) if data else None
     texts = []
     if nps is not None:
         estimate = nps.current.estimate
+        target = say("chart.target", value=nps_text(nps.target, say)) if nps.target is not None else ""
         texts.append((say("journey.nps"), nps_text(estimate.value, say) if estimate else None, nps.status,
-                      say("common.not_enough_responses")))
+                      say("common.not_enough_responses"), target))
     if ftr is not None:
         estimate = ftr.current.estimate
         texts.append((say("journey.ftr"), say.percent(estimate.value) if estimate else None, ftr.status,
-                      say("common.not_enough_tickets")))
+                      say("common.not_enough_tickets"), say("chart.target", value=say.percent(ftr.target, None))))
     return texts
 
 
+SEVERITY = ("off_target", "likely_off_target", "within_noise", "on_target")  # worst first
+
+
 def worst_status(statuses: list[str]) -> str:
-    return next((status for status in ("off_target", "within_noise", "on_target") if status in statuses), "no_data")
+    return next((status for status in SEVERITY if status in statuses), "no_data")
 
 
 def missing_text(texts: list[tuple[str, str | None, str, str]], say: Labels = ENGLISH) -> str | None:
     """One line instead of the numbers when a service has none to show."""
     if not texts:
         return say("journey.no_live_numbers")  # the database was never read
-    if all(value is None for _label, value, _status, _missing in texts):
+    if all(value is None for _label, value, _status, _missing, _target in texts):
         return say("journey.not_enough_yet")  # too few responses and too few tickets
     return None
 
 
 def service_status(service_id: str, data: WallData | None) -> str:
     """The worst status among a service's numbers ('no_data' without any)."""
-    statuses = [status for _label, value, status, _missing in metric_texts(service_id, data) if value is not None]
+    statuses = [status for _label, value, status, _missing, _target in metric_texts(service_id, data)
+                if value is not None]
     return worst_status(statuses)
 
 
@@ -111,7 +117,7 @@ def shown_services(services: list[str], cap: int, data: WallData | None) -> tupl
     """
     if len(services) <= cap:
         return list(services), 0
-    severity = {"off_target": 0, "within_noise": 1, "no_data": 2, "on_target": 3}
+    severity = {status: rank for rank, status in enumerate(SEVERITY[:-1] + ("no_data", SEVERITY[-1]))}
     worst = sorted(services, key=lambda service_id: severity[service_status(service_id, data)])[:cap]
     return [service_id for service_id in services if service_id in worst], len(services) - cap
 
@@ -123,7 +129,7 @@ def more_services(more: int, say: Labels) -> str:
 def page_statuses(stages: list[Stage], data: WallData | None, cap: int) -> list[str]:
     """The statuses the number blocks on a page show (`cap` blocks a stage at most), in legend order."""
     shown = {status for stage in stages for service_id in shown_services(stage.services, cap, data)[0]
-             for _label, value, status, _missing in metric_texts(service_id, data) if value is not None}
+             for _label, value, status, _missing, _target in metric_texts(service_id, data) if value is not None}
     return [status for status in LEGEND if status in shown]
 
 
@@ -254,7 +260,7 @@ def _service_height(service_id: str, config: Config, data: WallData | None, inne
     if placeholder:
         return (lines + estimated_lines(placeholder, SMALL, inner)) * SMALL * LINE + SERVICE_PADDING_Y_REM
     used = None  # width taken on the current line of numbers
-    for label, value, status, missing in texts:
+    for label, value, status, missing, target in texts:
         label_width = text_width(label, SMALL) + g.JOURNEY_METRIC_GAP_REM
         if value is None:
             width = label_width + text_width(missing, SMALL)
@@ -268,6 +274,13 @@ def _service_height(service_id: str, config: Config, data: WallData | None, inne
                                            + g.JOURNEY_METRIC_GAP_REM)
             if width > inner:
                 return math.inf  # full blocks keep a number and its status on one line, else go compact
+            if target:
+                target_width = text_width(target, SMALL)
+                if width + g.JOURNEY_METRIC_GAP_REM + target_width > inner:  # the target wraps to a line of its own
+                    lines += 1 + (1 if used is not None else 0) + estimated_lines(target, SMALL, inner)
+                    used = None
+                    continue
+                width += g.JOURNEY_METRIC_GAP_REM + target_width
         if used is not None and used + g.JOURNEY_METRICS_GAP_REM + width <= inner:
             used += g.JOURNEY_METRICS_GAP_REM + width
         else:

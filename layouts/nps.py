@@ -13,10 +13,11 @@ from collections.abc import Sequence
 
 from dash import dcc, html
 
-from layouts.charts import GRAPH_CONFIG, nps_trend_figure, span_words
+from layouts.charts import GRAPH_CONFIG, note_numbers, nps_range, nps_trend_figure, span_words
 from layouts.components import (
     Screen,
     chart_legend,
+    page_notes,
     small_charts_legend,
     grid_class,
     icon,
@@ -49,13 +50,16 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
     ]]
     services = [data.nps_by_service[s.id] for s in config.services if s.id in data.nps_by_service]
     chunks = [services[i:i + SERVICES_PER_PAGE] for i in range(0, len(services), SERVICES_PER_PAGE)]
+    shared = nps_range(services) if services else None  # one scale for every service, on every page
     for number, chunk in enumerate(chunks, start=1):
         subtitle = f"{period} · {say('nps.charts', span=span)}"
         if len(chunks) > 1:
             subtitle += " · " + say("common.page", number=number, total=len(chunks))
+        numbers = note_numbers(page_notes(config, data, chunk))
         page = [
             panel_heading(say("nps.by_service"), subtitle, **heading),
-            html.Div([service_card(series, data, screen, notes=config.annotations_for(series.service_id), say=say)
+            html.Div([service_card(series, data, screen, notes=config.annotations_for(series.service_id),
+                                   numbers=numbers, value_range=shared, say=say)
                       for series in chunk],
                      className=f"card-grid card-grid-{grid_class(len(chunk), paged=len(chunks) > 1)}"),
         ]
@@ -211,18 +215,21 @@ def split(counts: NpsCounts, say: Labels = ENGLISH) -> html.Div:
 
 
 def service_card(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[Annotation] = (),
+                 numbers: dict[Annotation, int] | None = None, value_range: tuple[float, float] | None = None,
                  say: Labels = ENGLISH) -> html.Div:
     """One service: its current NPS (or why there is none), status against its target, and its trend."""
     estimate = series.current.estimate
+    needed = say("nps.card_needed", count=say.number(series.current.counts.responses), minimum=data.min_responses)
     if estimate is None:
         number = html.Span(say("nps.not_enough"), className="nps-card-missing not-enough")
-        count = say("nps.card_needed", count=say.number(series.current.counts.responses), minimum=data.min_responses)
+        count = needed
     else:
         number = html.Span(nps_number(estimate.value, say), className="nps-card-value")
         count = say("nps.card_responses", count=say.number(estimate.n))
     if series.target is None:
         target = [html.Span(say("nps.card_no_target"), className="nps-card-target")]
     else:
+        # "22 of 30 needed" is said once, in the figures: the chip beside it only names the status
         target = [status_badge(series.status, chip=True, say=say),
                   html.Span(say("nps.target", value=nps_number(series.target, say)), className="nps-card-target")]
     return html.Div(
@@ -231,7 +238,7 @@ def service_card(series: NpsSeries, data: WallData, screen: Screen, notes: Seque
             html.Div([number, html.Span(count, className="nps-card-count")], className="nps-card-figures"),
             html.Div(target, className="nps-card-status"),
             dcc.Graph(figure=nps_trend_figure(series, screen.theme, screen.scale, compact=True,
-                                              notes=notes, say=say),
+                                              notes=notes, numbers=numbers, value_range=value_range, say=say),
                       config=GRAPH_CONFIG, className="chart nps-card-chart", responsive=True),
         ],
         className="nps-card",

@@ -13,7 +13,12 @@ from typing import Literal
 
 Z95 = 1.959963984540054
 
-Status = Literal["on_target", "within_noise", "off_target", "no_data"]
+# The ids are what the wall's CSS classes (status-<id>) and catalogs (status.<id>) are keyed on: keep them, add.
+# Judgements, best first: on target (the whole interval above), within noise (the estimate at or above target,
+# the target inside the interval), likely off target (the estimate below target, the target inside the
+# interval), off target (the whole interval below). Then no number: too few responses or tickets yet (some, fewer
+# than the minimum), no data (none at all).
+Status = Literal["on_target", "within_noise", "likely_off_target", "off_target", "too_few", "no_data"]
 
 
 @dataclass(frozen=True)
@@ -138,12 +143,14 @@ def ftr_estimate(counts: FtrCounts, min_resolved: int = 1) -> Estimate | None:
     return Estimate(100.0 * counts.first_time_right / counts.resolved, 100.0 * low, 100.0 * high, counts.resolved)
 
 
-def status(estimate: Estimate | None, target: float) -> Status:
-    """On target, off target, or within noise when the target lies inside the interval."""
+def status(estimate: Estimate | None, target: float, counted: int = 0) -> Status:
+    """On or off target when the interval lies wholly on one side; when the target lies inside it, within noise
+    (the estimate at or above target) or likely off target (below it). Without an estimate: too few when
+    `counted` responses or tickets fell short of the minimum, no data when there were none."""
     if estimate is None:
-        return "no_data"
+        return "too_few" if counted > 0 else "no_data"
     if estimate.low <= target <= estimate.high:
-        return "within_noise"
+        return "within_noise" if estimate.value >= target else "likely_off_target"
     return "on_target" if estimate.value > target else "off_target"
 
 

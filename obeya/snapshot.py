@@ -184,7 +184,8 @@ def nps_series(daily: dict[tuple[str, date], NpsCounts], *, service_id: str | No
         for start, end, counts in _series_counts(daily, services, starts, period, NpsCounts())
     )
     change = metrics.nps_change(periods[-1].counts, periods[-2].counts, min_responses) if len(periods) > 1 else None
-    status = metrics.status(periods[-1].estimate, target) if target is not None else "no_data"
+    current = periods[-1]
+    status = metrics.status(current.estimate, target, current.counts.responses) if target is not None else "no_data"
     return NpsSeries(service_id, name, target, periods, change, status)
 
 
@@ -204,7 +205,7 @@ def ftr_series(daily: dict[tuple[str, date], FtrCounts], *, service_id: str, nam
         expected_experience=expected_experience,
         periods=periods,
         change=change,
-        status=metrics.status(current.estimate, target),
+        status=metrics.status(current.estimate, target, current.counts.resolved),
         gap=metrics.gap(current.estimate, target),
         main_miss_reason=metrics.main_miss_reason(current.counts),
     )

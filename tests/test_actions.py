@@ -319,9 +319,9 @@ def ftr_of(service_id: str, counts: FtrCounts, target: float):
                       target=target, expected_experience="", starts=STARTS, period="week", min_resolved=5)
 
 
-def test_a_service_is_a_gap_when_its_nps_or_first_time_right_is_off_target_not_within_noise(test_config):
+def test_a_service_is_a_gap_when_its_nps_or_first_time_right_is_off_target_not_likely_off(test_config):
     nps = {"analysers": nps_of("analysers", NpsCounts(20, 20, 60), 20),  # −40, far below 20: off target
-           "lims": nps_of("lims", NpsCounts(5, 2, 3), 30)}  # +20 of 10 responses: within noise
+           "lims": nps_of("lims", NpsCounts(5, 2, 3), 30)}  # +20 of 10: likely below 30, not yet a gap
     ftr = {"analysers": ftr_of("analysers", FtrCounts(100, 90), 80),  # on target
            "lims": ftr_of("lims", FtrCounts(200, 140), 90)}  # 70%: off target
     assert service_gaps(test_config, nps, ftr) == [

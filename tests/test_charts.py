@@ -10,14 +10,18 @@ from layouts.charts import (
     BASE_FONT_PX,
     GRAPH_CONFIG,
     NOT_ENOUGH_SYMBOL,
+    ftr_range,
     ftr_trend_figure,
     labelled_indices,
+    note_numbers,
     nps_trend_figure,
     palette,
     period_tick,
     px,
     tv_layout,
 )
+from obeya.config import Annotation
+from obeya.labels import labels_for
 from obeya.metrics import FtrCounts, NpsCounts
 from obeya.snapshot import complete_periods, ftr_series, nps_series
 
@@ -205,3 +209,61 @@ def test_tv_layout_keeps_its_contract():
     assert layout.font.size == 48
     assert layout.hovermode is False
     assert layout.paper_bgcolor == "rgba(0,0,0,0)"
+
+
+# --- honest at a glance ---------------------------------------------------------
+
+
+def test_the_full_nps_chart_labels_its_band_as_the_95_percent_range():
+    figure = nps_trend_figure(weekly_nps([ENOUGH] * 6))
+    assert "95% range" in [annotation.text for annotation in figure.layout.annotations]
+
+
+def test_the_band_label_is_in_the_walls_language():
+    figure = nps_trend_figure(weekly_nps([ENOUGH] * 6), say=labels_for("de"))
+    assert "95-%-Bereich" in [annotation.text for annotation in figure.layout.annotations]
+
+
+def test_two_events_close_together_carry_numbered_marks_and_labels_that_match():
+    starts = complete_periods(TODAY, "week", 6)
+    launch, training = Annotation(date=starts[2], text="New portal"), Annotation(date=starts[3], text="Training")
+    figure = nps_trend_figure(weekly_nps([ENOUGH] * 6), notes=[training, launch])
+
+    texts = [annotation.text for annotation in figure.layout.annotations]
+    marks = {annotation.x: annotation.text for annotation in figure.layout.annotations
+             if annotation.name == "note-mark"}
+    assert marks == {2: "<b>1</b>", 3: "<b>2</b>"}  # numbered by date, each at the top of its own line
+    assert "<b>1</b> New portal" in texts and "<b>2</b> Training" in texts
+
+
+def test_a_small_chart_numbers_its_lines_as_its_page_legend_does():
+    starts = complete_periods(TODAY, "week", 6)
+    first, second = Annotation(date=starts[1], text="Elsewhere"), Annotation(date=starts[4], text="Here")
+    figure = nps_trend_figure(weekly_nps([ENOUGH] * 6), compact=True, notes=[second],
+                              numbers=note_numbers([first, second]))
+    marks = [annotation.text for annotation in figure.layout.annotations if annotation.name == "note-mark"]
+    assert marks == ["<b>2</b>"]  # the page's number, not 1 of this chart alone
+    assert not [annotation for annotation in figure.layout.annotations if "Here" in (annotation.text or "")]
+
+
+def test_small_multiples_of_one_measure_share_one_scale():
+    calm = weekly_ftr([(200, 180)] * 6)  # 90%, a narrow band
+    rough = weekly_ftr([(40, 20)] * 6)  # 50%, a wide one
+    shared = ftr_range([calm, rough])
+    ranges = {tuple(ftr_trend_figure(s, value_range=shared).layout.yaxis.range) for s in (calm, rough)}
+    assert len(ranges) == 1
+    low, high = ranges.pop()
+    assert low < 40 and high > 90  # both series' bands fit the one scale
+
+
+def test_a_chart_drawn_alone_keeps_its_own_scale():
+    calm = weekly_ftr([(200, 180)] * 6)
+    assert tuple(ftr_trend_figure(calm).layout.yaxis.range) == ftr_range([calm])
+
+
+def test_a_small_chart_gives_lines_too_close_for_a_mark_each_one_shared_mark():
+    starts = complete_periods(TODAY, "week", 26)
+    notes = [Annotation(date=starts[i], text=f"event {i}") for i in (3, 10, 11, 12)]
+    figure = nps_trend_figure(weekly_nps([ENOUGH] * 26), compact=True, notes=notes)
+    marks = [annotation.text for annotation in figure.layout.annotations if annotation.name == "note-mark"]
+    assert marks == ["<b>1</b>", "<b>2\u20134</b>"]  # one row of marks: the plot keeps its height

@@ -10,7 +10,7 @@ from dash import dcc
 
 from layouts import ftr
 from layouts.components import Screen
-from obeya.config import Service
+from obeya.config import Annotation, Service
 from obeya.metrics import FtrCounts, NpsCounts
 from obeya.snapshot import WallData, complete_periods, ftr_series, nps_series
 from tests.component_tree import find, text_of, texts
@@ -74,7 +74,7 @@ def test_card_shows_rate_gap_in_points_status_and_expected_experience(test_confi
     words = text_of(card)
     assert "76%" in words
     assert "\u22124 pts" in words and "vs target 80%" in words
-    assert "Within noise" in words
+    assert "Likely below target" in words  # 4 points short is not shown as neutral
     assert "A broken analyser runs again within two hours, day or night." in words
 
 
@@ -105,7 +105,7 @@ def test_too_few_tickets_show_not_enough_tickets_not_a_rate(test_config):
     page = ftr.render(test_config, wall_data(test_config, current=FtrCounts(10, 9, 1, 0)), SCREEN)[0]
     card = cards(page)[0]
     words = text_of(card)
-    assert "Not enough tickets" in words and "No data" in words
+    assert "Not enough tickets" in words and "Too few yet" in words and "No data" not in words
     assert "90%" not in words and "pts" not in words
     assert "fewer than 30" in text_of(page)
 
@@ -129,3 +129,32 @@ def test_gap_words():
     assert ftr.gap_words(-4.4) == "\u22124 pts"
     assert ftr.gap_words(5.2) == "+5 pts"
     assert ftr.gap_words(0.3) == "0 pts"
+
+
+def test_the_services_small_charts_share_one_scale(test_config):
+    data = wall_data(test_config)
+    first, *others = test_config.services
+    rough = first_time_right(first, [FtrCounts(30, 12)] * WEEKS)  # 40%, far below the others' 76–80%
+    data = dataclasses.replace(data, ftr_by_service={**data.ftr_by_service, first.id: rough})
+
+    graphs = find(ftr.render(test_config, data, SCREEN)[0], lambda c: isinstance(c, dcc.Graph))
+
+    assert len(graphs) == len(test_config.services) > 1
+    assert len({tuple(graph.figure.layout.yaxis.range) for graph in graphs}) == 1
+
+
+def test_the_legend_names_the_band_and_numbers_the_events_as_the_charts_do(test_config):
+    starts = complete_periods(TODAY, "week", WEEKS)
+    notes = (Annotation(date=starts[3], text="Training"), Annotation(date=starts[2], text="New portal"))
+    config = dataclasses.replace(test_config, annotations=notes)
+
+    page = ftr.render(config, wall_data(config), SCREEN)[0]
+
+    legend = find(page, lambda c: "chart-legend" in (getattr(c, "className", None) or "").split())[0]
+    assert "95% range" in text_of(legend)
+    events = find(legend, lambda c: getattr(c, "className", None) == "event-note")
+    number = {text_of(event).split(": ")[-1]: texts(event)[0] for event in events}  # text → its number
+    assert int(number["New portal"]) + 1 == int(number["Training"])  # numbered in the order of their days
+    chart = find(page, lambda c: isinstance(c, dcc.Graph))[0].figure
+    marks = {a.x: a.text for a in chart.layout.annotations if a.name == "note-mark"}
+    assert marks[2] == f"<b>{number['New portal']}</b>" and marks[3] == f"<b>{number['Training']}</b>"

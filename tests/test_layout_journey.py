@@ -139,8 +139,28 @@ def test_stages_with_services_show_nps_and_ftr_with_their_status_words(test_conf
     words = texts(page)
     assert "Lab analysers" in words and "Lab information system" in words
     assert {"32", "71%", "\u221212", "91%"} <= set(words)
-    assert {"On target", "Off target", "Within noise"} <= set(words)
+    assert {"On target", "Off target", "Likely on target"} <= set(words)
     assert "as of 10:05" in words
+
+
+def test_each_journey_number_shows_its_target_beside_it(test_config):
+    data = wall_data([nps("analysers", 32, "on_target")], [ftr("analysers", 77, "likely_off_target")])
+
+    page = journey.render(test_config, data, SCREEN)[0]
+
+    metrics = [c for c in components(page) if "journey-metric" in (getattr(c, "className", "") or "").split()]
+    rows = [texts(row) for row in metrics]
+    assert any(row[:2] == ["NPS", "32"] and row[-1] == "target 20" for row in rows), rows
+    assert any(row[:2] == ["FTR", "77%"] and row[-1] == "target 80%" for row in rows), rows
+
+
+def test_a_stage_below_target_but_not_certain_is_not_drawn_neutral(test_config):
+    data = wall_data([nps("analysers", 15, "likely_off_target")], [])
+
+    page = journey.render(test_config, data, SCREEN)[0]
+
+    classes = " ".join(getattr(c, "className", "") or "" for c in components(page))
+    assert "status-border-likely_off_target" in classes and "status-likely_off_target" in classes
 
 
 def test_a_service_with_too_few_responses_says_so_instead_of_a_number(test_config):

@@ -112,8 +112,9 @@ ESTIMATE_30 = Estimate(value=30.0, low=14.69, high=45.31, n=100)
     [
         (10, "on_target"),
         (14.69, "within_noise"),  # the band's edge still counts as noise
-        (30, "within_noise"),
-        (45.31, "within_noise"),
+        (30, "within_noise"),  # the estimate on the target: not below it
+        (30.5, "likely_off_target"),  # below target, the target inside the band: not neutral
+        (45.31, "likely_off_target"),
         (50, "off_target"),
     ],
 )
@@ -123,6 +124,15 @@ def test_status_against_target(target, expected):
 
 def test_status_without_an_estimate_is_no_data():
     assert status(None, 30) == "no_data"
+
+
+def test_status_with_responses_below_the_minimum_is_too_few_not_no_data():
+    assert status(None, 30, counted=22) == "too_few"
+
+
+def test_first_time_right_of_77_against_85_not_certain_is_likely_off_target():
+    # the example: 77% against an 85% target, the target inside the Wilson interval
+    assert status(ftr_estimate(FtrCounts(resolved=30, first_time_right=23)), 85) == "likely_off_target"
 
 
 def test_gap_is_estimate_minus_target_in_points():

@@ -180,7 +180,7 @@ def test_below_min_responses_a_week_shows_not_enough_responses(engine, test_conf
 
     assert lims.current.counts.responses == 4
     assert lims.current.estimate is None
-    assert lims.status == "no_data"
+    assert lims.status == "too_few"  # 4 responses: too few, not no data
     assert lims.change is None
     # All services together pool the counts: 5 promoters, 3 passives, 3 detractors of 11.
     overall = data.nps_overall
@@ -229,7 +229,7 @@ def test_first_time_right_rate_interval_gap_status_and_main_miss_reason(engine, 
     assert analysers.current.estimate.low == pytest.approx(39.68, abs=0.01)
     assert analysers.current.estimate.high == pytest.approx(89.22, abs=0.01)
     assert analysers.gap == pytest.approx(-10.0)
-    assert analysers.status == "within_noise"
+    assert analysers.status == "likely_off_target"  # 10 points below, target inside the band
     assert analysers.main_miss_reason == "reopened"
     assert analysers.name == "Lab analysers"
     assert analysers.expected_experience == "A broken analyser runs again within two hours, day or night."
@@ -259,7 +259,7 @@ def test_first_time_right_below_min_resolved_shows_no_rate(engine, test_config):
     series = wall_data(engine, test_config).ftr_by_service["lims"]
     assert series.current.counts.resolved == 4
     assert series.current.estimate is None
-    assert series.status == "no_data"
+    assert series.status == "too_few"
     assert series.gap is None
     assert series.main_miss_reason == "reopened"
 
