@@ -265,3 +265,19 @@ def test_the_summary_takes_the_walls_token_never_the_ingest_token(test_config_di
     assert api.client.get("/api/v1/summary", headers={"Authorization": f"Bearer {INGEST}"}).json == {
         "error": "send the wall's token as 'Authorization: Bearer <OBEYA_WALL_TOKEN>'"}
     assert api.client.get("/api/v1/summary", headers={"Authorization": f"Bearer {WALL}"}).status_code == 200
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_posted_comments_are_tagged_and_the_summary_gives_their_themes(config_copy, database_url, clock):
+    config_copy.write("themes.yaml", "themes:\n  - {id: waiting, name: Waiting, cause: process, phrases: [waited]}\n")
+    api = Api(config_copy.path, database_url, clock)
+    rows = [answer(f"W{i}", score=2, comment="I waited two days") for i in range(10)]
+    rows += [answer(f"F{i}", score=10, comment="Fine") for i in range(20)]
+    assert api.post("/api/v1/responses", rows).json["added"] == 30
+    api.live.settle()
+    themes = api.client.get("/api/v1/summary").json["themes"]
+    assert (themes["comments"], themes["cause_shares"]) == (30, {"process": 100.0, "people": 0.0, "training": 0.0})
+    (waiting,) = themes["themes"]
+    assert (waiting["id"], waiting["name"], waiting["cause"]) == ("waiting", "Waiting", "process")
+    assert (waiting["mentions"], waiting["detractor_mentions"], waiting["share"]) == (10, 10, 33.3)
+    assert waiting["impact"] < 0  # without the waiting, NPS would be higher
