@@ -90,6 +90,8 @@ class ApiRoutes:
             rows = json.loads(body)
         except (ValueError, UnicodeDecodeError) as error:
             return _json(problem(400, f"the body is not JSON: {error}"))
+        except RecursionError:  # within the size limit, a hostile body can nest deeper than the parser goes
+            return _json(problem(400, "the body is not JSON rows: it nests too deep"))
         config = self.live.config_state().config
         if config is None:
             return _json(problem(503, "the wall's config has never loaded: fix it (python -m obeya validate), "

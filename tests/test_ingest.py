@@ -167,6 +167,8 @@ def test_bodies_that_are_not_a_json_list_get_a_sentence(api):
     assert form.status_code == 415
     assert form.json["error"] == ("send the rows as JSON (Content-Type: application/json), "
                                   "not application/x-www-form-urlencoded")
+    nested = api.post("/api/v1/responses", None, data="[" * 200_000, content_type="application/json")
+    assert (nested.status_code, nested.json) == (400, {"error": "the body is not JSON rows: it nests too deep"})
     one_object = api.post("/api/v1/responses", answer("R1"))
     assert one_object.status_code == 400
     assert one_object.json["error"] == "the body must be a JSON list of rows (objects), not a JSON object"
