@@ -217,13 +217,16 @@ def test_a_posted_answer_shows_on_the_wall_at_its_next_refresh(api, clock):
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_with_a_wall_token_the_api_still_takes_its_own_token_and_the_ingest_token_opens_nothing_else(
         test_config_dir, database_url):
-    app = create_app(config_dir=test_config_dir, database_url=database_url, token=WALL, ingest_token=INGEST)
+    app = create_app(config_dir=test_config_dir, database_url=database_url, token=WALL, ingest_token=INGEST,
+                     remote_token="r3mote")
     client = app.server.test_client()
     posted = client.post("/api/v1/responses", json=[answer("R1")], headers={"Authorization": f"Bearer {INGEST}"})
     assert posted.status_code == 200 and posted.json["added"] == 1
     as_ingest = {"Authorization": f"Bearer {INGEST}"}
     assert client.get("/", headers=as_ingest).status_code == 401
     assert client.get(f"/?token={INGEST}").status_code == 401
+    assert client.get("/remote", headers=as_ingest).status_code == 403  # the remote's "ask for its link" page
+    assert client.get(f"/remote?token={INGEST}").status_code == 403
     assert client.get("/api/v1/summary", headers=as_ingest).status_code == 401
     assert client.post("/api/v1/responses", json=[answer("R2")],
                        headers={"Authorization": f"Bearer {WALL}"}).status_code == 401
