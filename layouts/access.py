@@ -52,7 +52,7 @@ def _mac(token: str, message: str) -> str:
     return hmac.new(token.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
-def _same(offered: str, expected: str) -> bool:
+def same_secret(offered: str, expected: str) -> bool:
     """Constant-time comparison that takes any text a browser sends."""
     return hmac.compare_digest(offered.encode(), expected.encode())
 
@@ -72,9 +72,9 @@ def cookie_age(token: str, value: str, purpose: str = WALL_PASS.purpose) -> int 
     """
     issued, _, mac = value.partition(".")
     if not mac:
-        old = purpose == WALL_PASS.purpose and _same(value, _mac(token, purpose))
+        old = purpose == WALL_PASS.purpose and same_secret(value, _mac(token, purpose))
         return COOKIE_SECONDS if old else None
-    if not (issued.isascii() and issued.isdigit()) or not _same(mac, _mac(token, f"{purpose}:{issued}")):
+    if not (issued.isascii() and issued.isdigit()) or not same_secret(mac, _mac(token, f"{purpose}:{issued}")):
         return None
     age = int(time.time()) - int(issued)
     return age if age <= COOKIE_SECONDS else None
@@ -94,7 +94,7 @@ def without_parameter(name: str) -> str:
 def login_with_link(token: str, kind: Pass = WALL_PASS) -> flask.Response | None:
     """With the right `?token=` in the link: a redirect to the same link without it, carrying the cookie."""
     offered = flask.request.args.get("token", "")
-    if not (offered and _same(offered, token)):
+    if not (offered and same_secret(offered, token)):
         return None
     response = flask.redirect(without_parameter("token"), code=303)
     give_cookie(response, token, kind)

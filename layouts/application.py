@@ -19,6 +19,7 @@ from dash import Dash, Input, Output, State, no_update
 from plotly.io.json import to_json_plotly  # what Dash serializes callback answers with
 
 from layouts.access import add_security_headers, content_security_policy, require_token
+from layouts.api import ApiRoutes, add_api, is_api_path
 from layouts.components import Screen
 from layouts.remote import REMOTE_ASSETS, StandupRoutes, add_standup, is_remote_path
 from layouts.wall import BANNER_SECONDS, banner, page_counts, wall_body, wall_layout
@@ -92,12 +93,14 @@ def create_server():
 
 
 def create_app(config_dir: str | Path | None = None, database_url: str | None = None,
-               token: str | None = None, *, remote_token: str | None = None, prepare: bool = True) -> Dash:
+               token: str | None = None, *, remote_token: str | None = None, ingest_token: str | None = None,
+               prepare: bool = True) -> Dash:
     """A ready-to-serve Dash app showing the wall for `config_dir` and `database_url`.
 
     With a `token` (default: `OBEYA_WALL_TOKEN`) only screens that opened the
     wall's link with it get in. With a `remote_token` (default:
-    `OBEYA_REMOTE_TOKEN`) the facilitator's remote exists at `/remote`.
+    `OBEYA_REMOTE_TOKEN`) the facilitator's remote exists at `/remote`; with an
+    `ingest_token` (default: `OBEYA_INGEST_TOKEN`) the ingest API takes rows.
     `prepare` creates missing tables (and the demo data on the embedded
     default) first; a server that did so already skips it.
     """
@@ -277,8 +280,10 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         return page_counts(rendered_body(config_state, data_state, 1.0)[0]) if config_state.config else {}
 
     token = token or settings.wall_token()
-    if token:
-        require_token(app.server, token, exempt=is_remote_path if remote_token else lambda path: False)
+    if token:  # the remote and the API check their own tokens
+        require_token(app.server, token,
+                      exempt=lambda path: is_api_path(path) or (remote_token is not None and is_remote_path(path)))
+    add_api(app.server, ApiRoutes(live, url, ingest_token=ingest_token or settings.ingest_token(), wall_token=token))
     app.server.before_request(answer_polls_from_the_drawn_wall)  # after the token check, never before
     state_cache = cache_from_env()  # its own: the numbers' cache in one process keeps only a few entries
     routes = StandupRoutes(live, WallStateStore(state_cache), panel_pages,

@@ -1,5 +1,5 @@
-"""The command line: `python -m obeya validate | demo | import | rollups | schema | serve | preview | themes |
-annotations`.
+"""The command line: `python -m obeya validate | demo | import | rollups | schema | serve | preview | snapshot |
+themes | annotations`.
 
     python -m obeya validate [CONFIG_DIR]     check the YAML (and sources.yaml's SQL); exit 0 valid, 1 invalid
     python -m obeya demo                      (re)build the demo database
@@ -9,6 +9,7 @@ annotations`.
     python -m obeya schema [CONFIG_DIR]       write the JSON Schemas editors use into CONFIG_DIR/schema/
     python -m obeya serve [--workers N]       serve the wall with gunicorn, for production
     python -m obeya preview DIR [--port N]    serve another config folder on another port, before it goes live
+    python -m obeya snapshot --out FILE       a PNG of a panel, or FILE.pdf: every page of every panel
     python -m obeya themes tag FILE.csv       tag survey comments with themes.yaml's themes and causes
     python -m obeya themes check FILE.csv     precision and recall of the themes on hand-labelled comments
     python -m obeya annotations export        the annotations added on the remote, as annotations.yaml
@@ -20,8 +21,8 @@ $OBEYA_CONFIG_DIR, else the project's `config/` next to the `obeya` package,
 whatever the current folder.
 
 This module is the parser; each command's work is its own module
-(validate_command, demo_command, import_command, rollups_command, themes_command,
-annotations_command) and what
+(validate_command, demo_command, import_command, rollups_command, picture_command,
+themes_command, annotations_command) and what
 they share (exit codes, the config folder, the engine, wording) is console.py.
 """
 
@@ -30,8 +31,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from obeya import (annotations_command, demo_command, import_command, preview_command, rollups_command,
-                   themes_command, validate_command)
+from obeya import (annotations_command, demo_command, import_command, picture_command, preview_command,
+                   rollups_command, themes_command, validate_command)
 from obeya.console import EXIT_OK, EXIT_USAGE, CommandStopped, config_folder
 
 
@@ -187,6 +188,25 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--port", type=int, default=None,
                          help="where to serve it (default: $OBEYA_PORT + 1, i.e. 8051)")
     preview.set_defaults(run=preview_command.run)
+
+    snapshot = commands.add_parser(
+        "snapshot",
+        help="write a PNG of a panel or a PDF of every page, for people who are not in the room",
+        description=(
+            "Draw the wall in headless Chromium (/usr/bin/chromium, through Playwright) and write FILE.png (the "
+            "first page of --panel, default the first panel) or FILE.pdf (every page of every panel, or of "
+            "--panel, one per PDF page). Without --url it starts the wall on a free loopback port from "
+            "$OBEYA_CONFIG_DIR and $OBEYA_DATABASE_URL and stops it afterwards. Exit 0 written, 1 when the "
+            "wall or Chromium failed, 2 on a usage error."
+        ),
+    )
+    snapshot.add_argument("--out", required=True, metavar="FILE", help="FILE.png or FILE.pdf")
+    snapshot.add_argument("--panel", metavar="ID", help="a panel id of wall.yaml (default: every panel / the first)")
+    snapshot.add_argument("--size", default="1920x1080", metavar="WxH", help="the screen size (default 1920x1080)")
+    snapshot.add_argument("--url", help="photograph a running wall instead (its OBEYA_WALL_TOKEN from the "
+                                        "environment), e.g. http://127.0.0.1:8050")
+    snapshot.add_argument("--wall", metavar="ID", help="one wall of OBEYA_WALLS_DIR (several walls: not yet)")
+    snapshot.set_defaults(run=picture_command.run)
 
     themes = commands.add_parser(
         "themes",

@@ -114,7 +114,8 @@ def normalised_header(name: str) -> str:
 
 
 def match_columns(
-    kind: ImportKind, header: list[str], mapping: Mapping[str, str] | None = None, header_line: int = 1
+    kind: ImportKind, header: list[str], mapping: Mapping[str, str] | None = None, header_line: int = 1,
+    *, names: str = "header",
 ) -> dict[str, int]:
     """{column: index in the header} for every column found, in the order of `kind.columns`;
     ImportFileError (at `header_line`) naming each missing required column and the headers
@@ -122,6 +123,8 @@ def match_columns(
 
     `mapping` ({column: header}) names headers explicitly; other columns are
     found by their aliases, most specific first, each header used once.
+    `names` is what the messages call a header: the ingest API's rows have
+    "key"s, and no --map option to name them with.
     """
     found: dict[str, int] = {}
     problems: list[str] = []
@@ -153,13 +156,11 @@ def match_columns(
         if any(name in found for name in column.derived_from):
             continue  # derived from those columns row by row (see `derived_column`)
         sources = f", and no {_or_list(column.derived_from)} column to derive it from" if column.derived_from else ""
-        problems.append(
-            f"missing column {column.name}: no header {_or_list(column.aliases)}{sources} "
-            f"(name it with --map {column.name}=HEADER)"
-        )
+        hint = f" (name it with --map {column.name}=HEADER)" if names == "header" else ""
+        problems.append(f"missing column {column.name}: no {names} {_or_list(column.aliases)}{sources}{hint}")
     if problems:
         shown = ", ".join(name for name in header if name) or "none"
-        problems.append(f"headers found: {shown}")
+        problems.append(f"{names}s found: {shown}")
         raise ImportFileError([(header_line, problem) for problem in problems])
     return {column.name: found[column.name] for column in kind.columns if column.name in found}
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -143,10 +143,38 @@ def import_rows(
     waits for any other writer first. Raises SQLAlchemyError or
     RollupRefreshFailed: nothing committed.
     """
-    result = ImportResult()
-    check = _RowChecker(kind, columns, csv_file, timestamps or TimestampReader(), config, result.unknown_services)
-    prepare_writing(engine)
     records = Records(csv_file)
+    try:
+        rows_read = None if progress is None else (
+            lambda rows: progress(records.bytes_read(), csv_file.size, rows))
+        result = import_records(engine, kind, records, len(csv_file.header), columns, skip_invalid=skip_invalid,
+                                timestamps=timestamps, progress=rows_read, replace=replace, config=config)
+    finally:
+        records.close()
+    if progress is not None:
+        progress(csv_file.size, csv_file.size, result.rows_read)
+    return result
+
+
+def import_records(
+    engine: Engine,
+    kind: ImportKind,
+    records: Iterable[tuple[int, list[str] | None, str | None]],
+    width: int,
+    columns: Mapping[str, int],
+    *,
+    skip_invalid: bool = False,
+    timestamps: TimestampReader | None = None,
+    progress: Callable[[int], None] | None = None,
+    replace: bool = False,
+    config: Config | None = None,
+) -> ImportResult:
+    """`import_rows` for records from anywhere: (line, fields, problem) as `Records` yields them, each
+    `width` fields wide, under the header `columns` were matched in (the ingest API sends JSON rows
+    through here). `progress` is called now and then with the rows read."""
+    result = ImportResult()
+    check = _RowChecker(kind, columns, width, timestamps or TimestampReader(), config, result.unknown_services)
+    prepare_writing(engine)
     try:
         with (
             _without_cycle_collection(),
@@ -162,7 +190,7 @@ def import_rows(
             for line, fields, problem in records:
                 result.rows_read += 1
                 if progress is not None and result.rows_read % CHUNK_ROWS == 0:
-                    progress(records.bytes_read(), csv_file.size, result.rows_read)
+                    progress(result.rows_read)
                 row = check(fields) if problem is None else problem
                 if type(row) is str:  # a problem, not a row
                     result.reject(line, row)
@@ -189,23 +217,20 @@ def import_rows(
             else:
                 transaction.rollback()
     finally:
-        records.close()
         if not result.committed:
             result.imported = result.replaced = result.duplicates = 0
-    if progress is not None:
-        progress(csv_file.size, csv_file.size, result.rows_read)
     return result
 
 
 class _RowChecker:
     """Turns the fields of one CSV record into a row for the table, or a problem message."""
 
-    def __init__(self, kind: ImportKind, columns: Mapping[str, int], csv_file: CsvFile,
+    def __init__(self, kind: ImportKind, columns: Mapping[str, int], width: int,
                  timestamps: TimestampReader, config: Config | None = None,
                  unknown_services: Counter | None = None) -> None:
         self.readers = _value_readers(kind, columns, timestamps)
         self.absent = tuple(column.name for column in kind.columns if column.name not in columns)
-        self.width = len(csv_file.header)
+        self.width = width
         self.derived = derived_column(kind, columns)
         self.config = config
         self.service_ids: dict[str, str | None] = {}  # spelling in the file: service id, None when unknown

@@ -174,18 +174,20 @@ def test_every_response_carries_a_strict_content_security_policy(make_app):
 # The only POSTs besides Dash's callbacks (which read): the stand-up's shared state, a pairing code, and the
 # remote's annotation for today (a file in the data folder). None of them touches survey or ticket data.
 STANDUP_POSTS = {"/_obeya/command", "/_obeya/shown", "/_obeya/pairing", "/remote/command", "/remote/annotation"}
+# The ingest API writes survey and ticket data, and answers 404 without OBEYA_INGEST_TOKEN (tests/test_ingest.py).
+INGEST_POSTS = {"/api/v1/responses", "/api/v1/ftr"}
 
 
 @pytest.mark.parametrize("remote_token", [None, "r3mote"])
 def test_no_endpoint_changes_data(test_config_dir, tmp_path, remote_token):
-    """No route takes PUT, PATCH or DELETE; POST only for Dash callbacks and the stand-up's few."""
+    """No route takes PUT, PATCH or DELETE; POST only for Dash callbacks, the stand-up's few and the ingest API."""
     server = create_app(config_dir=test_config_dir, database_url=f"sqlite:///{tmp_path / 'wall.db'}",
                         remote_token=remote_token).server
     for rule in server.url_map.iter_rules():
         methods = rule.methods - {"GET", "HEAD", "OPTIONS"}
         assert methods <= {"POST"}, rule
         if "POST" in methods:
-            assert rule.rule.startswith(("/_dash-", "/remote/_dash-")) or rule.rule in STANDUP_POSTS, rule
+            assert rule.rule.startswith(("/_dash-", "/remote/_dash-")) or rule.rule in STANDUP_POSTS | INGEST_POSTS, rule
 
 
 def test_config_files_outside_images_are_not_served(make_app):

@@ -466,3 +466,30 @@ def test_validate_warns_about_a_database_user_that_may_do_more_than_read(capsys,
     assert len(warnings) == 3
     assert "superuser" in warnings[0]
     assert all('"A read-only database user"' in warning for warning in warnings)
+
+
+def test_snapshot_without_chromium_says_how_to_install_it(monkeypatch, tmp_path, capsys):
+    from obeya import picture_command
+
+    monkeypatch.setattr(picture_command, "CHROMIUM", str(tmp_path / "no-chromium"))
+    monkeypatch.setattr(picture_command.shutil, "which", lambda name: None)
+    assert main(["snapshot", "--out", str(tmp_path / "wall.pdf")]) == 1
+    assert capsys.readouterr().err == (
+        f"obeya snapshot: no Chromium at {tmp_path / 'no-chromium'} or on PATH: install it (apt-get install "
+        "chromium) and take the snapshot again\n")
+    assert not (tmp_path / "wall.pdf").exists()
+
+
+def test_the_snapshots_pdf_has_one_page_per_picture_at_16_to_9():
+    import io
+
+    import pypdf
+    from obeya.picture_command import jpeg_pdf
+
+    # The smallest baseline JPEG header that names its size (SOI, SOF0 of 4x2 pixels): enough for the writer.
+    picture = bytes.fromhex("ffd8ffc0000b080002000401011100ffd9")
+    pdf = pypdf.PdfReader(io.BytesIO(jpeg_pdf([picture] * 3, (3840, 2160))))
+    assert len(pdf.pages) == 3
+    assert [(float(page.mediabox.width), float(page.mediabox.height)) for page in pdf.pages] == [(2880, 1620)] * 3
+    image = pdf.pages[0]["/Resources"]["/XObject"]["/Picture"].get_object()
+    assert (image["/Width"], image["/Height"], image["/Filter"]) == (4, 2, "/DCTDecode")

@@ -16,9 +16,10 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
+
+from obeya.processes import free_port, stop, wall_answers
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APP = ("app.py",)
@@ -41,12 +42,6 @@ def demo_wall(folder: Path) -> tuple[Path, str]:
                    env=dict(os.environ, OBEYA_CONFIG_DIR=str(config_dir), OBEYA_DATABASE_URL=database_url),
                    stdout=subprocess.DEVNULL)
     return config_dir, database_url
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class WallServer:
@@ -97,13 +92,7 @@ class WallServer:
             return False
 
     def _answers(self) -> bool:
-        try:
-            with urllib.request.urlopen(self.url + "/_obeya/health", timeout=2):
-                return True
-        except urllib.error.HTTPError:  # it answers, if only to say the token is missing
-            return True
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            return False
+        return wall_answers(self.url)
 
     def send_command(self, **body) -> dict:
         """Send a command to the wall's shared state as a TV's key does (`command="standup", on=False`)."""
@@ -131,13 +120,7 @@ class WallServer:
 
     def stop(self) -> str:
         """Stop the server (if it runs); returns everything it wrote."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process)
         if self._log is not None:
             self._log.close()
             self._log = None

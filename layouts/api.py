@@ -1,0 +1,127 @@
+"""The wall's JSON API: rows pushed in by a ticket system, and the summary for chat bots.
+
+    add_api(server, live, database_url, ingest_token=..., wall_token=...)
+
+`POST /api/v1/responses` and `/api/v1/ftr` exist only with an ingest token
+(`OBEYA_INGEST_TOKEN`); a request carries it as `Authorization: Bearer ...`.
+That token only writes: it opens no wall, no remote, no summary. `GET
+/api/v1/summary` takes the wall's token the same way (or a screen's cookie),
+and is open like the wall itself when the wall has no token.
+
+Everything is mounted under `prefix`, so a server of several walls can give
+each its own `/w/<id>/api/v1/...` with that wall's live state and database.
+The answers' words are the importer's (obeya/ingest.py); this module is HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+import flask
+
+from layouts.access import WALL_PASS, has_pass, same_secret
+from obeya.engine import make_engine
+from obeya.ingest import Answer, Limits, RateLimit, ingest, problem
+from obeya.live import LiveWall
+from obeya.summary import wall_summary
+
+API_PREFIX = "/api/v1"
+INGEST_KINDS = ("responses", "ftr")
+
+
+def is_api_path(path: str, prefix: str = "") -> bool:
+    """The API checks its own tokens: the wall's screen check lets these paths through."""
+    return path.startswith(prefix + API_PREFIX + "/")
+
+
+def _json(answer: Answer, headers: dict | None = None) -> flask.Response:
+    return flask.Response(json.dumps(answer.body, ensure_ascii=False), status=answer.status,
+                          mimetype="application/json", headers={"Cache-Control": "no-store", **(headers or {})})
+
+
+def _bearer() -> str:
+    scheme, _, credentials = flask.request.headers.get("Authorization", "").partition(" ")
+    return credentials.strip() if scheme.lower() == "bearer" else ""
+
+
+class ApiRoutes:
+    """The API of one wall: its live state, its database (written through its own engine), its tokens."""
+
+    def __init__(self, live: LiveWall, database_url: str, *, ingest_token: str | None, wall_token: str | None,
+                 limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic) -> None:
+        self.live = live
+        self.database_url = database_url
+        self.ingest_token = ingest_token
+        self.wall_token = wall_token
+        self.limits = limits
+        self.rate = RateLimit(limits.requests_per_minute, clock)
+        self._engine = None  # the wall reads through a read-only engine; writes get their own, made on first use
+
+    def engine(self):
+        if self._engine is None:
+            self._engine = make_engine(self.database_url)
+        return self._engine
+
+    def write(self, kind: str) -> flask.Response:
+        """POST rows of `kind`: checked, written in one transaction, answered with what was added."""
+        if self.ingest_token is None:
+            flask.abort(404)  # no ingest token: the API does not exist
+        if not same_secret(_bearer(), self.ingest_token):
+            return _json(problem(401, "send the ingest token as 'Authorization: Bearer <OBEYA_INGEST_TOKEN>'"),
+                         {"WWW-Authenticate": 'Bearer realm="obeya-ingest"'})
+        retry_after = self.rate.retry_after(self.ingest_token)
+        if retry_after is not None:
+            return _json(problem(429, f"more than {self.limits.requests_per_minute} requests in a minute; "
+                                      f"try again in {retry_after} s", retry_after=retry_after),
+                         {"Retry-After": str(retry_after)})
+        request = flask.request
+        if request.mimetype != "application/json":
+            return _json(problem(415, f"send the rows as JSON (Content-Type: application/json), "
+                                      f"not {request.mimetype or 'no content type'}"))
+        limit = self.limits.max_body_bytes
+        if request.content_length is not None and request.content_length > limit:
+            return self._too_big(request.content_length)
+        body = request.stream.read(limit + 1)  # also bounds a chunked body that gave no length
+        if len(body) > limit:
+            return self._too_big(None)
+        try:
+            rows = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as error:
+            return _json(problem(400, f"the body is not JSON: {error}"))
+        except RecursionError:  # within the size limit, a hostile body can nest deeper than the parser goes
+            return _json(problem(400, "the body is not JSON rows: it nests too deep"))
+        config = self.live.config_state().config
+        if config is None:
+            return _json(problem(503, "the wall's config has never loaded: fix it (python -m obeya validate), "
+                                      "then send again; nothing written"))
+        replace = request.args.get("replace", "").lower() in ("1", "true", "yes")
+        return _json(ingest(self.engine(), kind, rows, config, replace=replace, max_rows=self.limits.max_rows))
+
+    def _too_big(self, length: int | None) -> flask.Response:
+        size = f"{length:,} bytes" if length is not None else "the body"
+        return _json(problem(413, f"{size} is over the limit of {self.limits.max_body_bytes:,} bytes per request; "
+                                  f"send at most {self.limits.max_rows:,} rows at a time"))
+
+    def summary(self) -> flask.Response:
+        """GET the wall's current numbers, themes and actions, from what the wall last read."""
+        if self.wall_token is not None and not (same_secret(_bearer(), self.wall_token) or has_pass(self.wall_token,
+                                                                                              WALL_PASS)):
+            return _json(problem(401, "send the wall's token as 'Authorization: Bearer <OBEYA_WALL_TOKEN>'"),
+                         {"WWW-Authenticate": 'Bearer realm="obeya-wall"'})
+        config = self.live.config_state().config
+        state = self.live.data_state()
+        if config is None or state.data is None:
+            return _json(problem(503, "the wall has no numbers yet (reading the database); ask again shortly",
+                                 retry_after=5), {"Retry-After": "5"})
+        return _json(Answer(200, wall_summary(config, state.data, state.stale_since)))
+
+
+def add_api(server: flask.Flask, routes: ApiRoutes, prefix: str = "") -> None:
+    """The API's routes on `server`, under `prefix` (a wall's `/w/<id>` on a server of several)."""
+    name = prefix.strip("/").replace("/", "_") or "wall"
+    for kind in INGEST_KINDS:
+        server.add_url_rule(f"{prefix}{API_PREFIX}/{kind}", f"obeya_api_{name}_{kind}",
+                            lambda kind=kind: routes.write(kind), methods=["POST"])
+    server.add_url_rule(f"{prefix}{API_PREFIX}/summary", f"obeya_api_{name}_summary", routes.summary)
