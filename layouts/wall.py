@@ -74,6 +74,18 @@ def _panel_error(title: str, message: str, say: Labels) -> html.Div:
     )
 
 
+def quiet_screen() -> html.Div:
+    """What the TV shows in quiet hours: black, and a small dim clock that wall.js moves every minute (burn-in)."""
+    return html.Div(html.Span(className="wall-quiet-clock"), id="wall-quiet", className="wall-quiet", hidden=True,
+                    **{"aria-hidden": "true"})
+
+
+def new_mark() -> html.Span:
+    """The "new" mark in the header while a panel with an alert is on screen; wall.js fills it in and shows it."""
+    return html.Span([icon("bi-bell-fill"), html.Span(className="wall-new-text")], id="wall-new",
+                     className="wall-new", hidden=True, role="status")
+
+
 def header(config: Config) -> html.Header:
     logo = config.wall.brand.logo
     return html.Header(
@@ -84,6 +96,7 @@ def header(config: Config) -> html.Header:
             html.Span(config.wall.team, className="wall-team"),
             html.Span(className="wall-header-spacer"),
             standup_timer(),
+            new_mark(),
             html.Span(id="wall-clock", className="wall-clock"),
         ],
         className="wall-header",
@@ -128,18 +141,6 @@ def pairing_card() -> html.Div:
                   html.P(className="wall-pairing-valid")], className="wall-pairing-card"),
         id="wall-pairing", className="wall-pairing", hidden=True,
     )
-
-
-def quiet_screen() -> html.Div:
-    """What the TV shows in quiet hours: black, and a small dim clock that wall.js moves every minute (burn-in)."""
-    return html.Div(html.Span(className="wall-quiet-clock"), id="wall-quiet", className="wall-quiet", hidden=True,
-                    **{"aria-hidden": "true"})
-
-
-def new_mark() -> html.Div:
-    """The "new" mark over a panel that came next in rotation for an alert; wall.js fills it in and shows it."""
-    return html.Div([icon("bi-bell-fill"), html.Span(className="wall-new-text")], id="wall-new",
-                    className="wall-new", hidden=True, role="status")
 
 
 def footer(config: Config, active_panel: str) -> html.Footer:
@@ -272,7 +273,6 @@ def wall_layout(config: Config | None, problems: tuple[Problem, ...], body: list
             html.Div(banner(problems, words(config)) if config is not None else [], id="wall-banner",
                      className="wall-banner", role="status"),
             pairing_card(),
-            new_mark(),
             quiet_screen(),
         ],
         id="wall",

@@ -149,7 +149,8 @@ def alerted_server(tmp_path):
 RECORD_MARKS = """
 () => {
   const wall = document.getElementById('wall');
-  const seen = () => [wall.getAttribute('data-active-panel'), !document.getElementById('wall-new').hidden];
+  const marked = () => { const mark = document.getElementById('wall-new'); return !!mark && !mark.hidden; };
+  const seen = () => [wall.getAttribute('data-active-panel'), marked()];  // the mark is redrawn with the header
   window.__shown = [seen()];
   new MutationObserver(() => {
     const now = seen(), last = window.__shown[window.__shown.length - 1];
