@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import insert
 
 from obeya.database import make_engine, survey_responses
-from obeya.rollups import refresh_rollups
+from obeya.rollups import mark_data_changed, refresh_rollups
 from test_browser_live import OFFLINE
 from wall_driver import REPO_ROOT, Wall, WallServer, fill_test_database, new_page, quick_config, served_wall
 
@@ -216,3 +216,27 @@ def test_without_its_server_the_wall_keeps_rotating_and_shows_new_data_when_it_i
             "Written while the wall's server was down", timeout=30_000)
     finally:
         print(server.stop())
+
+
+def test_after_a_network_cut_the_same_server_sends_new_data_without_a_reload(tmp_path, own_page):
+    server = own_server(tmp_path)
+    wall = Wall(own_page, server).open(panel="voices", rotate=0)
+    own_page.evaluate("() => { window.__marker = 1; }")
+    own_page.route(f"{server.url}/**", lambda route: route.abort())  # the TV's network goes away
+    try:
+        expect(own_page.locator("#wall-mode")).to_have_text(OFFLINE, timeout=15_000)
+        engine = make_engine(server.database_url)
+        with engine.begin() as connection:  # meanwhile an import writes a comment
+            connection.execute(insert(survey_responses), [dict(
+                response_id="R-DURING-CUT", ticket_id="T-DURING-CUT", service="lims", score=1,
+                comment="Written while the TV was cut off",
+                responded_at=(datetime.now(timezone.utc) - timedelta(minutes=10)).replace(tzinfo=None))])
+            mark_data_changed(connection)
+        engine.dispose()
+    finally:
+        own_page.unroute(f"{server.url}/**")
+    expect(wall.root).not_to_have_attribute("data-offline", "1", timeout=90_000)
+    expect(own_page.locator("#wall-panels > [data-panel=voices] .page.is-active")).to_contain_text(
+        "Written while the TV was cut off", timeout=30_000)
+    assert own_page.evaluate("() => window.__marker") == 1, "the page reloaded: the same server needs none"
+    server.stop()
