@@ -13,12 +13,21 @@
  * moves the remote asks for. Keys that change it (S, hold, PageDown in a
  * stand-up) are sent as commands (/_obeya/command); every screen then follows.
  * Rotation itself stays in each browser.
+ *
+ * Quiet hours and the panels' `show` windows come with the page as the coming week's changes
+ * (#wall-settings[data-schedule], from obeya/schedule.py): the page switches at them by its own clock, so a
+ * TV goes dark at 19:00 even while the server cannot be reached. Alerts (#wall-settings[data-alerts], from
+ * obeya/alerts.py) put their panel next in rotation once, marked "new" until they expire.
+ * While the server does not answer, the page keeps rotating what it has, says so in the footer, and asks
+ * less and less often (up to once a minute) until it answers again.
  */
 (function () {
   "use strict";
 
   var TICK_MS = 200;
   var HEALTH_MS = 5000;     // how often we ask whether the server is up (and the same one)
+  var HEALTH_MAX_MS = 60000; // while it does not answer, each try waits twice as long, up to a minute
+  var WAKE_MS = 10 * 60 * 1000; // in quiet hours a key or a tap wakes the screen for ten minutes
   var params = new URLSearchParams(window.location.search);
   var MIN_ROTATE_SECONDS = 5; // the shortest period wall.yaml allows: anything faster flickers, nobody reads it
   var rotateParam = params.get("rotate");
@@ -35,7 +44,9 @@
     started: false,
   };
 
-  var server = { boot: null, down: false, loadedAt: Date.now(), reloading: false };
+  var server = { boot: null, down: false, failures: 0, loadedAt: Date.now(), reloading: false, events: null };
+  var quiet = { awakeUntil: 0, minute: -1 };
+  var alerts = { promoted: {} }; // alert keys this page has put next already
 
   // The shared state as last sent by the server; offset: server seconds minus this browser's, at that message.
   var shared = { message: null, offset: 0, seenMove: 0, sentSlot: null, sentEnd: null, shown: "" };
@@ -53,16 +64,77 @@
   }
 
   /* The words this script writes come with the page, in the wall's language (#wall-settings[data-words]). */
-  var wordsSeen = { json: null, words: {} };
   function say(key, values) {
-    var el = document.getElementById("wall-settings");
-    var json = el ? el.getAttribute("data-words") : null;
-    if (json !== wordsSeen.json) {
-      wordsSeen.json = json;
-      try { wordsSeen.words = JSON.parse(json || "{}"); } catch (error) { wordsSeen.words = {}; }
-    }
-    var text = wordsSeen.words[key] || "";
+    var text = settingJson("data-words", {})[key] || "";
     return text.replace(/\{(\w+)\}/g, function (all, name) { return values && name in values ? values[name] : all; });
+  }
+
+  /* A JSON attribute of #wall-settings (it comes with every redraw), parsed again only when its text changed. */
+  var settingsSeen = {};
+  function settingJson(name, fallback) {
+    var el = document.getElementById("wall-settings");
+    var text = el ? el.getAttribute(name) : null;
+    if (!settingsSeen[name] || settingsSeen[name].text !== text) {
+      var value = null;
+      try { value = JSON.parse(text || "null"); } catch (error) { value = null; }
+      settingsSeen[name] = { text: text, value: value === null ? fallback : value };
+    }
+    return settingsSeen[name].value;
+  }
+
+  /* What the schedule says now: {quiet, hidden: [panel ids]}; the last change at or before this moment. */
+  function scheduled() {
+    var changes = settingJson("data-schedule", []);
+    var now = Date.now();
+    var current = changes[0];
+    for (var i = 1; i < changes.length && changes[i][0] <= now; i++) { current = changes[i]; }
+    return current ? { quiet: !!current[1], hidden: current[2] || [] } : { quiet: false, hidden: [] };
+  }
+
+  /* Quiet hours and nobody woke the screen; a stand-up is never blanked. */
+  function isQuiet() { return !standup() && scheduled().quiet && Date.now() >= quiet.awakeUntil; }
+
+  function wake() { quiet.awakeUntil = Date.now() + WAKE_MS; showMode(); }
+
+  /* The live alerts: [{key, panel, until}] not expired, for panels on this wall. */
+  function liveAlerts() {
+    var list = settingJson("data-alerts", []);
+    var kept = {};  // forget keys no longer sent: the memory stays as small as the list
+    list.forEach(function (alert) { if (alerts.promoted[alert.key]) { kept[alert.key] = true; } });
+    alerts.promoted = kept;
+    var now = Date.now();
+    var ids = panelIds();
+    return list.filter(function (alert) { return alert.until > now && ids.indexOf(alert.panel) >= 0; });
+  }
+
+  /* The "new" mark over the panel on screen while it has a live alert. */
+  function showNew() {
+    var box = document.getElementById("wall-new");
+    if (!box) { return; }
+    var marked = !isQuiet() && liveAlerts().some(function (alert) { return alert.panel === state.panel; });
+    if (marked) { setText(box.querySelector(".wall-new-text"), say("new")); }
+    if (box.hidden !== !marked) { box.hidden = !marked; }
+    var w = wall();
+    if (w) { setAttribute(w, "data-new", marked ? state.panel : null); }
+  }
+
+  /* The dark screen's clock: HH:MM, moved to another place every minute so no pixel burns in. */
+  function showQuiet() {
+    var box = document.getElementById("wall-quiet");
+    if (!box) { return; }
+    var on = mode() === "quiet";
+    if (box.hidden !== !on) { box.hidden = !on; }
+    if (!on) { quiet.minute = -1; return; }
+    var minute = Math.floor(Date.now() / 60000);
+    var clockEl = box.querySelector(".wall-quiet-clock");
+    setText(clockEl, clockText());
+    if (minute === quiet.minute) { return; }
+    quiet.minute = minute;
+    // A walk over a 7 × 5 grid of places that visits each before repeating (7 and 5: coprime to 17 and 3).
+    var left = 8 + ((minute * 17) % 7) * 12;
+    var top = 10 + ((minute * 3) % 5) * 18;
+    clockEl.style.left = left + "%";
+    clockEl.style.top = top + "%";
   }
 
   /* The team's accent colour and the wall's language, from #wall-settings: they follow config edits. */
@@ -160,21 +232,38 @@
     reportShown();
   }
 
+  /* The next (or, delta -1, previous) page, skipping the panels the schedule leaves out of rotation now. */
   function step(delta) {
     var list = slides();
     if (!list.length) { return; }
-    var next = list[(slideIndex() + delta + list.length) % list.length];
-    go(next.panel, next.page);
+    var hidden = scheduled().hidden;
+    var i = slideIndex();
+    for (var n = 0; n < list.length; n++) {
+      i = (i + delta + list.length) % list.length;
+      if (hidden.indexOf(list[i].panel) < 0) { break; }
+    }
+    go(list[i].panel, list[i].page);
+  }
+
+  /* At the end of a page: an alert's panel not yet put next comes now, else the next page. */
+  function advance() {
+    var due = liveAlerts().filter(function (alert) { return !alerts.promoted[alert.key]; })[0];
+    if (due) {
+      liveAlerts().forEach(function (alert) { if (alert.panel === due.panel) { alerts.promoted[alert.key] = true; } });
+      if (due.panel !== state.panel) { go(due.panel, 0); return; }
+    }
+    step(1);
   }
 
   function standup() { return shared.message && shared.message.standup ? shared.message.standup : null; }
 
   function held() { return state.held || !!(shared.message && shared.message.held); }
 
-  function paused() { return !!standup() || held() || Date.now() < state.idleUntil; }
+  function paused() { return !!standup() || held() || Date.now() < state.idleUntil || isQuiet(); }
 
   function mode() {
     if (standup()) { return "standup"; }
+    if (isQuiet()) { return "quiet"; }
     if (held()) { return "held"; }
     if (Date.now() < state.idleUntil) { return "paused"; }
     return "rotating";
@@ -201,12 +290,15 @@
     }
     if (label.textContent !== text) { label.textContent = text; }
     if (label.getAttribute("data-mode") !== m) { label.setAttribute("data-mode", m); }
+    if (w) { setAttribute(w, "data-offline", server.down ? "1" : null); }
     var holdIcon = document.querySelector('[data-action="hold"] .bi');
     if (holdIcon) {
       var cls = "bi " + (held() ? "bi-play-fill" : "bi-pause-fill");
       if (holdIcon.className !== cls) { holdIcon.className = cls; }
     }
     showStandup(timer);
+    showQuiet();
+    showNew();
   }
 
   function setAttribute(el, name, value) {
@@ -303,6 +395,7 @@
 
   /* The remote's next, previous or jump, outside a stand-up: like a facilitator's key on this screen. */
   function makeMove(move) {
+    if (isQuiet()) { wake(); }  // someone in the room moved the wall from the remote
     touch();
     if (move.kind === "next") { step(1); }
     else if (move.kind === "prev") { step(-1); }
@@ -316,12 +409,28 @@
     }
   }
 
+  /* The shared state's event stream; closed while the server is down (checkServer opens it again). */
   function listen() {
-    if (!window.EventSource) { return; }
+    if (!window.EventSource || server.events) { return; }
     var events = new EventSource("/_obeya/events");
+    server.events = events;
     events.onmessage = function (event) {
       try { receive(JSON.parse(event.data)); } catch (error) { /* a message we cannot read: the next one will do */ }
     };
+    events.onerror = function () {
+      if (events.readyState === EventSource.CLOSED) { events.close(); if (server.events === events) { server.events = null; } }
+    };
+  }
+
+  function stopListening() {
+    if (server.events) { server.events.close(); server.events = null; }
+  }
+
+  /* Dash's poll for new panels: off while the server is down, so a night without it costs nothing. */
+  function polling(on) {
+    if (window.dash_clientside && window.dash_clientside.set_props) {
+      window.dash_clientside.set_props("poll", { disabled: !on });
+    }
   }
 
   /* Tell the server what this screen shows, for the remote. */
@@ -433,7 +542,7 @@
     var elapsed = state.elapsedBeforePause + (isPaused ? 0 : Date.now() - state.shownAt);
     if (total <= 0) { progress(0); return; }
     progress(elapsed / total);
-    if (!isPaused && elapsed >= total) { step(1); }
+    if (!isPaused && elapsed >= total) { advance(); }
   }
 
   function fullscreen() {
@@ -447,6 +556,7 @@
 
   function onKey(event) {
     if (event.ctrlKey || event.altKey || event.metaKey) { return; }
+    if (isQuiet()) { wake(); event.preventDefault(); return; }  // the first key only wakes the screen
     var key = event.key;
     var handled = true;
     if (key === "s" || key === "S") { send({ command: "standup", on: !standup() }).catch(function () {}); }
@@ -483,6 +593,7 @@
   }
 
   function onClick(event) {
+    if (isQuiet()) { wake(); return; }
     var target = event.target.closest ? event.target.closest("[data-goto], [data-action]") : null;
     if (!target || !wall() || !wall().contains(target)) { return; }
     if (wall().getAttribute("data-kiosk") === "1") { return; }
@@ -500,10 +611,12 @@
   }
 
   var clockFormats = {};
-  /* HH:MM in the wall's time zone (the same zone as "as of" on the panels). */
+  /* HH:MM in the wall's time zone (the same zone as "as of" on the panels), in the header. */
   function clock() {
-    var el = document.getElementById("wall-clock");
-    if (!el) { return; }
+    setText(document.getElementById("wall-clock"), clockText());
+  }
+
+  function clockText() {
     var settingsEl = document.getElementById("wall-settings");
     var zone = (settingsEl && settingsEl.getAttribute("data-timezone")) || undefined;
     var language = (settingsEl && settingsEl.getAttribute("data-language")) || "en";
@@ -516,8 +629,7 @@
         clockFormats[key] = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
       }
     }
-    var text = clockFormats[key].format(new Date());
-    if (el.textContent !== text) { el.textContent = text; }
+    return clockFormats[key].format(new Date());
   }
 
   /* After a server restart (new boot id) or at the daily reload hour, reload the page:
@@ -551,11 +663,23 @@
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
       .then(function (info) {
         if (server.boot === null) { server.boot = info.boot; }
+        var reload = info.boot !== server.boot || dailyReloadDue();
+        // Back: new panels and the shared state flow again; a restarted server gets the page reloaded instead.
+        if (server.down && !reload) { polling(true); listen(); }
         server.down = false;
-        if (info.boot !== server.boot || dailyReloadDue()) { reloadWhenServed(); }
+        server.failures = 0;
+        if (reload) { reloadWhenServed(); }
       })
-      .catch(function () { server.down = true; })
-      .then(showMode);
+      .catch(function () {
+        if (!server.down) { polling(false); stopListening(); }
+        server.down = true;
+        server.failures += 1;
+      })
+      .then(function () {
+        showMode();
+        var wait = server.down ? Math.min(HEALTH_MS * Math.pow(2, server.failures - 1), HEALTH_MAX_MS) : HEALTH_MS;
+        setTimeout(checkServer, wait);
+      });
   }
 
   function dailyReloadDue() {
@@ -602,8 +726,7 @@
     window.addEventListener("resize", onResize);
     setInterval(tick, TICK_MS);
     setInterval(clock, 1000);
-    setInterval(checkServer, HEALTH_MS);
-    checkServer();
+    checkServer();  // and again every HEALTH_MS, backing off while the server does not answer
     listen();
     clock();
     // The server redraws panels (new data, edited YAML): keep our place on the new elements.

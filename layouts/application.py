@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 import uuid
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from layouts.remote import REMOTE_ASSETS, StandupRoutes, add_standup, is_remote_
 from layouts.wall import BANNER_SECONDS, banner, page_counts, wall_body, wall_layout
 from layouts.words import words
 from obeya import database, settings
+from obeya.alerts import AlertLog, find_alerts
 from obeya.cache import cache_from_env
 from obeya.engine import make_engine
 from obeya.files import servable_image
@@ -140,6 +142,7 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
             "scale": scale,
         }
 
+    alert_log = AlertLog()  # what fired when, in this process (obeya/alerts.py)
     drawn: dict[tuple, list] = {}
     drawing = threading.Lock()  # one thread draws a new wall; the others wait for it instead of drawing it too
 
@@ -164,7 +167,10 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         screen = Screen(scale=scale, theme=config.wall.theme, stale_since=stale_since, problem=data_state.problem,
                         reading=data_state.reading)
         failed: list[str] = []
-        body = wall_body(config, data_state, screen, active_panel="", failed=failed, remote=remote_token is not None)
+        alerts = alert_log.update(find_alerts(config, data_state.data), datetime.now(timezone.utc),
+                                  timedelta(hours=config.wall.alerts.cooldown_hours))
+        body = wall_body(config, data_state, screen, active_panel="", failed=failed, remote=remote_token is not None,
+                         alerts=alerts)
         if failed:
             return body, False
         while len(drawn) >= RENDERED_KEPT:

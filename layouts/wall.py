@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+from datetime import datetime, timezone
 from urllib.parse import quote
 
 from dash import dcc, html
@@ -17,9 +18,11 @@ from layouts import geometry as g
 from layouts.components import Screen, icon
 from layouts.textfit import text_width
 from layouts.words import ENGLISH, Labels, words
+from obeya.alerts import LiveAlert
 from obeya.config import Config, Problem
 from obeya.live import DataState
 from obeya.panels import PANELS
+from obeya.schedule import page_schedule
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +74,18 @@ def _panel_error(title: str, message: str, say: Labels) -> html.Div:
     )
 
 
+def quiet_screen() -> html.Div:
+    """What the TV shows in quiet hours: black, and a small dim clock that wall.js moves every minute (burn-in)."""
+    return html.Div(html.Span(className="wall-quiet-clock"), id="wall-quiet", className="wall-quiet", hidden=True,
+                    **{"aria-hidden": "true"})
+
+
+def new_mark() -> html.Span:
+    """The "new" mark in the header while a panel with an alert is on screen; wall.js fills it in and shows it."""
+    return html.Span([icon("bi-bell-fill"), html.Span(className="wall-new-text")], id="wall-new",
+                     className="wall-new", hidden=True, role="status")
+
+
 def header(config: Config) -> html.Header:
     logo = config.wall.brand.logo
     return html.Header(
@@ -81,6 +96,7 @@ def header(config: Config) -> html.Header:
             html.Span(config.wall.team, className="wall-team"),
             html.Span(className="wall-header-spacer"),
             standup_timer(),
+            new_mark(),
             html.Span(id="wall-clock", className="wall-clock"),
         ],
         className="wall-header",
@@ -169,10 +185,12 @@ def page_counts(body: list) -> dict[str, int]:
 
 
 def wall_body(config: Config, data_state: DataState, screen: Screen, active_panel: str,
-              failed: list[str] | None = None, remote: bool = False) -> list:
+              failed: list[str] | None = None, remote: bool = False, alerts: tuple[LiveAlert, ...] = ()) -> list:
     """The children of #wall-body: everything that depends on config and data (`failed`: see render_panels).
 
-    `remote`: the wall has a remote, so key R shows the QR code that pairs a phone with it.
+    `remote`: the wall has a remote, so key R shows the QR code that pairs a phone with it. `alerts`: the live
+    ones (obeya/alerts.py), whose panels wall.js puts next in rotation, marked "new". The schedule's changes
+    for the coming week (obeya/schedule.py) go with it: the page goes quiet and back by itself, server or not.
     """
     settings = html.Div(
         id="wall-settings",
@@ -186,6 +204,9 @@ def wall_body(config: Config, data_state: DataState, screen: Screen, active_pane
             "data-accent": config.wall.brand.accent or "",  # wall.js sets it as #wall's --accent
             "data-words": json.dumps(words(config).browser_words(), ensure_ascii=False),  # what wall.js writes
             "data-remote": "1" if remote else "0",
+            "data-schedule": json.dumps(page_schedule(config, datetime.now(timezone.utc))),
+            "data-alerts": json.dumps([{"key": alert.key, "panel": alert.panel,
+                                        "until": int(alert.until.timestamp() * 1000)} for alert in alerts]),
         },
     )
     return [
@@ -253,6 +274,7 @@ def wall_layout(config: Config | None, problems: tuple[Problem, ...], body: list
             html.Div(banner(problems, words(config)) if config is not None else [], id="wall-banner",
                      className="wall-banner", role="status"),
             pairing_card(),
+            quiet_screen(),
         ],
         id="wall",
         className=f"theme-{theme}",

@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from obeya.labels import LANGUAGES, label_keys, shorten
 from obeya.loader import reference_problems, validate
@@ -45,6 +45,8 @@ Text = Annotated[str, Field(min_length=1)]
 Points = list[Text]  # short sentences, one per item: written inline, a comma inside one splits it (see TEXT_LISTS)
 Seconds = Annotated[int, Field(ge=5, le=3600)]
 ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]  # "09:15", in quotes
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 def about(meaning: str) -> Any:
@@ -61,11 +63,51 @@ class Strict(BaseModel):
 # --- wall.yaml -------------------------------------------------------------
 
 
+class TimeWindow(Strict):
+    """Days and/or hours of the week in the wall's time zone: a quiet_hours entry, or a panel's `show`.
+
+    `from` later than `to` spans midnight: the hours after midnight belong to the day it started
+    (`{days: [fri], from: "19:00", to: "07:00"}` is Friday 19:00 to Saturday 07:00).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    days: Annotated[list[Weekday] | None,
+                    about("the days it holds: mon, tue, wed, thu, fri, sat, sun; left out: every day")] = None
+    start: Annotated[ClockTime | None, Field(alias="from"),
+                     about('from this time, in quotes ("19:00"); with `to`; left out: the whole day')] = None
+    end: Annotated[ClockTime | None, Field(alias="to"),
+                   about('until this time, in quotes ("07:00"); earlier than `from`: the next morning')] = None
+
+    @model_validator(mode="after")
+    def _times_in_pairs(self) -> TimeWindow:
+        if (self.start is None) != (self.end is None):
+            raise ValueError('give both from and to (like from: "19:00", to: "07:00"), or neither for whole days')
+        if self.start is not None and self.start == self.end:
+            raise ValueError(f"from and to are both {self.start}: leave both out for whole days")
+        if self.days is not None and not self.days:
+            raise ValueError("list at least one day, or leave days out for every day")
+        if self.days is None and self.start is None:
+            raise ValueError("give days, or from and to, or both")
+        return self
+
+
 class PanelSetting(Strict):
     """A panel in the rotation, with its own time on screen."""
 
     id: Annotated[PanelId, about("the panel: " + ", ".join(PANEL_IDS[:-1]) + f" or {PANEL_IDS[-1]}")]
     seconds: Annotated[Seconds | None, about("seconds this panel stays on screen, instead of rotate_seconds (5–3600)")] = None
+    show: Annotated[TimeWindow | None,
+                    about('only these days and hours in rotation: {days: [...], from: "08:00", to: "12:00"}, '
+                          "in the wall's timezone; left out: always")] = None
+
+
+class AlertSettings(Strict):
+    """Alerts: a panel with news comes next in rotation, marked "new"."""
+
+    cooldown_hours: Annotated[int, Field(ge=1, le=168),
+                              about("the same alert (a service's number dropping, a watched theme's detractor "
+                                    "comment) comes back at most once in this many hours (1–168)")] = 12
 
 
 class NpsSettings(Strict):
@@ -138,6 +180,11 @@ class Wall(Strict):
     labels: Annotated[dict[str, Text], Field(json_schema_extra={"propertyNames": {"enum": label_keys()}}),
                       about("your own words for single labels, by catalog key (obeya/catalog/en.yaml)")] = {}
     brand: Brand = Brand()
+    quiet_hours: Annotated[list[TimeWindow],
+                           about('when the screen goes dark (a dim clock moves across it, the numbers still '
+                                 'refresh; any key wakes it for 10 minutes): a list of {days: [...]} and/or '
+                                 '{from: "19:00", to: "07:00"}, in the wall\'s timezone')] = []
+    alerts: AlertSettings = AlertSettings()
 
     @field_validator("language")
     @classmethod
@@ -337,6 +384,8 @@ class Theme(Strict):
                              "word stems in wall.yaml's language (waited also finds waiting), at least one")]
     factors: Annotated[list[Phrase], about("survey reasons a respondent ticks that count as this theme, "
                                            "matched without regard to case")] = []
+    watch: Annotated[bool, about("true: a new detractor comment on this theme is an alert (its panel comes "
+                                 'next in rotation, marked "new")')] = False
 
     @field_validator("phrases")
     @classmethod
@@ -418,8 +467,6 @@ class ActionsFile(Strict):
     actions: Annotated[list[Action], about("what the team does about its gaps")] = []
 # --- standup.yaml (optional) ---------------------------------------------
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DEFAULT_AGENDA_MINUTES = 2  # each rotation panel's time in a stand-up that has no agenda
 
 

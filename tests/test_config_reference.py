@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 import pytest
 from pydantic import BaseModel
@@ -44,12 +44,13 @@ def model_keys(model: type[BaseModel], prefix: str = "") -> dict[str, Any]:
     """{key path: field} for every key a file may hold; a mapping of keys is documented by its keys."""
     keys = {}
     for name, field in model.model_fields.items():
+        name = field.alias or name  # `from` is a Python keyword: the model says `start`, the YAML `from`
         if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
             keys |= model_keys(field.annotation, f"{prefix}{name}.")
             continue
         keys[prefix + name] = field
-        for inner in _models_in(field.annotation):  # a list of mappings: each item's keys
-            keys |= model_keys(inner, f"{prefix}{name}[].")
+        for inner in _models_in(field.annotation):  # a mapping or nothing: its keys; a list of mappings: each item's
+            keys |= model_keys(inner, f"{prefix}{name}{'[]' if get_origin(field.annotation) is list else ''}.")
     return keys
 
 
@@ -64,6 +65,8 @@ def default_as_written(field: Any) -> str:
         return "[" + ", ".join(item.id for item in value) + "]"
     if isinstance(value, list) and value and isinstance(value[0], str):  # days: as YAML writes them inline
         return "[" + ", ".join(value) + "]"
+    if isinstance(value, bool):  # as YAML writes it
+        return str(value).lower()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value)
