@@ -426,11 +426,11 @@
     if (server.events) { server.events.close(); server.events = null; }
   }
 
-  /* Dash's poll for new panels: off while the server is down, so a night without it costs nothing. */
+  /* Asking for new panels (watchVersion): off while the server is down, so a night without it costs nothing;
+   * back on, the first answer runs Dash's poll whatever it says. */
   function polling(on) {
-    if (window.dash_clientside && window.dash_clientside.set_props) {
-      window.dash_clientside.set_props("poll", { disabled: !on });
-    }
+    version.off = !on;
+    if (on) { version.seen = null; }
   }
 
   /* Tell the server what this screen shows, for the remote. */
@@ -640,10 +640,10 @@
    * wall: ~100 ms of CPU on a small box, every two seconds, for nothing. */
   var VERSION_MS = 2000;
   var FULL_POLL_MS = 30000;
-  var version = { seen: null, pollAt: 0, asking: false, ticks: 0 };
+  var version = { seen: null, pollAt: 0, asking: false, ticks: 0, off: false };
   function watchVersion() {
     var dash = window.dash_clientside;
-    if (version.asking || !dash || !dash.set_props) { return; }
+    if (version.off || version.asking || !dash || !dash.set_props) { return; }
     version.asking = true;
     fetch("/_obeya/version?width=" + window.innerWidth + "&height=" + window.innerHeight, { cache: "no-store" })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })

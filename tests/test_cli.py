@@ -132,7 +132,7 @@ def test_unknown_command_shows_usage(capsys):
     assert code == 2
     assert err[-1] == (
         "python -m obeya: error: argument COMMAND: invalid choice: 'nonsense' "
-        "(choose from 'validate', 'demo', 'import', 'rollups', 'schema', 'serve', 'preview', 'themes', "
+        "(choose from 'validate', 'demo', 'import', 'rollups', 'schema', 'serve', 'preview', 'snapshot', 'themes', "
         "'annotations')"
     )
 

@@ -50,10 +50,14 @@ def scheduled_server(tmp_path_factory):
 
 
 @pytest.fixture
-def own_page(browser_context):
-    page = new_page(browser_context)
+def own_page(browser):
+    """A page in a context of its own: Playwright's clock belongs to the context, and the session's shared one
+    must not be left running days ahead for the tests after these."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    context.set_default_timeout(10_000)
+    page = new_page(context)
     yield page
-    page.close()
+    context.close()
 
 
 def quiet_clock(page: Page):
@@ -71,7 +75,7 @@ def test_quiet_hours_darken_the_wall_until_a_key_wakes_it_for_ten_minutes(schedu
     expect(own_page.locator("#wall-quiet")).to_be_visible()
     expect(quiet_clock(own_page)).to_have_text("19:00")
     # the numbers keep refreshing under the dark screen: the page still polls the server
-    with own_page.expect_response(lambda response: "/_dash-update-component" in response.url, timeout=10_000):
+    with own_page.expect_response(lambda response: "/_obeya/version" in response.url, timeout=10_000):
         own_page.clock.fast_forward(3_000)
     # the clock moves every minute, so no pixel burns in
     place = quiet_clock(own_page).evaluate("el => [el.style.left, el.style.top]")
@@ -184,7 +188,7 @@ def test_without_its_server_the_wall_keeps_rotating_and_shows_new_data_when_it_i
     server = own_server(tmp_path)
     polls: list[str] = []
     own_page.on("request", lambda request: polls.append(request.url)
-                if "/_dash-update-component" in request.url else None)
+                if "/_dash-update-component" in request.url or "/_obeya/version" in request.url else None)
     wall = Wall(own_page, server).open(panel="mission", rotate=5)
     own_page.evaluate("() => { window.__marker = 1; }")  # gone once the page has reloaded
     try:
