@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dash import dcc, html
 
 from layouts.charts import GRAPH_CONFIG, nps_trend_figure, span_words
+from layouts import geometry as g
 from layouts.components import (
     Screen,
     chart_legend,
@@ -22,6 +23,7 @@ from layouts.components import (
     icon,
     panel_heading,
     period_name,
+    GLANCE,
     status_badge,
     data_notes,
     waiting_page,
@@ -48,7 +50,8 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
         overview(data.nps_overall, data, screen, notes=config.annotations_for(None), say=say),
     ]]
     services = [data.nps_by_service[s.id] for s in config.services if s.id in data.nps_by_service]
-    chunks = [services[i:i + SERVICES_PER_PAGE] for i in range(0, len(services), SERVICES_PER_PAGE)]
+    per_page = g.current().cards_per_page(SERVICES_PER_PAGE)
+    chunks = [services[i:i + per_page] for i in range(0, len(services), per_page)]
     for number, chunk in enumerate(chunks, start=1):
         subtitle = f"{period} · {say('nps.charts', span=span)}"
         if len(chunks) > 1:
@@ -57,7 +60,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
             panel_heading(say("nps.by_service"), subtitle, **heading),
             html.Div([service_card(series, data, screen, notes=config.annotations_for(series.service_id), say=say)
                       for series in chunk],
-                     className=f"card-grid card-grid-{grid_class(len(chunk), paged=len(chunks) > 1)}"),
+                     className="card-grid card-grid-" + grid_class(len(chunk), paged=len(chunks) > 1, per_page=per_page)),
         ]
         legend = small_charts_legend(config, data, chunk, "responses", say)
         if legend:
@@ -112,7 +115,7 @@ def summary(series: NpsSeries, data: WallData, say: Labels = ENGLISH) -> list:
     if estimate is None:
         return [
             html.Div(say("nps.label"), className="nps-label"),
-            html.Div(say("nps.not_enough"), className="nps-hero-missing not-enough"),
+            html.Div(say("nps.not_enough"), className="nps-hero-missing not-enough", **GLANCE),
             target_line(series, say),
             html.Div(
                 [fact(say("nps.responses"), say.number(current.counts.responses),
@@ -123,7 +126,7 @@ def summary(series: NpsSeries, data: WallData, say: Labels = ENGLISH) -> list:
         ]
     return [
         html.Div(say("nps.label"), className="nps-label"),
-        html.Div(nps_number(estimate.value, say), className="nps-hero"),
+        html.Div(nps_number(estimate.value, say), className="nps-hero", **GLANCE),
         target_line(series, say),
         html.Div(
             [
@@ -142,7 +145,7 @@ def summary(series: NpsSeries, data: WallData, say: Labels = ENGLISH) -> list:
 def target_line(series: NpsSeries, say: Labels = ENGLISH) -> html.Div:
     if series.target is None:
         return html.Div(say("nps.no_target"), className="nps-target muted")
-    return html.Div([status_badge(series.status, chip=True, say=say),
+    return html.Div([status_badge(series.status, chip=True, say=say, glance=True),
                      html.Span(say("nps.target", value=nps_number(series.target, say)), className="nps-target-value")],
                     className="nps-target")
 
@@ -218,7 +221,7 @@ def service_card(series: NpsSeries, data: WallData, screen: Screen, notes: Seque
         number = html.Span(say("nps.not_enough"), className="nps-card-missing not-enough")
         count = say("nps.card_needed", count=say.number(series.current.counts.responses), minimum=data.min_responses)
     else:
-        number = html.Span(nps_number(estimate.value, say), className="nps-card-value")
+        number = html.Span(nps_number(estimate.value, say), className="nps-card-value", **GLANCE)
         count = say("nps.card_responses", count=say.number(estimate.n))
     if series.target is None:
         target = [html.Span(say("nps.card_no_target"), className="nps-card-target")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+from dataclasses import replace
 from urllib.parse import quote
 
 from dash import dcc, html
@@ -48,6 +49,9 @@ def render_panels(config: Config, data_state: DataState, screen: Screen, active_
     and its id is added to `failed` (so the drawing is not kept and the panel is tried again)."""
     sections = []
     say = words(config)
+    room = g.wall_room(config.wall.screen)
+    # Charts are drawn in pixels: they zoom with the wall's type (see layouts/geometry.Room).
+    screen = replace(screen, scale=round(screen.scale * room.scale, 3))
     for setting in config.wall.panels:
         title, render = say(f"tab.{setting.id}"), RENDERERS[setting.id]
         try:
@@ -106,7 +110,7 @@ def tabs_fit(config: Config, say: Labels) -> bool:
              say("browser.offline")]
     mode = max(text_width(text, g.FS_SMALL, bold=True) for text in modes)
     controls = CONTROLS * g.WALL_CONTROL_REM + (CONTROLS - 1) * g.WALL_CONTROL_GAP_REM
-    room = g.SCREEN_WIDTH_REM - 2 * g.PAGE_PADDING_X_REM - 2 * g.WALL_FOOTER_GAP_REM
+    room = g.current().screen_width_rem - 2 * g.PAGE_PADDING_X_REM - 2 * g.WALL_FOOTER_GAP_REM
     return tabs + mode + controls <= room
 
 
@@ -174,6 +178,7 @@ def wall_body(config: Config, data_state: DataState, screen: Screen, active_pane
 
     `remote`: the wall has a remote, so key R shows the QR code that pairs a phone with it.
     """
+    room = g.wall_room(config.wall.screen)
     settings = html.Div(
         id="wall-settings",
         hidden=True,
@@ -186,14 +191,18 @@ def wall_body(config: Config, data_state: DataState, screen: Screen, active_pane
             "data-accent": config.wall.brand.accent or "",  # wall.js sets it as #wall's --accent
             "data-words": json.dumps(words(config).browser_words(), ensure_ascii=False),  # what wall.js writes
             "data-remote": "1" if remote else "0",
+            # wall.js sets them on the page's root: the type scale of the wall's screen: (layouts/geometry.Room)
+            "data-wall-scale": f"{room.scale:g}",
+            "data-glance-size": f"{room.glance_rem:g}rem",
         },
     )
-    return [
-        settings,
-        header(config),
-        html.Main(render_panels(config, data_state, screen, active_panel, failed), id="wall-panels"),
-        footer(config, active_panel),
-    ]
+    with g.drawing_for(room):
+        return [
+            settings,
+            header(config),
+            html.Main(render_panels(config, data_state, screen, active_panel, failed), id="wall-panels"),
+            footer(config, active_panel),
+        ]
 
 
 def problems_screen(problems: tuple[Problem, ...], say: Labels = ENGLISH) -> list:
