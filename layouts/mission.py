@@ -33,7 +33,7 @@ VALUE_SIZE_REM = g.FS_H3
 # Fixed parts of the page, in rem: the heading, a small label with its margin
 # (both estimates of panel-mission.css), the promise box's padding, the gaps
 # between heading and body and between the three blocks.
-HEADING_REM = 1.6  # at the title's smallest size (--fs-h2); see heading_rem()
+HEADING_REM = 1.6
 LABEL_REM = 1.45
 PROMISE_PADDING_REM = g.MISSION_PROMISE_PADDING_TOP_REM + g.MISSION_PROMISE_PADDING_BOTTOM_REM
 GAPS_REM = g.PAGE_GAP_REM + 2 * g.MISSION_BLOCK_GAP_REM
@@ -53,8 +53,8 @@ def measure(width_rem: float, inset_rem: float = 0.0) -> float:
 
 
 def heading_rem() -> float:
-    """The heading's height in rem: its title grows to the glance layer's floor."""
-    return HEADING_REM * g.current().title_rem / g.FS_H2
+    """The heading's height in rem: its title (--fs-h3 here) grows to the glance layer's floor."""
+    return max(HEADING_REM, g.current().glance(g.FS_H3) * g.TITLE_LINE)
 
 
 def shown_values(values: list[str], say: Labels = ENGLISH) -> list[str]:

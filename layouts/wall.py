@@ -98,17 +98,22 @@ def _tab_width(label: str, *, bold: bool = False) -> float:
     return text_width(label, g.FS_SMALL, bold=bold) + 2 * (g.WALL_TAB_PADDING_X_REM + g.WALL_TAB_BORDER_REM)
 
 
-def tabs_fit(config: Config, say: Labels) -> bool:
-    """Whether the footer holds every tab with its name on one line, next to the longest mode words and the
-    controls, with the active tab in bold and its page counter ("9/9")."""
+def tabs_fit(config: Config, say: Labels, *, names: str = "all") -> bool:
+    """Whether the footer holds every tab on one line, next to the longest mode words and the controls, with
+    the active tab in bold and its page counter ("9/9"). `names`: "all" tabs show their names, only the
+    "active" one (the others their number; the mode's words then take two lines), or "none"."""
     # (measured with a space for the thin one, which the wall's font lacks: the browser's is no wider)
     labels = [f"{n} {say(f'tab.{setting.id}')}" for n, setting in enumerate(config.wall.panels, start=1)]
+    shown = labels if names == "all" else [label.split(" ")[0] for label in labels]
     counter = " " + say("browser.page_counter", page=9, pages=9)
-    active = max(_tab_width(label + counter, bold=True) - _tab_width(label) for label in labels)
-    tabs = sum(_tab_width(label) for label in labels) + g.WALL_TAB_GAP_REM * (len(labels) - 1) + active
+    active = max(_tab_width((label if names != "none" else number) + counter, bold=True) - _tab_width(number)
+                 for label, number in zip(labels, shown))
+    tabs = sum(_tab_width(label) for label in shown) + g.WALL_TAB_GAP_REM * (len(labels) - 1) + active
     modes = [say("browser.rotating"), say("browser.held"), say("browser.paused", time="00:00"),
              say("browser.offline")]
     mode = max(text_width(text, g.FS_SMALL, bold=True) for text in modes)
+    if names != "all":
+        mode = min(mode, COMPACT_MODE_REM)
     controls = CONTROLS * g.WALL_CONTROL_REM + (CONTROLS - 1) * g.WALL_CONTROL_GAP_REM
     room = g.current().screen_width_rem - 2 * g.PAGE_PADDING_X_REM - 2 * g.WALL_FOOTER_GAP_REM
     return tabs + mode + controls <= room
@@ -129,6 +134,17 @@ def pairing_card() -> html.Div:
                   html.P(className="wall-pairing-valid")], className="wall-pairing-card"),
         id="wall-pairing", className="wall-pairing", hidden=True,
     )
+
+
+COMPACT_MODE_REM = 9.0  # the mode's words on two lines beside compact tabs (wall.css: .wall-mode max-width)
+
+
+def tabs_class(config: Config, say: Labels) -> str:
+    """The tabs' extra classes: names all shown; "compact" (only the active tab named); or, on a wall zoomed
+    so far that even that does not fit, "numbers" too (the panel's title on the page names it)."""
+    if tabs_fit(config, say):
+        return ""
+    return " wall-tabs-compact" + ("" if tabs_fit(config, say, names="active") else " wall-tabs-numbers")
 
 
 def footer(config: Config, active_panel: str) -> html.Footer:
@@ -155,7 +171,7 @@ def footer(config: Config, active_panel: str) -> html.Footer:
     ]
     return html.Footer(
         [
-            html.Nav(tabs, className="wall-tabs" + ("" if tabs_fit(config, say) else " wall-tabs-compact"),
+            html.Nav(tabs, className="wall-tabs" + tabs_class(config, say),
                      **{"aria-label": say("wall.panels")}),
             html.Span(say("browser.rotating"), className="wall-mode", id="wall-mode", **{"data-mode": "rotating"}),
             html.Div(controls, className="wall-controls"),
