@@ -16,6 +16,7 @@ import pytest
 from obeya.config import load_config
 from obeya.legibility import MIN_CAP_ARCMINUTES, arcminutes, screen_height_m
 from test_browser_layout import panels_problems, problems_report
+from tests.wall_server import demo_wall
 from wall_driver import ACTIVE_PAGE, PANEL_ORDER, SharedWalls, WallServer, fill_test_database, quick_config
 
 SIZES = [(1920, 1080), (3840, 2160)]
@@ -147,4 +148,18 @@ def test_the_bigger_text_goes_to_more_pages_and_nothing_scrolls_or_clips(room_wa
 def test_the_nps_overview_fits_a_43_inch_tv_at_5_m(browser_context, tmp_path_factory):
     with room_wall(browser_context, tmp_path_factory, "43in-at-5m") as walls:
         found = panels_problems(walls.at(SIZES[0]), ["nps"], SIZES[0])
+    assert not found, problems_report(found)
+
+
+@pytest.mark.xfail(strict=True, reason="on a 43-inch TV at 5 m one demo persona card, or one demo journey stage "
+                                       "at its fewest bullets, is taller than the page: it does not split yet")
+def test_the_demo_personas_and_journeys_fit_a_43_inch_tv_at_5_m(browser_context, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("wall-demo-43in")
+    config_dir, database_url = demo_wall(folder)
+    wall_yaml = config_dir / "wall.yaml"
+    wall_yaml.write_text(wall_yaml.read_text(encoding="utf-8").replace("diagonal_inches: 55", "diagonal_inches: 43"),
+                         encoding="utf-8")
+    with WallServer(config_dir, database_url, folder / "server.log") as server, \
+            SharedWalls(browser_context, server) as walls:
+        found = panels_problems(walls.at(SIZES[0]), ["personas", "journey"], SIZES[0])
     assert not found, problems_report(found)
