@@ -98,10 +98,10 @@ def _tab_width(label: str, *, bold: bool = False) -> float:
     return text_width(label, g.FS_SMALL, bold=bold) + 2 * (g.WALL_TAB_PADDING_X_REM + g.WALL_TAB_BORDER_REM)
 
 
-def tabs_fit(config: Config, say: Labels, *, names: str = "all") -> bool:
+def tabs_fit(config: Config, say: Labels, *, names: str = "all", two_line_mode: bool = False) -> bool:
     """Whether the footer holds every tab on one line, next to the longest mode words and the controls, with
     the active tab in bold and its page counter ("9/9"). `names`: "all" tabs show their names, only the
-    "active" one (the others their number; the mode's words then take two lines), or "none"."""
+    "active" one (the others their number), or "none"; `two_line_mode`: the mode's words take two lines."""
     # (measured with a space for the thin one, which the wall's font lacks: the browser's is no wider)
     labels = [f"{n} {say(f'tab.{setting.id}')}" for n, setting in enumerate(config.wall.panels, start=1)]
     shown = labels if names == "all" else [label.split(" ")[0] for label in labels]
@@ -112,8 +112,8 @@ def tabs_fit(config: Config, say: Labels, *, names: str = "all") -> bool:
     modes = [say("browser.rotating"), say("browser.held"), say("browser.paused", time="00:00"),
              say("browser.offline")]
     mode = max(text_width(text, g.FS_SMALL, bold=True) for text in modes)
-    if names != "all":
-        mode = min(mode, COMPACT_MODE_REM)
+    if two_line_mode:
+        mode = min(mode, TWO_LINE_MODE_REM)
     controls = CONTROLS * g.WALL_CONTROL_REM + (CONTROLS - 1) * g.WALL_CONTROL_GAP_REM
     room = g.current().screen_width_rem - 2 * g.PAGE_PADDING_X_REM - 2 * g.WALL_FOOTER_GAP_REM
     return tabs + mode + controls <= room
@@ -136,15 +136,20 @@ def pairing_card() -> html.Div:
     )
 
 
-COMPACT_MODE_REM = 9.0  # the mode's words on two lines beside compact tabs (wall.css: .wall-mode max-width)
+TWO_LINE_MODE_REM = 9.0  # the mode's words on two lines (wall.css: .wall-tabs-two-line-mode ~ .wall-mode)
 
 
 def tabs_class(config: Config, say: Labels) -> str:
-    """The tabs' extra classes: names all shown; "compact" (only the active tab named); or, on a wall zoomed
-    so far that even that does not fit, "numbers" too (the panel's title on the page names it)."""
+    """The tabs' extra classes, each step only when the one before does not fit: every tab named; "compact"
+    (only the active tab named); the mode's words on two lines; on a wall zoomed so far that even that is too
+    wide, "numbers" (the active tab too shows its number alone: the page's title names the panel)."""
     if tabs_fit(config, say):
         return ""
-    return " wall-tabs-compact" + ("" if tabs_fit(config, say, names="active") else " wall-tabs-numbers")
+    if tabs_fit(config, say, names="active"):
+        return " wall-tabs-compact"
+    if tabs_fit(config, say, names="active", two_line_mode=True):
+        return " wall-tabs-compact wall-tabs-two-line-mode"
+    return " wall-tabs-compact wall-tabs-two-line-mode wall-tabs-numbers"
 
 
 def footer(config: Config, active_panel: str) -> html.Footer:
