@@ -85,6 +85,9 @@ WALL_CONTROL_GAP_REM = rem("wall-control-gap", 0.3)
 
 
 # --- the room: the type scale one wall's screen and distances need ------------------------------
+CARD_ROWS, CARD_COLUMNS = 2, 3  # the grid of service cards and comments on a page at scale 1
+
+
 @dataclass(frozen=True)
 class Room:
     """What a wall's `screen:` makes of the sizes above.
@@ -117,11 +120,14 @@ class Room:
         return round(self.screen_height_rem - HEADER_REM - FOOTER_REM - PAGE_PADDING_TOP_REM
                      - PAGE_PADDING_BOTTOM_REM, 3)
 
-    def cards_per_page(self, full: int) -> int:
-        """How many of `full` cards a page holds here (cards laid out by the stylesheet, planned for a page
-        at scale 1): fewer by the page's area in rem, at least one. An estimate; the browser tests check it."""
-        area = self.page_width_rem * self.page_height_rem / (Room().page_width_rem * Room().page_height_rem)
-        return max(1, min(full, math.floor(full * area)))
+    def cards_per_page(self, full: int = 6) -> int:
+        """How many cards a page holds here, of the `full` 3 × 2 grid planned for a page at scale 1 (cards laid
+        out by the stylesheet: NPS and first-time-right services, voices): whole rows and columns of cards of
+        the planned size in rem, at least one. An estimate; the browser tests check it."""
+        base = Room()
+        rows = max(1, math.floor(CARD_ROWS * self.page_height_rem / base.page_height_rem + 1e-9))
+        columns = max(1, math.floor(CARD_COLUMNS * self.page_width_rem / base.page_width_rem + 1e-9))
+        return min(full, rows * columns)
 
     def glance(self, size_rem: float) -> float:
         """A glance-layer text's font size: its own, or the glance floor when that is bigger."""

@@ -44,6 +44,7 @@ def test_the_default_room_zooms_the_wall_so_the_smallest_text_reaches_the_detail
     assert room.title_rem == room.glance_rem  # the titles (1.5 rem) grow to it
     # the page has fewer rem: 40 / 1.131 − 7 = 28.37 tall; ⌊71.11 / 1.131 − 2.8⌋ = 60 wide
     assert (room.page_width_rem, room.page_height_rem) == (60.0, 28.367)
+    assert room.cards_per_page(6) == 2  # 60 / 68 × 3 = 2.6 columns, 28.37 / 33 × 2 = 1.7 rows: one row of two
 
 
 def test_a_43_inch_tv_at_5_m_gets_bigger_text_and_a_smaller_page():
@@ -51,7 +52,7 @@ def test_a_43_inch_tv_at_5_m_gets_bigger_text_and_a_smaller_page():
     room = geometry.room(43, 5, 2.5)
     assert room.scale == 1.446
     assert room.page_height_rem == pytest.approx(20.663)
-    assert room.cards_per_page(6) == 2
+    assert room.cards_per_page(6) == 2  # 46 / 68 × 3 = 2.0 columns, 20.66 / 33 × 2 = 1.25 rows
 
 
 def test_an_85_inch_tv_at_3_m_keeps_the_sizes_and_never_shrinks_them():
