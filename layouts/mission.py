@@ -170,10 +170,14 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
     # Too much for one screen even at body size: the statement gets a page of its own.
     room = g.current().page_height_rem - heading_rem() - GAPS_REM
     statement = fitted(mission.statement, 1.0, measure(STATEMENT_WIDTH_REM), STATEMENT_LINE_HEIGHT, room, bold=True)
+    # On its own page the statement takes the biggest type that fits it (a zoomed wall lands here often).
+    alone = next((name for name, size in STATEMENT_SIZES.items()
+                  if text_height(statement, size, measure(STATEMENT_WIDTH_REM), STATEMENT_LINE_HEIGHT, bold=True)
+                  <= room), "body")
     promise_room = room - LABEL_REM - PROMISE_PADDING_REM - values_height(shown_values(mission.values))
     promise = fitted(mission.promise, 1.0, measure(PROMISE_WIDTH_REM, PROMISE_INSET_REM), PROMISE_LINE_HEIGHT, max(promise_room, 3.0))
     return [
-        [heading, html.Div([statement_block(statement, "body")], className="mission-body")],
+        [heading, html.Div([statement_block(statement, alone)], className="mission-body")],
         [panel_heading(say("mission.title"), say("mission.continued")),
          html.Div([promise_block(promise, "body", say), values_block(mission.values, say)],
                   className="mission-body")],
