@@ -148,6 +148,12 @@
     } else if (w.style.getPropertyValue("--accent")) { w.style.removeProperty("--accent"); }
     var language = el.getAttribute("data-language");
     if (language && w.getAttribute("lang") !== language) { w.setAttribute("lang", language); }
+    /* The type scale the wall's screen: needs (layouts/geometry.Room): the root font size and the glance floor. */
+    var root = document.documentElement.style;
+    [["--wall-scale", "data-wall-scale"], ["--fs-glance", "data-glance-size"]].forEach(function (pair) {
+      var value = el.getAttribute(pair[1]) || "";
+      if (root.getPropertyValue(pair[0]) !== value) { root.setProperty(pair[0], value); }
+    });
   }
 
   function panels() {

@@ -161,19 +161,27 @@ def cards_of(view: ActionsView, say: Labels, size: str = "normal") -> list[Card]
 
 # --- how much fits a column ---------------------------------------------------------------------------
 
-COLUMN_WIDTH_REM = (g.PAGE_WIDTH_REM - (COLUMNS - 1) * g.ACTIONS_COLUMN_GAP_REM) / COLUMNS
-CARD_INNER_REM = COLUMN_WIDTH_REM - g.ACTIONS_CARD_EDGE_REM - 2 * g.ACTIONS_CARD_PADDING_X_REM
-TEXT_WIDTH_REM = CARD_INNER_REM - g.ACTIONS_ICON_REM - g.ACTIONS_ICON_GAP_REM  # right of the icon column
 ITEM_TOP_REM = g.ACTIONS_RULE_REM + g.ACTIONS_RULE_GAP_REM  # the line above an action, and the room under it
 
 
-@functools.lru_cache(maxsize=4096)
+def card_inner_width(page_width_rem: float) -> float:
+    """Width in rem inside a card of a column, on a page `page_width_rem` wide."""
+    column = (page_width_rem - (COLUMNS - 1) * g.ACTIONS_COLUMN_GAP_REM) / COLUMNS
+    return column - g.ACTIONS_CARD_EDGE_REM - 2 * g.ACTIONS_CARD_PADDING_X_REM
+
+
 def line_height(line: Line, size: str = "normal") -> float:
     """Height in rem of one line of a card in type of `size`, wrapped as the browser will (a name spans the
     icon column too)."""
+    return _line_height(line, size, g.current().page_width_rem)
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_height(line: Line, size: str, page_width_rem: float) -> float:
     fonts = LINE_FONTS[size]
     font, bold, height = fonts.get(line.kind, fonts["other"])
-    width = CARD_INNER_REM if line.kind == "name" else TEXT_WIDTH_REM
+    inner = card_inner_width(page_width_rem)
+    width = inner if line.kind == "name" else inner - g.ACTIONS_ICON_REM - g.ACTIONS_ICON_GAP_REM
     return estimated_lines(line.text, font, width, bold=bold) * font * height
 
 
@@ -276,7 +284,8 @@ def subtitle_parts(view: ActionsView, say: Labels) -> list[str]:
 
 def fitting_subtitle(title: str, parts: list[str], stale: bool, say: Labels) -> str:
     """`parts` joined by ' · ' on the heading's one line: the first ones dropped while it would not fit."""
-    room = g.PAGE_WIDTH_REM - text_width(title, g.FS_H2, bold=True) - freshness_width(stale, say) \
+    room = g.current().page_width_rem - text_width(title, g.current().title_rem, bold=True) \
+        - freshness_width(stale, say) \
         - 2 * g.PANEL_HEADING_GAP_REM
     while len(parts) > 1 and text_width(" \u00b7 ".join(parts), g.FS_BODY) > room:
         parts = parts[1:]
@@ -285,9 +294,10 @@ def fitting_subtitle(title: str, parts: list[str], stale: bool, say: Labels) -> 
 
 def body_room(legend: str | None) -> float:
     """Height in rem of the columns under the heading (one line) and above the legend."""
-    room = g.PAGE_HEIGHT_REM - g.HEADING_LINE_REM - g.PAGE_GAP_REM
+    page = g.current()
+    room = page.page_height_rem - page.heading_line_rem - g.PAGE_GAP_REM
     if legend:
-        room -= estimated_lines(legend, g.FS_SMALL, g.PAGE_WIDTH_REM) * g.FS_SMALL * g.BODY_LINE + g.PAGE_GAP_REM
+        room -= estimated_lines(legend, g.FS_SMALL, page.page_width_rem) * g.FS_SMALL * g.BODY_LINE + g.PAGE_GAP_REM
     return room
 
 

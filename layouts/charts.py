@@ -19,6 +19,7 @@ from datetime import date
 
 import plotly.graph_objects as go
 
+from layouts.geometry import FS_SMALL, SCREEN_HEIGHT_REM
 from layouts.glyph_widths import FONT_STACK
 from layouts.words import ENGLISH, Labels
 from obeya.config import Annotation
@@ -54,7 +55,8 @@ PALETTES = {
     },
 }
 
-BASE_FONT_PX = 24  # the smallest chart text at 1080p: 2.2% of the screen height
+# The smallest chart text at 1080p: the wall's smallest type (--fs-small), zoomed with it through `scale`.
+BASE_FONT_PX = round(FS_SMALL * 1080 / SCREEN_HEIGHT_REM, 1)
 FONT_FAMILY = FONT_STACK  # wall.css's --font: Atkinson, then the vendored Noto fonts for what it lacks
 
 # dcc.Graph(config=GRAPH_CONFIG): a picture, not a tool.

@@ -50,10 +50,16 @@ def icon(name: str, label: str | None = None) -> html.I:
     return html.I(className=f"bi {name}", **{"aria-hidden": "true"})
 
 
-def status_badge(status: Status, *, chip: bool = False, words: str | None = None, say: Labels = ENGLISH) -> html.Span:
-    """Status as colour, icon and word together, never colour alone."""
+GLANCE = {"data-glance": ""}  # the glance layer: legible from glance_distance_m (README: "Legible from where ...")
+
+
+def status_badge(status: Status, *, chip: bool = False, words: str | None = None, say: Labels = ENGLISH,
+                 glance: bool = False) -> html.Span:
+    """Status as colour, icon and word together, never colour alone; `glance`: a headline's status, read in
+    passing."""
     classes = f"status status-{status}" + (" status-chip" if chip else "")
-    return html.Span([icon(STATUS_ICONS[status]), words or say(f"status.{status}")], className=classes)
+    return html.Span([icon(STATUS_ICONS[status]), words or say(f"status.{status}")], className=classes,
+                     **(GLANCE if glance else {}))
 
 
 def freshness(as_of: datetime | None, stale_since: datetime | None = None, problem: str | None = None,
@@ -74,7 +80,7 @@ def panel_heading(title: str, subtitle: str | None = None, *, as_of: datetime | 
                   stale_since: datetime | None = None, problem: str | None = None,
                   data_panel: bool = False, say: Labels = ENGLISH) -> html.Div:
     """The heading row of a page: title, optional subtitle, and freshness on data panels."""
-    children: list = [html.H1(title, className="panel-title")]
+    children: list = [html.H1(title, className="panel-title", **GLANCE)]
     if subtitle:
         children.append(html.Div(subtitle, className="panel-subtitle"))
     if data_panel:
@@ -98,12 +104,10 @@ def period_name(value: PeriodValue, period: str, say: Labels = ENGLISH) -> str:
                last=last.day, last_month=say.date(last, "format.month"))
 
 
-def grid_class(count: int, *, paged: bool = False) -> str:
-    """Columns × rows for `count` cards: 1×1 up to 3×2; always 3×2 when there are several pages,
-    so a card keeps its size from page to page."""
-    if paged:
-        return "3x2"
-    return {1: "1x1", 2: "2x1", 3: "3x1", 4: "2x2"}.get(count, "3x2")
+def grid_class(count: int, *, paged: bool = False, per_page: int = 6) -> str:
+    """Columns × rows for `count` cards: 1×1 up to 3×2; always a full page's grid (`per_page` cards, fewer
+    on a zoomed wall) when there are several pages, so a card keeps its size from page to page."""
+    return {1: "1x1", 2: "2x1", 3: "3x1", 4: "2x2"}.get(per_page if paged else count, "3x2")
 
 
 def chart_legend(*, not_enough: tuple[int, str] | None = None, notes: Sequence[Annotation] = (),

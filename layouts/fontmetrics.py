@@ -113,6 +113,22 @@ def widths(weight: int) -> dict[int, int]:
     return dict(sorted((primary | widest).items()))
 
 
+def cap_height() -> float:
+    """The capital height of the font that draws Latin text (the stack's first), as a fraction of the em.
+
+    The smallest over its faces, from each file's OS/2 table: the legibility floors (layouts/geometry.py)
+    are capital heights, and the font size is what the stylesheets set.
+    """
+    rules = faces(font_stack())
+    primary = next(face.family for face in rules if face.covers(ord("H")))
+    heights = []
+    for face in rules:
+        if face.family == primary and face.covers(ord("H")):
+            font = TTFont(face.path)
+            heights.append(font["OS/2"].sCapHeight / font["head"].unitsPerEm)
+    return round(min(heights), 4)
+
+
 def module_text() -> str:
     """The generated module layouts/glyph_widths.py."""
     stack = ", ".join(family if family in GENERIC_FAMILIES else f'"{family}"' for family in font_stack())
@@ -127,6 +143,8 @@ def module_text() -> str:
         "",
         "# The font stack the widths were measured for (--font in assets/wall.css), for the charts.",
         f"FONT_STACK = {stack!r}",
+        "# Capital-letter height of the Latin font, in ems: the legibility floors are capital heights.",
+        f"CAP_HEIGHT = {cap_height()!r}",
         "",
     ]
     for name, weight in WEIGHTS.items():

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dash import dcc, html
 
 from layouts.charts import GRAPH_CONFIG, ftr_range, ftr_trend_figure, note_numbers, span_words
+from layouts import geometry as g
 from layouts.components import (
     Screen,
     page_notes,
@@ -21,6 +22,7 @@ from layouts.components import (
     icon,
     panel_heading,
     period_name,
+    GLANCE,
     status_badge,
     data_notes,
     waiting_page,
@@ -39,7 +41,8 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
     if data is None:
         return [waiting_page(say("ftr.title"), screen, say)]
     services = [data.ftr_by_service[s.id] for s in config.services if s.id in data.ftr_by_service]
-    chunks = [services[i:i + SERVICES_PER_PAGE] for i in range(0, len(services), SERVICES_PER_PAGE)] or [[]]
+    per_page = g.current().cards_per_page(SERVICES_PER_PAGE)
+    chunks = [services[i:i + per_page] for i in range(0, len(services), per_page)] or [[]]
     period = period_name(data.nps_overall.current, data.period, say)
     span = span_words(len(data.nps_overall.periods), data.period, say)
     pages = []
@@ -55,7 +58,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
             page.append(html.Div([service_card(series, data, screen, notes=config.annotations_for(series.service_id),
                                                numbers=numbers, value_range=shared, say=say)
                                   for series in chunk],
-                                 className=f"card-grid card-grid-{grid_class(len(chunk), paged=len(chunks) > 1)}"))
+                                 className="card-grid card-grid-" + grid_class(len(chunk), paged=len(chunks) > 1, per_page=per_page)))
         else:
             page.append(html.Div(say("ftr.empty"), className="ftr-empty"))
         legend = small_charts_legend(config, data, chunk, "tickets", say)
@@ -89,7 +92,7 @@ def service_card(series: FtrSeries, data: WallData, screen: Screen, notes: Seque
         ]
     else:
         figures = [
-            html.Span(say.percent(estimate.value), className="ftr-rate"),
+            html.Span(say.percent(estimate.value), className="ftr-rate", **GLANCE),
             html.Div(
                 [
                     status_badge(series.status, chip=True, say=say),

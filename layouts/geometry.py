@@ -16,6 +16,13 @@ from __future__ import annotations
 import math
 import sys
 from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+
+from layouts.glyph_widths import CAP_HEIGHT
+from obeya.legibility import cap_fraction
 
 
 @dataclass(frozen=True)
@@ -74,11 +81,120 @@ WALL_TAB_BORDER_REM = rem("wall-tab-border", 0.1)
 WALL_CONTROL_REM = rem("wall-control-width", 2.2)        # a facilitator's button (its min-width)
 WALL_CONTROL_GAP_REM = rem("wall-control-gap", 0.3)
 
-# A page's content area, on every screen: whole rem across, so a rounding in the browser never costs a line.
-PAGE_WIDTH_REM = float(math.floor(SCREEN_WIDTH_REM - 2 * PAGE_PADDING_X_REM))
-PAGE_HEIGHT_REM = round(SCREEN_HEIGHT_REM - HEADER_REM - FOOTER_REM - PAGE_PADDING_TOP_REM
-                        - PAGE_PADDING_BOTTOM_REM, 3)
-HEADING_LINE_REM = FS_H2 * TITLE_LINE         # one line of a panel heading (its title)
+
+
+
+# --- the room: the type scale one wall's screen and distances need ------------------------------
+CARD_ROWS, CARD_COLUMNS = 2, 3  # the grid of service cards and comments on a page at scale 1
+
+
+@dataclass(frozen=True)
+class Room:
+    """What a wall's `screen:` makes of the sizes above.
+
+    The sizes above are the smallest the wall draws. Where the room needs bigger letters the whole wall
+    zooms: the root font size is `scale` times 2.5% of the height (wall.js sets `--wall-scale`), so every
+    rem above grows alike and the page has fewer rem to fill; the panels fit their text into
+    `page_width_rem` × `page_height_rem` and page what does not fit. The glance layer (`data-glance`:
+    titles, headline numbers, status words) is drawn at least `glance_rem` (`--fs-glance`).
+    """
+
+    scale: float = 1.0
+    glance_rem: float = 0.0
+
+    @property
+    def screen_height_rem(self) -> float:
+        return SCREEN_HEIGHT_REM / self.scale
+
+    @property
+    def screen_width_rem(self) -> float:
+        return SCREEN_WIDTH_REM / self.scale
+
+    @property
+    def page_width_rem(self) -> float:
+        # Whole rem across, so a rounding in the browser never costs a line.
+        return float(math.floor(self.screen_width_rem - 2 * PAGE_PADDING_X_REM))
+
+    @property
+    def page_height_rem(self) -> float:
+        return round(self.screen_height_rem - HEADER_REM - FOOTER_REM - PAGE_PADDING_TOP_REM
+                     - PAGE_PADDING_BOTTOM_REM, 3)
+
+    def cards_per_page(self, full: int = 6) -> int:
+        """How many cards a page holds here, of the `full` 3 × 2 grid planned for a page at scale 1 (cards laid
+        out by the stylesheet: NPS and first-time-right services, voices): whole rows and columns of cards of
+        the planned size in rem, at least one. An estimate; the browser tests check it."""
+        base = Room()
+        rows = max(1, math.floor(CARD_ROWS * self.page_height_rem / base.page_height_rem + 1e-9))
+        columns = max(1, math.floor(CARD_COLUMNS * self.page_width_rem / base.page_width_rem + 1e-9))
+        return min(full, rows * columns)
+
+    def glance(self, size_rem: float) -> float:
+        """A glance-layer text's font size: its own, or the glance floor when that is bigger."""
+        return max(size_rem, self.glance_rem)
+
+    @property
+    def title_rem(self) -> float:
+        """A panel title's font size (always in the glance layer)."""
+        return self.glance(FS_H2)
+
+    @property
+    def heading_line_rem(self) -> float:
+        """One line of a panel heading (its title)."""
+        return self.title_rem * TITLE_LINE
+
+
+# A page's content area at scale 1 (the smallest type): Room().page_width_rem × Room().page_height_rem.
+PAGE_WIDTH_REM = Room().page_width_rem
+PAGE_HEIGHT_REM = Room().page_height_rem
+HEADING_LINE_REM = Room().heading_line_rem    # one line of a panel heading (its title)
+
+
+def _up(value: float) -> float:
+    """Rounded up to 3 decimals: the browser gets a number that never undercuts the floor."""
+    return math.ceil(value * 1000 - 1e-9) / 1000
+
+
+@cache
+def room(diagonal_inches: float = 55, glance_distance_m: float = 5, detail_distance_m: float = 2.5) -> Room:
+    """The type scale for a screen and its two reading distances (obeya.config.ScreenSettings's fields).
+
+    A capital letter is CAP_HEIGHT of the font size; the detail floor decides the zoom (the smallest text,
+    FS_SMALL, reaches it), the glance floor the glance layer's smallest size at that zoom. Never smaller
+    than the sizes above: a big TV close by keeps them.
+    """
+    def floor_rem(distance_m: float) -> float:  # font size whose capitals are legible from distance_m
+        return cap_fraction(diagonal_inches, distance_m) / CAP_HEIGHT * SCREEN_HEIGHT_REM
+
+    scale = _up(max(1.0, floor_rem(detail_distance_m) / FS_SMALL))
+    return Room(scale=scale, glance_rem=_up(floor_rem(glance_distance_m) / scale))
+
+
+def wall_room(screen) -> Room:
+    """The Room of a wall's `screen:` settings (obeya.config.ScreenSettings)."""
+    return room(screen.diagonal_inches, screen.glance_distance_m, screen.detail_distance_m)
+
+
+# The room the panels are being fitted for: layouts/wall.py sets the wall's around drawing its panels, so
+# the fitting deep inside a panel (a journey cell's width, a card's height) needs no extra argument.
+# Outside that, the sizes above as they are (scale 1).
+_DRAWING: ContextVar[Room] = ContextVar("room", default=Room())
+
+
+def current() -> Room:
+    """The room the panels are being fitted for."""
+    return _DRAWING.get()
+
+
+@contextmanager
+def drawing_for(the_room: Room) -> Iterator[Room]:
+    """Fit the panels drawn inside this block for `the_room`."""
+    token = _DRAWING.set(the_room)
+    try:
+        yield the_room
+    finally:
+        _DRAWING.reset(token)
+
 
 # --- the journey map (panel-journey.css) --------------------------------------------------------
 JOURNEY_LINE = line("journey-line", 1.18)                  # small text in the map

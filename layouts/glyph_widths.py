@@ -8,6 +8,8 @@ Generated from assets/wall.css and the vendored font files by
 
 # The font stack the widths were measured for (--font in assets/wall.css), for the charts.
 FONT_STACK = '"Atkinson Hyperlegible", "Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Math", "Noto Sans Symbols 2", "Noto Emoji", "DejaVu Sans", system-ui, sans-serif'
+# Capital-letter height of the Latin font, in ems: the legibility floors are capital heights.
+CAP_HEIGHT = 0.668
 
 REGULAR = {
     32: 280, 33: 281, 34: 301, 35: 655, 36: 594, 37: 927, 38: 705, 39: 160, 40: 300, 41: 300,

@@ -207,7 +207,7 @@ def label_column(compact: bool, say: Labels = ENGLISH) -> float:
 
 def column_width(columns: int, label_rem: float = LABEL_COLUMN_REM) -> float:
     """Width in rem of one stage column when a page has `columns` of them next to a label column `label_rem` wide."""
-    return (g.PAGE_WIDTH_REM - label_rem - (columns - 1) * g.JOURNEY_COLUMN_GAP_REM) / columns
+    return (g.current().page_width_rem - label_rem - (columns - 1) * g.JOURNEY_COLUMN_GAP_REM) / columns
 
 
 def shown_items(items: list[str], cap: int) -> tuple[list[str], int]:
@@ -339,14 +339,15 @@ def freshness_width(stale: bool, say: Labels = ENGLISH) -> float:
 def heading_height(title: str, subtitle: str, stale: bool = False, say: Labels = ENGLISH) -> float:
     """Height of the page heading: title, subtitle and "as of" on one line if they fit side by side;
     otherwise the subtitle and "as of" go to a line of their own (and long text wraps further)."""
+    page = g.current()
     freshness = freshness_width(stale, say)
-    one_line = (text_width(title, g.FS_H2, bold=True) + text_width(subtitle, BODY) + freshness
+    one_line = (text_width(title, page.title_rem, bold=True) + text_width(subtitle, BODY) + freshness
                 + 2 * g.PANEL_HEADING_GAP_REM)
-    if one_line <= g.PAGE_WIDTH_REM:
-        return g.HEADING_LINE_REM
-    title_lines = estimated_lines(title, g.FS_H2, g.PAGE_WIDTH_REM, bold=True)
-    subtitle_lines = estimated_lines(subtitle, BODY, g.PAGE_WIDTH_REM - freshness - g.PANEL_HEADING_GAP_REM)
-    return title_lines * g.HEADING_LINE_REM + subtitle_lines * SUBTITLE_LINE_REM
+    if one_line <= page.page_width_rem:
+        return page.heading_line_rem
+    title_lines = estimated_lines(title, page.title_rem, page.page_width_rem, bold=True)
+    subtitle_lines = estimated_lines(subtitle, BODY, page.page_width_rem - freshness - g.PANEL_HEADING_GAP_REM)
+    return title_lines * page.heading_line_rem + subtitle_lines * SUBTITLE_LINE_REM
 
 
 # --- pages --------------------------------------------------------------------
@@ -374,7 +375,7 @@ def page_subtitle(journey: Journey, config: Config, first: int, count: int, page
 
 def map_room(journey: Journey, subtitle: str, stale: bool = False, say: Labels = ENGLISH) -> float:
     """Height in rem left for the map under the page heading."""
-    return g.PAGE_HEIGHT_REM - heading_height(journey.title, subtitle, stale, say) - g.PAGE_GAP_REM
+    return g.current().page_height_rem - heading_height(journey.title, subtitle, stale, say) - g.PAGE_GAP_REM
 
 
 def fit_journey(journey: Journey, config: Config, data: WallData | None, *, stale: bool = False,

@@ -11,7 +11,6 @@ from dash import html
 
 from layouts.components import Screen, panel_heading
 from layouts import geometry as g
-from layouts.geometry import PAGE_HEIGHT_REM, PAGE_WIDTH_REM
 from layouts.textfit import text_height, text_width
 from layouts.words import ENGLISH, Labels, words
 from obeya.config import Config, Mission
@@ -44,6 +43,20 @@ VALUE_TILE_X_REM = (2 * g.MISSION_VALUE_PADDING_X_REM + text_width("00", g.FS_SM
 VALUE_TILE_Y_REM = g.MISSION_VALUE_PADDING_TOP_REM + g.MISSION_VALUE_PADDING_BOTTOM_REM + g.MISSION_VALUE_RULE_REM
 
 
+PROMISE_INSET_REM = 1.4 + 1.75  # the promise box's padding across (panel-mission.css)
+
+
+def measure(width_rem: float, inset_rem: float = 0.0) -> float:
+    """A text's measure: its own, or the page's width (less `inset_rem`) on a screen zoomed so far that the
+    page is narrower."""
+    return min(width_rem, g.current().page_width_rem - inset_rem)
+
+
+def heading_rem() -> float:
+    """The heading's height in rem: its title (--fs-h3 here) grows to the glance layer's floor."""
+    return max(HEADING_REM, g.current().glance(g.FS_H3) * g.TITLE_LINE)
+
+
 def shown_values(values: list[str], say: Labels = ENGLISH) -> list[str]:
     """The values on the wall: up to eight, then '+N more'."""
     if len(values) <= MAX_VALUES:
@@ -60,7 +73,7 @@ def values_height(values: list[str]) -> float:
     if not values:
         return 0.0
     columns = value_columns(len(values))
-    tile = (PAGE_WIDTH_REM - (columns - 1) * g.MISSION_VALUES_COLUMN_GAP_REM) / columns
+    tile = (g.current().page_width_rem - (columns - 1) * g.MISSION_VALUES_COLUMN_GAP_REM) / columns
     width = tile - VALUE_TILE_X_REM
     rows = [values[i:i + columns] for i in range(0, len(values), columns)]
     tallest = [max(text_height(v, VALUE_SIZE_REM, width, g.MISSION_VALUE_LINE, bold=True) for v in row)
@@ -74,15 +87,15 @@ def type_sizes(mission: Mission) -> tuple[str, str] | None:
     The promise stays between about half and two thirds of the statement's
     size, so the hierarchy holds and neither is shouted down, whatever the length.
     """
-    budget = (PAGE_HEIGHT_REM - HEADING_REM - LABEL_REM - PROMISE_PADDING_REM - GAPS_REM
+    budget = (g.current().page_height_rem - heading_rem() - LABEL_REM - PROMISE_PADDING_REM - GAPS_REM
               - values_height(shown_values(mission.values)))
     for statement_name, statement_rem in STATEMENT_SIZES.items():
-        statement = text_height(mission.statement, statement_rem, STATEMENT_WIDTH_REM, STATEMENT_LINE_HEIGHT,
+        statement = text_height(mission.statement, statement_rem, measure(STATEMENT_WIDTH_REM), STATEMENT_LINE_HEIGHT,
                                 bold=True)
         for promise_name, promise_rem in PROMISE_SIZES.items():
             if not statement_rem * 0.54 <= promise_rem <= max(statement_rem * 0.66, 1.0):
                 continue
-            promise = text_height(mission.promise, promise_rem, PROMISE_WIDTH_REM, PROMISE_LINE_HEIGHT)
+            promise = text_height(mission.promise, promise_rem, measure(PROMISE_WIDTH_REM, PROMISE_INSET_REM), PROMISE_LINE_HEIGHT)
             if statement + promise <= budget:
                 return statement_name, promise_name
     return None
@@ -155,12 +168,16 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
             ),
         ]]
     # Too much for one screen even at body size: the statement gets a page of its own.
-    room = PAGE_HEIGHT_REM - HEADING_REM - GAPS_REM
-    statement = fitted(mission.statement, 1.0, STATEMENT_WIDTH_REM, STATEMENT_LINE_HEIGHT, room, bold=True)
+    room = g.current().page_height_rem - heading_rem() - GAPS_REM
+    statement = fitted(mission.statement, 1.0, measure(STATEMENT_WIDTH_REM), STATEMENT_LINE_HEIGHT, room, bold=True)
+    # On its own page the statement takes the biggest type that fits it (a zoomed wall lands here often).
+    alone = next((name for name, size in STATEMENT_SIZES.items()
+                  if text_height(statement, size, measure(STATEMENT_WIDTH_REM), STATEMENT_LINE_HEIGHT, bold=True)
+                  <= room), "body")
     promise_room = room - LABEL_REM - PROMISE_PADDING_REM - values_height(shown_values(mission.values))
-    promise = fitted(mission.promise, 1.0, PROMISE_WIDTH_REM, PROMISE_LINE_HEIGHT, max(promise_room, 3.0))
+    promise = fitted(mission.promise, 1.0, measure(PROMISE_WIDTH_REM, PROMISE_INSET_REM), PROMISE_LINE_HEIGHT, max(promise_room, 3.0))
     return [
-        [heading, html.Div([statement_block(statement, "body")], className="mission-body")],
+        [heading, html.Div([statement_block(statement, alone)], className="mission-body")],
         [panel_heading(say("mission.title"), say("mission.continued")),
          html.Div([promise_block(promise, "body", say), values_block(mission.values, say)],
                   className="mission-body")],

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dash import dcc, html
 
 from layouts.charts import GRAPH_CONFIG, note_numbers, nps_range, nps_trend_figure, span_words
+from layouts import geometry as g
 from layouts.components import (
     Screen,
     chart_legend,
@@ -23,6 +24,7 @@ from layouts.components import (
     icon,
     panel_heading,
     period_name,
+    GLANCE,
     status_badge,
     data_notes,
     waiting_page,
@@ -49,7 +51,8 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
         overview(data.nps_overall, data, screen, notes=config.annotations_for(None), say=say),
     ]]
     services = [data.nps_by_service[s.id] for s in config.services if s.id in data.nps_by_service]
-    chunks = [services[i:i + SERVICES_PER_PAGE] for i in range(0, len(services), SERVICES_PER_PAGE)]
+    per_page = g.current().cards_per_page(SERVICES_PER_PAGE)
+    chunks = [services[i:i + per_page] for i in range(0, len(services), per_page)]
     shared = nps_range(services) if services else None  # one scale for every service, on every page
     for number, chunk in enumerate(chunks, start=1):
         subtitle = f"{period} · {say('nps.charts', span=span)}"
@@ -61,7 +64,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
             html.Div([service_card(series, data, screen, notes=config.annotations_for(series.service_id),
                                    numbers=numbers, value_range=shared, say=say)
                       for series in chunk],
-                     className=f"card-grid card-grid-{grid_class(len(chunk), paged=len(chunks) > 1)}"),
+                     className="card-grid card-grid-" + grid_class(len(chunk), paged=len(chunks) > 1, per_page=per_page)),
         ]
         legend = small_charts_legend(config, data, chunk, "responses", say)
         if legend:
@@ -116,7 +119,7 @@ def summary(series: NpsSeries, data: WallData, say: Labels = ENGLISH) -> list:
     if estimate is None:
         return [
             html.Div(say("nps.label"), className="nps-label"),
-            html.Div(say("nps.not_enough"), className="nps-hero-missing not-enough"),
+            html.Div(say("nps.not_enough"), className="nps-hero-missing not-enough", **GLANCE),
             target_line(series, say),
             html.Div(
                 [fact(say("nps.responses"), say.number(current.counts.responses),
@@ -127,7 +130,7 @@ def summary(series: NpsSeries, data: WallData, say: Labels = ENGLISH) -> list:
         ]
     return [
         html.Div(say("nps.label"), className="nps-label"),
-        html.Div(nps_number(estimate.value, say), className="nps-hero"),
+        html.Div(nps_number(estimate.value, say), className="nps-hero", **GLANCE),
         target_line(series, say),
         html.Div(
             [
@@ -146,7 +149,7 @@ def summary(series: NpsSeries, data: WallData, say: Labels = ENGLISH) -> list:
 def target_line(series: NpsSeries, say: Labels = ENGLISH) -> html.Div:
     if series.target is None:
         return html.Div(say("nps.no_target"), className="nps-target muted")
-    return html.Div([status_badge(series.status, chip=True, say=say),
+    return html.Div([status_badge(series.status, chip=True, say=say, glance=True),
                      html.Span(say("nps.target", value=nps_number(series.target, say)), className="nps-target-value")],
                     className="nps-target")
 
@@ -224,7 +227,7 @@ def service_card(series: NpsSeries, data: WallData, screen: Screen, notes: Seque
         number = html.Span(say("nps.not_enough"), className="nps-card-missing not-enough")
         count = needed
     else:
-        number = html.Span(nps_number(estimate.value, say), className="nps-card-value")
+        number = html.Span(nps_number(estimate.value, say), className="nps-card-value", **GLANCE)
         count = say("nps.card_responses", count=say.number(estimate.n))
     if series.target is None:
         target = [html.Span(say("nps.card_no_target"), className="nps-card-target")]

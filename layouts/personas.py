@@ -51,7 +51,6 @@ CHANNEL_ICONS = [
 
 # Card geometry in rem (layouts/geometry.py names what panel-personas.css draws with).
 SMALL, BODY, NAME = g.FS_SMALL, g.FS_BODY, g.FS_H3
-GRID_HEIGHT_REM = g.PAGE_HEIGHT_REM - g.HEADING_LINE_REM - g.PAGE_GAP_REM  # below the heading and the page gap
 CARD_PADDING_Y_REM = g.PERSONA_CARD_RULE_REM + g.PERSONA_CARD_PADDING_TOP_REM + g.PERSONA_CARD_PADDING_BOTTOM_REM
 ICON_REM = SMALL  # a Bootstrap icon is 1em wide
 SECTION_ICON_REM = ICON_REM + g.PERSONA_LABEL_ICON_GAP_REM  # a section label's icon and its gap
@@ -77,7 +76,13 @@ def shown_items(items: list[str], cap: int) -> tuple[list[str], int]:
 
 
 def card_width(columns: int) -> float:
-    return (g.PAGE_WIDTH_REM - (columns - 1) * g.PERSONA_CARD_GAP_REM) / columns
+    return (g.current().page_width_rem - (columns - 1) * g.PERSONA_CARD_GAP_REM) / columns
+
+
+def grid_height() -> float:
+    """Height in rem of the cards' grid: below the heading and the page gap."""
+    room = g.current()
+    return room.page_height_rem - room.heading_line_rem - g.PAGE_GAP_REM
 
 
 def card_height(persona: Persona, columns: int, cap: int, say: Labels = ENGLISH) -> float:
@@ -141,7 +146,7 @@ class Page:
 
 def _caps(people: list[Persona], columns: int, say: Labels) -> list[int] | None:
     """The bullets per list each card can show at this width, or None if one does not fit at all."""
-    caps = [next((cap for cap in CAPS if card_height(persona, columns, cap, say) <= GRID_HEIGHT_REM), None)
+    caps = [next((cap for cap in CAPS if card_height(persona, columns, cap, say) <= grid_height()), None)
             for persona in people]
     return None if None in caps else caps
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dash import html
 
+from layouts import geometry as g
 from layouts.geometry import FS_SMALL, THEMES_QUOTE_WIDTH_REM
 from layouts.components import Screen, icon, panel_heading, waiting_page
 from layouts.textfit import text_width
@@ -24,6 +25,23 @@ from obeya.snapshot import WallData
 from obeya.theme_stats import THEME_PERIODS, ThemeStat, ThemesView
 
 THEMES_PER_PAGE = 5
+# Estimates for the rows a page holds (panel-themes.css): a theme's row of two lines with its padding and the
+# gap under it, and the rest of the page at the smallest title (heading, causes, table header, footnote).
+THEME_ROW_REM = 3.4
+THEMES_FIXED_REM = 12.0
+
+
+def themes_per_page() -> int:
+    """How many themes a page holds in the room being drawn: five, fewer when the wall's type is bigger."""
+    room = g.current()
+    free = room.page_height_rem - THEMES_FIXED_REM - (room.heading_line_rem - g.HEADING_LINE_REM)
+    return max(1, min(THEMES_PER_PAGE, int(free // THEME_ROW_REM)))
+
+
+def columns_fit() -> float:
+    """The themes table's columns (named for a full-width page) times this fill the page being drawn."""
+    return min(1.0, g.current().page_width_rem / (THEMES_QUOTE_WIDTH_REM + g.THEMES_COLUMNS_REM["theme"]
+                                                   + g.THEMES_COLUMN_GAP_REM))
 CAUSE_ICONS = {"process": "bi-diagram-3-fill", "people": "bi-people-fill", "training": "bi-mortarboard-fill",
                "unclassified": "bi-question-circle"}
 
@@ -44,7 +62,8 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
                            html.Div(say(reason), className="voices-empty-text")],
                           className="data-waiting voices-empty")]]
     mentioned = [stat for stat in view.themes if stat.mentions.responses > 0]
-    chunks = [mentioned[i:i + THEMES_PER_PAGE] for i in range(0, len(mentioned), THEMES_PER_PAGE)] or [[]]
+    per_page = themes_per_page()
+    chunks = [mentioned[i:i + per_page] for i in range(0, len(mentioned), per_page)] or [[]]
     subtitle = say("themes.subtitle", span=span, comments=say.number(view.comments.responses),
                    detractors=say.number(view.comments.detractors))
     pages = []
@@ -94,7 +113,8 @@ def themes_table(stats: list[ThemeStat], min_responses: int, span: str, say: Lab
     """The themes as rows: figures on the first line, cause and a masked comment on the second."""
     header = html.Div([html.Span(say(f"themes.column_{column}")) for column in
                        ("theme", "mentions", "nps", "impact", "trend")], className="themes-row themes-header")
-    return html.Div([header, *(theme_row(stat, min_responses, say) for stat in stats)], className="themes-table")
+    return html.Div([header, *(theme_row(stat, min_responses, say) for stat in stats)], className="themes-table",
+                    style={"--themes-fit": f"{columns_fit():.4f}"})
 
 
 def theme_row(stat: ThemeStat, min_responses: int, say: Labels = ENGLISH) -> html.Div:
@@ -149,7 +169,7 @@ def quote_words(stat: ThemeStat, say: Labels = ENGLISH) -> str:
     if quote is None:
         return ""
     caption = f" \u2014 {say('voices.score', score=quote.score)}, {quote.service}"
-    room = THEMES_QUOTE_WIDTH_REM - text_width(caption + "\u201c\u201d", FS_SMALL)
+    room = THEMES_QUOTE_WIDTH_REM * columns_fit() - text_width(caption + "\u201c\u201d", FS_SMALL)
     text = quote.text
     limit = len(text)
     while limit > 20 and text_width(shorten(text, limit), FS_SMALL) > room:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from dash import html
 
+from layouts import geometry as g
 from layouts.components import Screen, grid_class, icon, panel_heading, waiting_page
 from layouts.textfit import text_width
 from layouts.words import ENGLISH, Labels, words
@@ -50,7 +51,8 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
                      className="data-waiting voices-empty"),  # laid out like the waiting page
         ]]
     theme_names = {theme.id: theme.name for theme in config.themes}
-    chunks = [data.voices[i:i + VOICES_PER_PAGE] for i in range(0, len(data.voices), VOICES_PER_PAGE)]
+    per_page = g.current().cards_per_page(VOICES_PER_PAGE)
+    chunks = [data.voices[i:i + per_page] for i in range(0, len(data.voices), per_page)]
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         page_subtitle = subtitle + (" · " + say("common.page", number=number, total=len(chunks))
@@ -58,7 +60,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
         pages.append([
             panel_heading(title, page_subtitle, **heading),
             html.Div([voice_card(voice, say, theme_names) for voice in chunk],
-                     className=f"voices-grid card-grid-{grid_class(len(chunk), paged=len(chunks) > 1)}"),
+                     className=f"voices-grid card-grid-{grid_class(len(chunk), paged=len(chunks) > 1, per_page=per_page)}"),
         ])
     return pages
 

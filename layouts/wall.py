@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+from dataclasses import replace
 from datetime import datetime, timezone
 from urllib.parse import quote
 
@@ -51,6 +52,9 @@ def render_panels(config: Config, data_state: DataState, screen: Screen, active_
     and its id is added to `failed` (so the drawing is not kept and the panel is tried again)."""
     sections = []
     say = words(config)
+    room = g.wall_room(config.wall.screen)
+    # Charts are drawn in pixels: they zoom with the wall's type (see layouts/geometry.Room).
+    screen = replace(screen, scale=round(screen.scale * room.scale, 3))
     for setting in config.wall.panels:
         title, render = say(f"tab.{setting.id}"), RENDERERS[setting.id]
         try:
@@ -110,19 +114,24 @@ def _tab_width(label: str, *, bold: bool = False) -> float:
     return text_width(label, g.FS_SMALL, bold=bold) + 2 * (g.WALL_TAB_PADDING_X_REM + g.WALL_TAB_BORDER_REM)
 
 
-def tabs_fit(config: Config, say: Labels) -> bool:
-    """Whether the footer holds every tab with its name on one line, next to the longest mode words and the
-    controls, with the active tab in bold and its page counter ("9/9")."""
+def tabs_fit(config: Config, say: Labels, *, names: str = "all", two_line_mode: bool = False) -> bool:
+    """Whether the footer holds every tab on one line, next to the longest mode words and the controls, with
+    the active tab in bold and its page counter ("9/9"). `names`: "all" tabs show their names, only the
+    "active" one (the others their number), or "none"; `two_line_mode`: the mode's words take two lines."""
     # (measured with a space for the thin one, which the wall's font lacks: the browser's is no wider)
     labels = [f"{n} {say(f'tab.{setting.id}')}" for n, setting in enumerate(config.wall.panels, start=1)]
+    shown = labels if names == "all" else [label.split(" ")[0] for label in labels]
     counter = " " + say("browser.page_counter", page=9, pages=9)
-    active = max(_tab_width(label + counter, bold=True) - _tab_width(label) for label in labels)
-    tabs = sum(_tab_width(label) for label in labels) + g.WALL_TAB_GAP_REM * (len(labels) - 1) + active
+    active = max(_tab_width((label if names != "none" else number) + counter, bold=True) - _tab_width(number)
+                 for label, number in zip(labels, shown))
+    tabs = sum(_tab_width(label) for label in shown) + g.WALL_TAB_GAP_REM * (len(labels) - 1) + active
     modes = [say("browser.rotating"), say("browser.held"), say("browser.paused", time="00:00"),
              say("browser.offline")]
     mode = max(text_width(text, g.FS_SMALL, bold=True) for text in modes)
+    if two_line_mode:
+        mode = min(mode, TWO_LINE_MODE_REM)
     controls = CONTROLS * g.WALL_CONTROL_REM + (CONTROLS - 1) * g.WALL_CONTROL_GAP_REM
-    room = g.SCREEN_WIDTH_REM - 2 * g.PAGE_PADDING_X_REM - 2 * g.WALL_FOOTER_GAP_REM
+    room = g.current().screen_width_rem - 2 * g.PAGE_PADDING_X_REM - 2 * g.WALL_FOOTER_GAP_REM
     return tabs + mode + controls <= room
 
 
@@ -141,6 +150,22 @@ def pairing_card() -> html.Div:
                   html.P(className="wall-pairing-valid")], className="wall-pairing-card"),
         id="wall-pairing", className="wall-pairing", hidden=True,
     )
+
+
+TWO_LINE_MODE_REM = 9.0  # the mode's words on two lines (wall.css: .wall-tabs-two-line-mode ~ .wall-mode)
+
+
+def tabs_class(config: Config, say: Labels) -> str:
+    """The tabs' extra classes, each step only when the one before does not fit: every tab named; "compact"
+    (only the active tab named); the mode's words on two lines; on a wall zoomed so far that even that is too
+    wide, "numbers" (the active tab too shows its number alone: the page's title names the panel)."""
+    if tabs_fit(config, say):
+        return ""
+    if tabs_fit(config, say, names="active"):
+        return " wall-tabs-compact"
+    if tabs_fit(config, say, names="active", two_line_mode=True):
+        return " wall-tabs-compact wall-tabs-two-line-mode"
+    return " wall-tabs-compact wall-tabs-two-line-mode wall-tabs-numbers"
 
 
 def footer(config: Config, active_panel: str) -> html.Footer:
@@ -167,7 +192,7 @@ def footer(config: Config, active_panel: str) -> html.Footer:
     ]
     return html.Footer(
         [
-            html.Nav(tabs, className="wall-tabs" + ("" if tabs_fit(config, say) else " wall-tabs-compact"),
+            html.Nav(tabs, className="wall-tabs" + tabs_class(config, say),
                      **{"aria-label": say("wall.panels")}),
             html.Span(say("browser.rotating"), className="wall-mode", id="wall-mode", **{"data-mode": "rotating"}),
             html.Div(controls, className="wall-controls"),
@@ -192,6 +217,7 @@ def wall_body(config: Config, data_state: DataState, screen: Screen, active_pane
     ones (obeya/alerts.py), whose panels wall.js puts next in rotation, marked "new". The schedule's changes
     for the coming week (obeya/schedule.py) go with it: the page goes quiet and back by itself, server or not.
     """
+    room = g.wall_room(config.wall.screen)
     settings = html.Div(
         id="wall-settings",
         hidden=True,
@@ -207,14 +233,18 @@ def wall_body(config: Config, data_state: DataState, screen: Screen, active_pane
             "data-schedule": json.dumps(page_schedule(config, datetime.now(timezone.utc))),
             "data-alerts": json.dumps([{"key": alert.key, "panel": alert.panel,
                                         "until": int(alert.until.timestamp() * 1000)} for alert in alerts]),
+            # wall.js sets them on the page's root: the type scale of the wall's screen: (layouts/geometry.Room)
+            "data-wall-scale": f"{room.scale:g}",
+            "data-glance-size": f"{room.glance_rem:g}rem",
         },
     )
-    return [
-        settings,
-        header(config),
-        html.Main(render_panels(config, data_state, screen, active_panel, failed), id="wall-panels"),
-        footer(config, active_panel),
-    ]
+    with g.drawing_for(room):
+        return [
+            settings,
+            header(config),
+            html.Main(render_panels(config, data_state, screen, active_panel, failed), id="wall-panels"),
+            footer(config, active_panel),
+        ]
 
 
 def problems_screen(problems: tuple[Problem, ...], say: Labels = ENGLISH) -> list:

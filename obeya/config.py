@@ -148,6 +148,27 @@ class Brand(Strict):
         return value.lower()
 
 
+class ScreenSettings(Strict):
+    """The TV and the room: the wall's type sizes follow from them (README: "Legible from where people stand")."""
+
+    diagonal_inches: Annotated[float, Field(ge=20, le=200),
+                               about("the TV's diagonal in inches, a 16:9 screen (20–200)")] = 55
+    glance_distance_m: Annotated[float, Field(ge=0.5, le=30),
+                                 about("metres from the TV where people pass by: titles, headline numbers and "
+                                       "status words are legible from here (0.5–30)")] = 5
+    detail_distance_m: Annotated[float, Field(ge=0.5, le=30),
+                                 about("metres from the TV where the stand-up stands: all other text is "
+                                       "legible from here (0.5–30, at most glance_distance_m)")] = 2.5
+
+    @model_validator(mode="after")
+    def _detail_not_beyond_glance(self) -> "ScreenSettings":
+        if self.detail_distance_m > self.glance_distance_m:
+            raise ValueError(f"detail_distance_m ({self.detail_distance_m:g} m) is farther than glance_distance_m "
+                             f"({self.glance_distance_m:g} m): the stand-up reads the details from closer "
+                             "than people passing by")
+        return self
+
+
 class Wall(Strict):
     """wall.yaml: the wall itself, what it is called, how it rotates and refreshes, its words and look."""
 
@@ -173,6 +194,7 @@ class Wall(Strict):
                       ] = [PanelSetting(id=panel) for panel in PANEL_IDS]
     nps: NpsSettings = NpsSettings()
     voices: VoicesSettings = VoicesSettings()
+    screen: ScreenSettings = ScreenSettings()
     # The catalog the wall's words come from (obeya/catalog/<language>.yaml); editors offer the shipped ones.
     language: Annotated[str, Field(json_schema_extra={"enum": list(LANGUAGES)}),
                         about("the wall's words, dates and numbers: en, nl or de")] = "en"

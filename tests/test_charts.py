@@ -206,7 +206,7 @@ def test_labelled_indices_always_include_the_current_period():
 
 def test_tv_layout_keeps_its_contract():
     layout = tv_layout("dark", 2.0, title=None)
-    assert layout.font.size == 48
+    assert layout.font.size == 2 * BASE_FONT_PX == 48.6  # the wall's smallest type (0.9rem) at 4K
     assert layout.hovermode is False
     assert layout.paper_bgcolor == "rgba(0,0,0,0)"
 

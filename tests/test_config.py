@@ -468,3 +468,22 @@ def test_validate_prints_refused_files_as_file_line_column(config_copy, capsys):
         "save the file as UTF-8",
         f"{config_copy.path}/journeys.yaml:1:1: file is 1.1 MB, more than the 1 MB a config file may be",
     ]
+
+
+def test_screen_takes_the_defaults_of_a_55_inch_tv(test_config):
+    screen = test_config.wall.screen
+    assert (screen.diagonal_inches, screen.glance_distance_m, screen.detail_distance_m) == (55, 5, 2.5)
+
+
+def test_screen_out_of_range_says_the_limit(config_copy):
+    config_copy.write("wall.yaml", (config_copy.path / "wall.yaml").read_text(encoding="utf-8")
+                      + "screen:\n  diagonal_inches: 0\n")
+    assert problems(config_copy) == ["wall.yaml:27:20: screen.diagonal_inches: must be at least 20"]
+
+
+def test_screen_detail_distance_beyond_the_glance_distance_is_a_problem(config_copy):
+    config_copy.write("wall.yaml", (config_copy.path / "wall.yaml").read_text(encoding="utf-8")
+                      + "screen:\n  glance_distance_m: 2\n  detail_distance_m: 3\n")
+    assert problems(config_copy) == [
+        "wall.yaml:27:3: screen: detail_distance_m (3 m) is farther than glance_distance_m (2 m): the stand-up "
+        "reads the details from closer than people passing by"]

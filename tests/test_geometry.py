@@ -106,11 +106,12 @@ def test_the_frame_in_wall_css_is_the_page_python_fits_into():
     assert is_(padding[2], "page-padding-bottom")
     assert declared(css, ".page", "gap") in ("var(--gap)", "var(--page-gap)")
     assert is_(declared(css, ":root", "--gap"), "page-gap")
-    assert declared(css, "html", "font-size") == "min(2.5vh, 1.40625vw)"  # 40rem tall; 71.1rem wide at least
+    # 40rem tall; 71.1rem wide at least; zoomed by the wall's screen: (layouts/geometry.Room)
+    assert declared(css, "html", "font-size") == "calc(min(2.5vh, 1.40625vw) * var(--wall-scale, 1))"
     assert geometry.SCREEN_HEIGHT_REM == 100 / 2.5 and geometry.SCREEN_WIDTH_REM == pytest.approx(100 / 1.40625)
     assert is_(declared(css, "#wall", "line-height"), "wall-line")
     assert is_(declared(css, ".panel-title", "line-height"), "panel-title-line")
-    assert declared(css, ".panel-title", "font-size") == "var(--fs-h2)"
+    assert declared(css, ".panel-title", "font-size") == "max(var(--fs-h2), var(--fs-glance, 0rem))"
     assert is_(declared(css, ".panel-heading", "gap"), "panel-heading-gap")
     assert declared(css, ".status .bi", "font-size") == f"{geometry.STATUS_ICON_EM:g}em"
 

@@ -129,7 +129,7 @@ def test_first_page_holds_the_trend_chart_at_screen_scale(test_config):
     page = nps.render(test_config, wall_data(series([ENOUGH] * 6)), Screen(scale=2.0, theme="light"))[0]
     graphs = find(page, lambda c: isinstance(c, dcc.Graph))
     assert len(graphs) == 1
-    assert graphs[0].figure.layout.font.size == 48
+    assert graphs[0].figure.layout.font.size == 48.6  # the wall's smallest type (0.9rem of 2160 px)
     assert graphs[0].config["staticPlot"] is True
 
 

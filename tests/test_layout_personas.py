@@ -97,7 +97,7 @@ def test_a_wordy_persona_shows_fewer_bullets_or_gets_a_wider_card_and_every_card
     assert caps["p1"] == 3
     for page in pages:
         for person, cap in page.cards:
-            assert personas.card_height(person, page.columns, cap) <= personas.GRID_HEIGHT_REM
+            assert personas.card_height(person, page.columns, cap) <= personas.grid_height()
     words = texts(personas.render(with_personas(test_config, *people), None, SCREEN))
     assert "Person 5" in words
 

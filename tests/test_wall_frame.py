@@ -107,12 +107,20 @@ def test_every_registered_panel_has_its_module_and_is_in_the_default_rotation():
 def test_tabs_keep_their_names_while_they_fit_and_show_numbers_alone_when_they_would_not(test_config):
     import dataclasses
 
+    from obeya.config import ScreenSettings
+
+    big_close = ScreenSettings(diagonal_inches=85, glance_distance_m=3)  # the smallest type: the most room
+
     def tabs_of(**wall_changes):
         config = dataclasses.replace(test_config, wall=test_config.wall.model_copy(update=wall_changes))
         (nav,) = find(layout(config), lambda c: "wall-tabs" in (getattr(c, "className", None) or ""))
         return nav
-    assert "wall-tabs-compact" not in tabs_of().className
-    long = tabs_of(labels={"tab.voices": "What every customer who answered the survey told us"})
+    assert "wall-tabs-compact" not in tabs_of(screen=big_close).className
+    # A small TV zooms the wall: the same names no longer fit beside each other, nor the mode's words on one line.
+    small = tabs_of(screen=ScreenSettings(diagonal_inches=43)).className
+    assert "wall-tabs-compact" in small and "wall-tabs-two-line-mode" in small
+    assert "wall-tabs-two-line-mode" not in tabs_of(screen=big_close, labels={"tab.voices": "A longer name"}).className
+    long = tabs_of(screen=big_close, labels={"tab.voices": "What every customer who answered the survey told us"})
     assert "wall-tabs-compact" in long.className
     # The names stay in the page: the active tab shows its own, and every tab's title names its panel.
     voices = long.children[5]
