@@ -209,7 +209,7 @@ def _daily_rows(connection: Connection, own, moment: str, counts, rollup, column
     if own is not None:
         return _own_daily_counts(connection, own, own.c[moment], counts, columns, since, until or datetime.now(), zone)
     # A refresh reads a thousand or more of these: the day as the driver gives it (SQLite: text, parsed once per
-    # day by `_days`), all rows fetched at once and unpacked by position.
+    # day by `day_of`), all rows fetched at once and unpacked by position.
     return connection.execute(
         select(rollup.c.service, type_coerce(rollup.c.day, String), *(rollup.c[column] for column in columns))
         .where(rollup.c.day >= since)
