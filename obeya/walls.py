@@ -163,8 +163,9 @@ class WallSecrets:
             url = body.get("database_url")
             return WallSecretValues(tokens, str(url) if url else None)
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
-            # Refusing every token is safer than opening a wall whose file someone broke.
-            return WallSecretValues({kind: "unreadable" for kind in TOKEN_KINDS},
+            # Refusing every token is safer than opening a wall whose file someone broke: each kind gets the
+            # hash of a token nobody knows (random, so no cookie can be signed for it either).
+            return WallSecretValues({kind: _nobody_knows() for kind in TOKEN_KINDS},
                                     problem=f"{self.path} is unreadable: {error}")
 
     def token_hash(self, kind: str) -> str | None:
@@ -194,9 +195,19 @@ class WallSecrets:
         return token
 
     def revoke(self, kind: str) -> bool:
-        """Forget the `kind` token; False when the wall had none."""
+        """Make the `kind` token stop working; False when the wall had none.
+
+        A revoked wall token leaves the wall closed (the hash of a token nobody knows), never open: whoever
+        revokes a leaked token wants it locked. The remote and the ingest API are gone until a new token.
+        """
         had = self.token_hash(kind) is not None and not self.values().problem
-        self._write(lambda body: body["tokens"].pop(kind, None))
+
+        def change(body: dict) -> None:
+            if kind == "wall":
+                body["tokens"]["wall"] = _nobody_knows()
+            else:
+                body["tokens"].pop(kind, None)
+        self._write(change)
         return had
 
     def set_database(self, url: str | None) -> None:
@@ -206,6 +217,10 @@ class WallSecrets:
             else:
                 body.pop("database_url", None)
         self._write(change)
+
+
+def _nobody_knows() -> str:
+    return token_hash(secrets.token_urlsafe(32))
 
 
 def database_url_for(wall_id: str, secrets_: WallSecrets | None = None) -> str:

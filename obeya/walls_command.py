@@ -68,7 +68,8 @@ def run_revoke(arguments: argparse.Namespace) -> int:
     if wall is None:
         return EXIT_INVALID
     had = WallSecrets(wall.id).revoke(arguments.kind)
-    consequence = {"wall": "the wall is open to whoever reaches the server until a new token is made",
+    consequence = {"wall": "no screen opens the wall until a new token is made (python -m obeya walls token "
+                           f"{wall.id})",
                    "remote": "the wall has no remote", "ingest": "the wall's ingest API is gone"}[arguments.kind]
     print(f"{wall.id}: {'revoked the ' + arguments.kind + ' token' if had else 'had no ' + arguments.kind + ' token'}"
           f"; {consequence}")
