@@ -6,6 +6,7 @@ they read through one cache folder) serves three walls with the same YAML:
 - `a` on its own PostgreSQL database (the test's known rows: NPS +42.9),
 - `b` on its own SQLite file (other rows: NPS +28.6),
 - `c` with no database set: its own embedded SQLite file, demo data on first start, no token (open),
+- `d` on a PostgreSQL server that is not there,
 
 plus a folder whose name is not a wall id, which is not served.
 """
@@ -32,6 +33,7 @@ ZONE = load_config(TEST_CONFIG_DIR).wall.timezone
 NPS_A = round(100 * (9 - 3) / 14, 1)  # tests/browser/wall_driver.py KNOWN_DATA
 NPS_B = round(100 * (4 - 2) / 7, 1)  # newest_comments: every day's score of the same week, both services
 WAIT_SECONDS = 30
+DOWN = "postgresql://postgres@127.0.0.1:9/obeya"  # the discard port: nothing listens
 
 
 def eventually(check, what: str, seconds: float = WAIT_SECONDS):
@@ -57,6 +59,7 @@ def walls(tmp_path_factory):
         served.add_wall("a", database=postgres)
         served.add_wall("b", database=b_database)
         served.add_wall("c")
+        served.add_wall("d", database=DOWN)
         (served.walls_dir / "Not A Wall").mkdir()
         (served.walls_dir / "Not A Wall" / "wall.yaml").write_text("title: x\n", encoding="utf-8")
         served.tokens = {"a": served.walls_command("token", "a"), "b": served.walls_command("token", "b"),
@@ -91,6 +94,30 @@ def test_a_wall_without_a_database_gets_its_own_embedded_one_with_demo_data(wall
     assert (walls.data_dir / "walls" / "c" / "obeya.db").is_file()
     c = summary(walls, "c", None)  # no wall token: open
     assert c["as_of"]
+
+
+def test_a_wall_whose_database_is_down_says_so_and_the_others_carry_on(walls):
+    admin, _ = walls.login("/", ADMIN_TOKEN)
+    status, _, page = walls.get("/w/d/")
+    assert status == 200
+    eventually(lambda: "database problem" in index_layout(walls, admin)["text"], "the index names d's problem")
+    text = index_layout(walls, admin)["text"]
+    assert text.count("database problem") == 1
+    assert round(summary(walls, "a", walls.tokens["a"])["all_services"]["nps"]["value"], 1) == NPS_A
+
+
+def test_without_an_admin_token_the_index_says_to_set_it(tmp_path):
+    served = WallsServer(tmp_path, env={"OBEYA_ADMIN_TOKEN": ""})
+    served.add_wall("solo", database=f"sqlite:///{tmp_path / 'solo.db'}")
+    newest_comments([])(f"sqlite:///{tmp_path / 'solo.db'}", ZONE)
+    served.start()
+    try:
+        status, _, text = served.get("/")
+        assert status == 404 and "set OBEYA_ADMIN_TOKEN" in text
+        assert served.get("/?token=anything")[0] == 404
+        assert served.get("/w/solo/")[0] == 200  # the walls are served all the same
+    finally:
+        served.stop()
 
 
 # --- tokens ---------------------------------------------------------------------------------------------------
@@ -130,6 +157,19 @@ def test_remote_exists_only_for_a_wall_with_a_remote_token_and_ingest_only_with_
     assert walls.get("/w/b/remote/", cookie=cookie)[0] == 404
     rows = json.dumps([]).encode()
     assert walls.get("/w/a/api/v1/responses", method="POST", body=rows, bearer=walls.tokens["a"])[0] == 404
+
+
+def test_the_qr_code_pairs_a_phone_with_the_remote_of_its_own_wall(walls):
+    screen, _ = walls.login("/w/a/", walls.tokens["a"])
+    status, _, text = walls.get("/w/a/_obeya/pairing", method="POST", body=b"{}", cookie=screen)
+    assert status == 200, text
+    link = json.loads(text)["link"]
+    assert link.startswith(f"{walls.url}/w/a/remote?pair=")
+    status, headers, _ = walls.get(link.removeprefix(walls.url))
+    assert status == 303 and headers["Location"] == "/w/a/remote"  # then /w/a/remote/, as at /remote
+    assert "Path=/w/a/" in headers["Set-Cookie"]
+    b_screen, _ = walls.login("/w/b/", walls.tokens["b"])
+    assert walls.get("/w/b/_obeya/pairing", method="POST", body=b"{}", cookie=b_screen)[0] == 404  # no remote
 
 
 def test_ingest_token_of_one_wall_writes_only_that_walls_database(walls):
@@ -207,7 +247,7 @@ def test_the_index_needs_the_admin_token(walls):
     cookie, header = walls.login("/", ADMIN_TOKEN)
     assert walls.get("/", cookie=cookie)[0] == 200
     index = index_layout(walls, cookie)
-    assert sorted(index["walls"]) == ["a", "b", "c"]
+    assert sorted(index["walls"]) == ["a", "b", "c", "d"]
     assert index["refused"] == ["Not A Wall"]
     assert "No wall token: anyone who reaches this server can open this wall." in index["text"]  # c
     assert "wall yes" in index["text"] and "remote no" in index["text"]
@@ -255,7 +295,7 @@ def test_commands_name_an_unknown_wall_and_stop(walls, tmp_path):
         result = walls.cli(*argv)
         assert result.returncode == 1, argv
         assert "no wall 'nope' in" in result.stderr or "no wall 'Not A Wall' in" in result.stderr, result.stderr
-        assert "(its walls: a, b, c)" in result.stderr
+        assert "(its walls: a, b, c, d)" in result.stderr
 
 
 def test_the_walls_file_keeps_only_hashes_and_is_private(walls):
