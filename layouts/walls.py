@@ -188,8 +188,8 @@ def wall_card(wall: ServedWall) -> dbc.Card:
         html.Div([html.H2(html.A(row["title"], href=row["link"], className="link-light"), className="h5 mb-0 me-2"),
                   html.Code(row["id"], className="small")], className="d-flex flex-wrap align-items-baseline mb-2"),
         problems,
-        html.Div([dbc.Badge(row["data"], color=_data_color(row["data"]), className="text-wrap text-start")],
-                 className="mb-2"),
+        html.Div(row["data"], className=f"small fw-semibold mb-2 text-{_data_color(row['data'])}",
+                 **{"data-state": row["data"].split(" ")[0]}),
         html.Div([_yes_no(kind, on) for kind, on in row["tokens"].items()], className="mb-1"),
         open_note,
         secrets_note,
@@ -201,7 +201,7 @@ def index_layout(walls: Walls, served: list[ServedWall]) -> html.Div:
     refused = [html.Li([html.Code(item.name), f": {item.reason}"], **{"data-refused": item.name})
                for item in walls.refused]
     return html.Div(dbc.Container([
-        html.H1("Obeya walls", className="h3 mt-3"),
+        html.H1("Obeya walls", className="h3"),
         html.P(f"{len(served)} wall{'s' if len(served) != 1 else ''} from {settings.walls_dir()}, "
                f"as of {_when(datetime.now(timezone.utc))}. Tokens are managed with python -m obeya walls.",
                className="text-body-secondary small"),
@@ -209,4 +209,4 @@ def index_layout(walls: Walls, served: list[ServedWall]) -> html.Div:
         else html.P("No walls: put one config folder (with its wall.yaml) per wall into the folder."),
         html.Div([html.H2("Folders that are not walls", className="h5 mt-2"), html.Ul(refused, id="refused")])
         if refused else None,
-    ], fluid=True, id="walls-index"), **{"data-bs-theme": "dark"}, className="bg-body text-body min-vh-100")
+    ], fluid=True, id="walls-index"), **{"data-bs-theme": "dark"}, className="bg-body text-body min-vh-100 pt-3")
