@@ -257,6 +257,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the annotations added on the remote as YAML in annotations.yaml's format "
                     "(add them to config/annotations.yaml); a count goes to standard error.",
     )
+    _wall_option(exporter)
     exporter.set_defaults(run=annotations_command.run_export)
     walls_command.add_parser(commands)
     return parser

@@ -26,7 +26,7 @@ from obeya.database import survey_responses
 from obeya.engine import normalised_url
 from tests.browser.wall_driver import fill_test_database, newest_comments
 from tests.db_servers import fresh_database
-from tests.wall_server import SERVE
+from tests.wall_server import REPO_ROOT, SERVE
 from tests.walls_server import ADMIN_TOKEN, TEST_CONFIG_DIR, WallsServer
 
 ZONE = load_config(TEST_CONFIG_DIR).wall.timezone
@@ -291,11 +291,27 @@ def test_import_into_one_wall_writes_its_database_only(walls, tmp_path):
 
 def test_commands_name_an_unknown_wall_and_stop(walls, tmp_path):
     for argv in (("import", "--wall", "nope", "responses", str(tmp_path / "x.csv")), ("validate", "--wall", "nope"),
-                 ("walls", "token", "nope"), ("walls", "revoke", "Not A Wall")):
+                 ("snapshot", "--wall", "nope", "--out", str(tmp_path / "x.png")), ("walls", "token", "nope"),
+                 ("walls", "revoke", "Not A Wall")):
         result = walls.cli(*argv)
         assert result.returncode == 1, argv
         assert "no wall 'nope' in" in result.stderr or "no wall 'Not A Wall' in" in result.stderr, result.stderr
         assert "(its walls: a, b, c, d)" in result.stderr
+
+
+def test_validate_and_snapshot_of_one_wall(walls, tmp_path):
+    result = walls.cli("validate", "--wall", "b")
+    assert result.returncode == 0 and "/walls/b/: valid" in result.stdout, result.stdout + result.stderr
+    # The shipped config on its embedded demo database (the test config's wall never settles for a snapshot).
+    shipped = WallsServer(tmp_path / "shipped")
+    shipped.add_wall("shipped", config=REPO_ROOT / "config")
+    result = shipped.cli("snapshot", "--wall", "shipped", "--panel", "nps", "--out", str(tmp_path / "nps.png"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(f"wrote {tmp_path / 'nps.png'}: nps page 1 at 1920x1080")
+    assert (tmp_path / "nps.png").read_bytes().startswith(b"\x89PNG")
+    result = walls.cli("validate", "--wall", "b", str(tmp_path))
+    assert result.returncode == 2
+    assert "--wall names the wall's config folder: leave out the other folder" in result.stderr
 
 
 def test_the_walls_file_keeps_only_hashes_and_is_private(walls):
