@@ -61,7 +61,7 @@ def create_walls_server(prepare: bool = False):
     for refused in walls.refused:
         log.warning("%s/%s is not served as a wall: %s", settings.walls_dir(), refused.name, refused.reason)
     index = index_app(walls, served)
-    return WallsDispatcher(index.server, {wall.folder.id: _server_of(wall) for wall in served})
+    return WallsDispatcher(index.server, {wall.folder.id: wall for wall in served})
 
 
 def serve_wall(folder: WallFolder, engines: SharedEngines, prepare: bool) -> ServedWall:
@@ -87,9 +87,11 @@ def _server_of(wall: ServedWall) -> flask.Flask:
 class WallsDispatcher:
     """`/w/<id>/...` to the wall's app, `/w/<id>` redirected to `/w/<id>/`, everything else to the index."""
 
-    def __init__(self, index: flask.Flask, walls: dict[str, flask.Flask]) -> None:
+    def __init__(self, index: flask.Flask, walls: dict[str, ServedWall]) -> None:
+        self.walls = walls
         self.ids = set(walls)
-        self.dispatch = DispatcherMiddleware(index, {f"/w/{wall_id}": app for wall_id, app in walls.items()})
+        self.dispatch = DispatcherMiddleware(index, {f"/w/{wall_id}": _server_of(wall)
+                                                     for wall_id, wall in walls.items()})
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -165,8 +167,9 @@ def _when(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _yes_no(kind: str, on: bool) -> dbc.Badge:
-    return html.Span(f"{kind} {'yes' if on else 'no'}", className=f"badge me-1 text-bg-{'success' if on else 'secondary'}",
+def _yes_no(kind: str, on: bool) -> html.Span:
+    colour = "success" if on else "secondary"
+    return html.Span(f"{kind} {'yes' if on else 'no'}", className=f"badge me-1 text-bg-{colour}",
                      **{"data-token": kind, "data-set": "yes" if on else "no"})
 
 
@@ -193,7 +196,8 @@ def wall_card(wall: ServedWall) -> dbc.Card:
         html.Div([_yes_no(kind, on) for kind, on in row["tokens"].items()], className="mb-1"),
         open_note,
         secrets_note,
-    ]), className="card mb-3", id=f"wall-{row['id']}", **{"data-wall": row["id"], "data-problems": str(row["problems"])})
+    ]), className="card mb-3", id=f"wall-{row['id']}",
+        **{"data-wall": row["id"], "data-problems": str(row["problems"])})
 
 
 def index_layout(walls: Walls, served: list[ServedWall]) -> html.Div:

@@ -189,7 +189,7 @@ class WallSecrets:
         os.replace(temporary, self.path)
 
     def new_token(self, kind: str) -> str:
-        """A new `kind` token (the old one stops working); only its hash is kept, so this is the one chance to see it."""
+        """A new `kind` token (the old one stops working); only its hash is kept: this is the one chance to see it."""
         token = secrets.token_urlsafe(24)
         self._write(lambda body: body["tokens"].__setitem__(kind, token_hash(token)))
         return token

@@ -328,3 +328,23 @@ def test_a_database_url_that_cannot_be_used_is_refused_with_a_sentence(walls):
     result = walls.cli("walls", "database", "c", "nonsense")
     assert result.returncode == 2
     assert "not a database URL" in result.stderr
+
+
+def test_walls_on_one_database_share_one_engine_and_keep_their_cache_entries_apart(tmp_path, monkeypatch):
+    from layouts.walls import create_walls_server
+
+    served = WallsServer(tmp_path)
+    shared = f"sqlite:///{tmp_path / 'shared.db'}"
+    newest_comments([])(shared, ZONE)
+    for number in range(5):
+        served.add_wall(f"team-{number}")
+    served.add_wall("own", database=f"sqlite:///{tmp_path / 'own.db'}")
+    for name, value in {**served.env, "OBEYA_DATABASE_URL": shared}.items():
+        monkeypatch.setenv(name, value)
+    walls = create_walls_server(prepare=True).walls
+    engines = {wall_id: wall.app.live.engine for wall_id, wall in walls.items()}
+    assert len({id(engine) for wall_id, engine in engines.items() if wall_id.startswith("team-")}) == 1
+    assert engines["own"] is not engines["team-0"]
+    first, second = walls["team-0"].app.live, walls["team-1"].app.live
+    assert first.settle().data is not None and second.settle().data is not None
+    assert first.cache.prefix != second.cache.prefix  # the same YAML and database, each wall its own entries
