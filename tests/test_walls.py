@@ -207,6 +207,27 @@ def test_unknown_walls_and_folders_that_are_not_walls_answer_404_with_a_sentence
     assert walls.get("/w/unknown/_obeya/health")[0] == 404
 
 
+def test_a_hostile_wall_id_in_the_address_is_answered_as_text(walls):
+    status, _, text = walls.get("/w/%3Cscript%3Ealert(1)%3C%2Fscript%3E/")
+    assert status == 404 and "<script>" not in text and "&lt;script&gt;" in text
+    assert walls.get("/w/../")[0] in (401, 404)  # never a file, never another wall
+
+
+def test_a_broken_secrets_file_closes_its_wall_and_the_index_says_why(walls):
+    secrets_file = walls.data_dir / "walls" / "c" / "secrets.json"
+    assert walls.get("/w/c/")[0] == 200  # c has no token: open
+    secrets_file.parent.mkdir(parents=True, exist_ok=True)
+    secrets_file.write_text("{ not json", encoding="utf-8")
+    try:
+        eventually(lambda: walls.get("/w/c/")[0] == 401, "a broken secrets.json closes the wall")
+        admin, _ = walls.login("/", ADMIN_TOKEN)
+        assert f"{secrets_file} is unreadable" in index_layout(walls, admin)["text"]
+        assert walls.get("/w/b/", cookie=walls.login("/w/b/", walls.tokens["b"])[0])[0] == 200
+    finally:
+        secrets_file.unlink()
+    eventually(lambda: walls.get("/w/c/")[0] == 200, "c open again once the file is gone")
+
+
 def test_a_wall_without_its_slash_is_redirected_to_it(walls):
     status, headers, _ = walls.get("/w/c?panel=nps")
     assert status == 308 and headers["Location"].endswith("/w/c/?panel=nps")
