@@ -132,7 +132,8 @@ def _mounted_tokens(mount: WallMount) -> tuple:
     return source("wall"), source("remote"), source("ingest")
 
 
-def _create_app(folder, url: str, token, remote_token, ingest_token, mount: WallMount | None = None) -> Dash:
+def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
+                mount: WallMount | None = None) -> Dash:
     warm_up()
     prefix = mount.wall.prefix if mount else ""
     engine = mount.engines.get(url, read_only=True) if mount else make_engine(url, read_only=True)
