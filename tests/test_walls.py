@@ -369,3 +369,12 @@ def test_walls_on_one_database_share_one_engine_and_keep_their_cache_entries_apa
     first, second = walls["team-0"].app.live, walls["team-1"].app.live
     assert first.settle().data is not None and second.settle().data is not None
     assert first.cache.prefix != second.cache.prefix  # the same YAML and database, each wall its own entries
+
+
+def test_a_walls_folder_that_is_not_there_stops_the_server_with_a_sentence(tmp_path):
+    served = WallsServer(tmp_path, env={"OBEYA_WALLS_DIR": str(tmp_path / "missing")})
+    result = served.cli("serve")
+    assert result.returncode == 2
+    assert f"obeya serve: OBEYA_WALLS_DIR={tmp_path / 'missing'}: no such folder" in result.stderr
+    listing = served.cli("walls", "list")
+    assert listing.returncode == 1 and "no such folder" in listing.stderr
