@@ -33,6 +33,7 @@ ZONE = load_config(TEST_CONFIG_DIR).wall.timezone
 NPS_A = round(100 * (9 - 3) / 14, 1)  # tests/browser/wall_driver.py KNOWN_DATA
 NPS_B = round(100 * (4 - 2) / 7, 1)  # newest_comments: every day's score of the same week, both services
 WAIT_SECONDS = 30
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)  # an image by its first bytes
 DOWN = "postgresql://postgres@127.0.0.1:9/obeya"  # the discard port: nothing listens
 
 
@@ -58,7 +59,10 @@ def walls(tmp_path_factory):
         newest_comments([])(b_database, ZONE)
         served.add_wall("a", database=postgres)
         served.add_wall("b", database=b_database)
-        served.add_wall("c")
+        c = served.add_wall("c")
+        (c / "logo.png").write_bytes(PNG)
+        with (c / "wall.yaml").open("a", encoding="utf-8") as wall_yaml:
+            wall_yaml.write("\nbrand:\n  logo: logo.png\n")
         served.add_wall("d", database=DOWN)
         (served.walls_dir / "Not A Wall").mkdir()
         (served.walls_dir / "Not A Wall" / "wall.yaml").write_text("title: x\n", encoding="utf-8")
@@ -205,6 +209,14 @@ def test_unknown_walls_and_folders_that_are_not_walls_answer_404_with_a_sentence
     assert status == 404 and "There is no wall at /w/unknown/." in text
     assert walls.get("/w/Not%20A%20Wall/")[0] == 404
     assert walls.get("/w/unknown/_obeya/health")[0] == 404
+
+
+def test_images_of_a_walls_config_folder_come_from_under_its_path(walls):
+    layout = json.dumps(json.loads(walls.get("/w/c/_dash-layout")[2]))  # Dash writes "/" as \u002f
+    assert '"src": "/w/c/config-file/logo.png"' in layout
+    status, headers, _ = walls.get("/w/c/config-file/logo.png")
+    assert status == 200 and headers["Content-Type"] == "image/png"
+    assert walls.get("/config-file/logo.png")[0] in (401, 404)  # not at the index's root
 
 
 def test_a_hostile_wall_id_in_the_address_is_answered_as_text(walls):
