@@ -1,7 +1,8 @@
 """Serve the Obeya Wall: `python app.py` (http://127.0.0.1:8050 by default).
 
 OBEYA_CONFIG_DIR, OBEYA_DATABASE_URL, OBEYA_HOST and OBEYA_PORT configure it
-(see obeya/settings.py). For the box behind the TV use `obeya serve`.
+(see obeya/settings.py); with OBEYA_WALLS_DIR it serves every wall of that
+folder at /w/<id>/ (layouts/walls.py). For the box behind the TV use `obeya serve`.
 """
 
 import logging
@@ -20,7 +21,24 @@ def main() -> int:
     except settings.SettingsError as error:
         print(f"app.py: {error}", file=sys.stderr)
         return 2
+    if settings.walls_dir():
+        return _serve_walls(host, port)
     create_app().run(host=host, port=port, debug=False)
+    return 0
+
+
+def _serve_walls(host: str, port: int) -> int:
+    from werkzeug.serving import run_simple
+
+    from layouts.walls import create_walls_server
+    from obeya.walls import WallsError
+
+    try:
+        server = create_walls_server(prepare=True)
+    except WallsError as error:
+        print(f"app.py: {error}", file=sys.stderr)
+        return 2
+    run_simple(host, port, server, threaded=True)
     return 0
 
 

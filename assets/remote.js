@@ -27,6 +27,14 @@
     return el;
   }
 
+  // The remote's own address: "/remote/", or "/w/<id>/remote/" on a server of several walls (Dash's config says it).
+  function remotePath(name) {
+    var config = document.getElementById("_dash-config");
+    var prefix = "/remote/";
+    try { prefix = JSON.parse(config.textContent).requests_pathname_prefix || prefix; } catch (error) { /* at / */ }
+    return prefix + name;
+  }
+
   function post(path, body) {
     return fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, cache: "no-store",
                          body: JSON.stringify(body) })
@@ -77,7 +85,7 @@
     var button = event.target.closest ? event.target.closest("[data-remote], #note-add") : null;
     if (!button) { return; }
     if (button.id === "note-add") { addNote(); return; }
-    post("/remote/command", { command: button.getAttribute("data-remote") }).then(receive).catch(function () {});
+    post(remotePath("command"), { command: button.getAttribute("data-remote") }).then(receive).catch(function () {});
   }
 
   function addNote() {
@@ -88,7 +96,7 @@
     answer.textContent = "";
     answer.removeAttribute("data-ok");
     if (service.value && service.value !== "*") { body.service = service.value; }  // "*": every chart
-    post("/remote/annotation", body)
+    post(remotePath("annotation"), body)
       .then(function () {
         text.value = "";
         answer.textContent = say("note_added");
@@ -104,7 +112,7 @@
     if (!document.getElementById("remote") || start.done) { return false; }
     start.done = true;
     document.addEventListener("click", onClick);
-    var events = new EventSource("/remote/events");
+    var events = new EventSource(remotePath("events"));
     events.onopen = function () { shared.connected = true; show(); };
     events.onerror = function () { shared.connected = false; show(); };
     events.onmessage = function (event) {

@@ -34,6 +34,14 @@
   var rotateOverride = rotateParam !== null && /^\d+(\.\d+)?$/.test(rotateParam) ? parseFloat(rotateParam) : null;
   if (rotateOverride > 0 && rotateOverride < MIN_ROTATE_SECONDS) { rotateOverride = MIN_ROTATE_SECONDS; }
 
+  // Where this wall's server is: "" at /, "/w/<id>" on a server of several walls (Dash's own config says it).
+  function serverPath(path) {
+    var config = document.getElementById("_dash-config");
+    var prefix = "";
+    try { prefix = JSON.parse(config.textContent).requests_pathname_prefix || ""; } catch (error) { /* at / */ }
+    return prefix.replace(/\/$/, "") + path;
+  }
+
   var state = {
     panel: null,            // id of the panel on screen
     page: 0,                // page within that panel
@@ -373,7 +381,7 @@
 
   /* A command for every screen of the wall; the answer is the new shared state (the event stream brings it too). */
   function send(body) {
-    return fetch("/_obeya/command", {
+    return fetch(serverPath("/_obeya/command"), {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), cache: "no-store",
     }).then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
       .then(receive);
@@ -418,7 +426,7 @@
   /* The shared state's event stream; closed while the server is down (checkServer opens it again). */
   function listen() {
     if (!window.EventSource || server.events) { return; }
-    var events = new EventSource("/_obeya/events");
+    var events = new EventSource(serverPath("/_obeya/events"));
     server.events = events;
     events.onmessage = function (event) {
       try { receive(JSON.parse(event.data)); } catch (error) { /* a message we cannot read: the next one will do */ }
@@ -444,7 +452,7 @@
     var shown = JSON.stringify([state.panel, state.page]);
     if (shown === shared.shown || !state.panel) { return; }
     shared.shown = shown;
-    fetch("/_obeya/shown", {
+    fetch(serverPath("/_obeya/shown"), {
       method: "POST", headers: { "Content-Type": "application/json" }, cache: "no-store",
       body: JSON.stringify({ panel: state.panel, page: state.page }),
     }).catch(function () { shared.shown = ""; });
@@ -499,7 +507,7 @@
     var settingsEl = document.getElementById("wall-settings");
     if (!settingsEl || settingsEl.getAttribute("data-remote") !== "1") { return false; }
     if (pairing.until) { closePairing(); return true; }
-    fetch("/_obeya/pairing", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}",
+    fetch(serverPath("/_obeya/pairing"), { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}",
                                cache: "no-store" })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
       .then(function (answer) {
@@ -651,7 +659,7 @@
     var dash = window.dash_clientside;
     if (version.off || version.asking || !dash || !dash.set_props) { return; }
     version.asking = true;
-    fetch("/_obeya/version?width=" + window.innerWidth + "&height=" + window.innerHeight, { cache: "no-store" })
+    fetch(serverPath("/_obeya/version?width=" + window.innerWidth + "&height=" + window.innerHeight), { cache: "no-store" })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
       .then(function (answer) {
         if (answer.version === version.seen && Date.now() < version.pollAt) { return; }
@@ -665,7 +673,7 @@
   }
 
   function checkServer() {
-    fetch("/_obeya/health", { cache: "no-store" })
+    fetch(serverPath("/_obeya/health"), { cache: "no-store" })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
       .then(function (info) {
         if (server.boot === null) { server.boot = info.boot; }

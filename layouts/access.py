@@ -19,10 +19,12 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Union
 from urllib.parse import urlencode
 
 import flask
+
+from obeya.walls import token_hash
 
 
 COOKIE_NAME = "obeya_wall"
@@ -46,6 +48,35 @@ class Pass:
 
 
 WALL_PASS = Pass(COOKIE_NAME, "obeya-wall-screen")
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A token to check: its value (from the environment), or only its hash (a wall's secrets.json).
+
+    `key` is also what cookies are signed with: the token itself, or its hash.
+    """
+
+    key: str
+    hashed: bool = False
+
+    def matches(self, offered: str) -> bool:
+        if not offered:
+            return False
+        return same_secret(token_hash(offered) if self.hashed else offered, self.key)
+
+
+# A token as the routes are given it: a fixed one, none (open / no such route), or a function asked on every
+# request (a wall of several, whose tokens can be changed and revoked while it runs).
+TokenSource = Union[str, Secret, Callable[[], Union[str, Secret, None]], None]
+
+
+def current_secret(source: TokenSource) -> Secret | None:
+    """The token `source` holds right now; None when there is none."""
+    value = source() if callable(source) else source
+    if value is None or isinstance(value, Secret):
+        return value
+    return Secret(value)
 
 
 def _mac(token: str, message: str) -> str:
@@ -80,53 +111,63 @@ def cookie_age(token: str, value: str, purpose: str = WALL_PASS.purpose) -> int 
     return age if age <= COOKIE_SECONDS else None
 
 
-def give_cookie(response: flask.Response, token: str, kind: Pass = WALL_PASS) -> None:
-    response.set_cookie(kind.cookie, cookie_value(token, purpose=kind.purpose), max_age=COOKIE_SECONDS,
-                        httponly=True, samesite="Strict", secure=flask.request.is_secure)
+def give_cookie(response: flask.Response, token: TokenSource, kind: Pass = WALL_PASS) -> None:
+    """The cookie of `kind` on `response`, for this wall's paths only (`/w/<id>/` on a server of several)."""
+    secret = current_secret(token)
+    response.set_cookie(kind.cookie, cookie_value(secret.key, purpose=kind.purpose), max_age=COOKIE_SECONDS,
+                        path=flask.request.script_root + "/", httponly=True, samesite="Strict",
+                        secure=flask.request.is_secure)
 
 
 def without_parameter(name: str) -> str:
     """This request's path and query without the parameter `name` (a token or a code leaves the address bar)."""
     rest = [(key, value) for key, value in flask.request.args.items(multi=True) if key != name]
-    return flask.request.path + ("?" + urlencode(rest) if rest else "")
+    return flask.request.script_root + flask.request.path + ("?" + urlencode(rest) if rest else "")
 
 
-def login_with_link(token: str, kind: Pass = WALL_PASS) -> flask.Response | None:
+def login_with_link(token: TokenSource, kind: Pass = WALL_PASS) -> flask.Response | None:
     """With the right `?token=` in the link: a redirect to the same link without it, carrying the cookie."""
-    offered = flask.request.args.get("token", "")
-    if not (offered and same_secret(offered, token)):
+    secret = current_secret(token)
+    if secret is None or not secret.matches(flask.request.args.get("token", "")):
         return None
     response = flask.redirect(without_parameter("token"), code=303)
-    give_cookie(response, token, kind)
+    give_cookie(response, secret, kind)
     return response
 
 
-def has_pass(token: str, kind: Pass = WALL_PASS) -> bool:
+def has_pass(token: TokenSource, kind: Pass = WALL_PASS) -> bool:
     """The request carries a valid cookie of `kind`; one older than a day is issued anew on the response."""
-    age = cookie_age(token, flask.request.cookies.get(kind.cookie, ""), kind.purpose)
+    secret = current_secret(token)
+    if secret is None:
+        return False
+    age = cookie_age(secret.key, flask.request.cookies.get(kind.cookie, ""), kind.purpose)
     if age is None:
         return False
     if not 0 <= age < RENEW_AFTER_SECONDS:
-        flask.g.setdefault("renew_cookies", []).append((token, kind))
+        flask.g.setdefault("renew_cookies", []).append((secret, kind))
     return True
 
 
-def require_token(server: flask.Flask, token: str, exempt: Callable[[str], bool] = lambda path: False) -> None:
+def require_token(server: flask.Flask, token: TokenSource, exempt: Callable[[str], bool] = lambda path: False,
+                  page: str = UNAUTHORISED_PAGE, kind: Pass = WALL_PASS) -> None:
     """Make every request on `server` carry the wall's token (once, in the link) or its cookie.
 
-    Paths for which `exempt(path)` is true check their own pass (the remote's).
+    Paths for which `exempt(path)` is true check their own pass (the remote's). A `token` that is a
+    function is asked on each request: while it answers None, the server is open.
     """
 
     @server.before_request
     def check_token():
         if exempt(flask.request.path):
             return None
-        # Also with a valid cookie (a kiosk browser starts from its link): the token leaves the address bar.
-        if (response := login_with_link(token)) is not None:
-            return response
-        if has_pass(token):
+        if current_secret(token) is None:
             return None
-        return flask.Response(UNAUTHORISED_PAGE, status=401, mimetype="text/html")
+        # Also with a valid cookie (a kiosk browser starts from its link): the token leaves the address bar.
+        if (response := login_with_link(token, kind)) is not None:
+            return response
+        if has_pass(token, kind):
+            return None
+        return flask.Response(page, status=401, mimetype="text/html")
 
     @server.after_request
     def renew_cookie(response: flask.Response) -> flask.Response:

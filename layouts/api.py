@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import flask
 
-from layouts.access import WALL_PASS, has_pass, same_secret
+from layouts.access import WALL_PASS, TokenSource, current_secret, has_pass
 from obeya.engine import make_engine
 from obeya.ingest import Answer, Limits, RateLimit, ingest, problem
 from obeya.live import LiveWall
@@ -49,8 +49,9 @@ def _bearer() -> str:
 class ApiRoutes:
     """The API of one wall: its live state, its database (written through its own engine), its tokens."""
 
-    def __init__(self, live: LiveWall, database_url: str, *, ingest_token: str | None, wall_token: str | None,
-                 limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, live: LiveWall, database_url: str, *, ingest_token: TokenSource, wall_token: TokenSource,
+                 limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic,
+                 make_writer: Callable[[str], object] = make_engine) -> None:
         self.live = live
         self.database_url = database_url
         self.ingest_token = ingest_token
@@ -58,20 +59,22 @@ class ApiRoutes:
         self.limits = limits
         self.rate = RateLimit(limits.requests_per_minute, clock)
         self._engine = None  # the wall reads through a read-only engine; writes get their own, made on first use
+        self._make_writer = make_writer  # several walls on one database share their writer (obeya/walls.py)
 
     def engine(self):
         if self._engine is None:
-            self._engine = make_engine(self.database_url)
+            self._engine = self._make_writer(self.database_url)
         return self._engine
 
     def write(self, kind: str) -> flask.Response:
         """POST rows of `kind`: checked, written in one transaction, answered with what was added."""
-        if self.ingest_token is None:
+        ingest_token = current_secret(self.ingest_token)
+        if ingest_token is None:
             flask.abort(404)  # no ingest token: the API does not exist
-        if not same_secret(_bearer(), self.ingest_token):
+        if not ingest_token.matches(_bearer()):
             return _json(problem(401, "send the ingest token as 'Authorization: Bearer <OBEYA_INGEST_TOKEN>'"),
                          {"WWW-Authenticate": 'Bearer realm="obeya-ingest"'})
-        retry_after = self.rate.retry_after(self.ingest_token)
+        retry_after = self.rate.retry_after(ingest_token.key)
         if retry_after is not None:
             return _json(problem(429, f"more than {self.limits.requests_per_minute} requests in a minute; "
                                       f"try again in {retry_after} s", retry_after=retry_after),
@@ -106,8 +109,8 @@ class ApiRoutes:
 
     def summary(self) -> flask.Response:
         """GET the wall's current numbers, themes and actions, from what the wall last read."""
-        if self.wall_token is not None and not (same_secret(_bearer(), self.wall_token) or has_pass(self.wall_token,
-                                                                                              WALL_PASS)):
+        wall_token = current_secret(self.wall_token)
+        if wall_token is not None and not (wall_token.matches(_bearer()) or has_pass(wall_token, WALL_PASS)):
             return _json(problem(401, "send the wall's token as 'Authorization: Bearer <OBEYA_WALL_TOKEN>'"),
                          {"WWW-Authenticate": 'Bearer realm="obeya-wall"'})
         config = self.live.config_state().config

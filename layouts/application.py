@@ -19,7 +19,7 @@ import flask
 from dash import Dash, Input, Output, State, no_update
 from plotly.io.json import to_json_plotly  # what Dash serializes callback answers with
 
-from layouts.access import add_security_headers, content_security_policy, require_token
+from layouts.access import Secret, add_security_headers, content_security_policy, current_secret, require_token
 from layouts.api import ApiRoutes, add_api, is_api_path
 from layouts.components import Screen
 from layouts.remote import REMOTE_ASSETS, StandupRoutes, add_standup, is_remote_path
@@ -32,6 +32,7 @@ from obeya.engine import make_engine
 from obeya.files import servable_image
 from obeya.live import LiveWall
 from obeya.remote import Pairings, RemoteNotes, WallStateStore
+from obeya.walls import WallCache, WallMount
 
 log = logging.getLogger(__name__)
 DESIGN_HEIGHT = 1080
@@ -96,7 +97,7 @@ def create_server():
 
 def create_app(config_dir: str | Path | None = None, database_url: str | None = None,
                token: str | None = None, *, remote_token: str | None = None, ingest_token: str | None = None,
-               prepare: bool = True) -> Dash:
+               prepare: bool = True, mount: WallMount | None = None) -> Dash:
     """A ready-to-serve Dash app showing the wall for `config_dir` and `database_url`.
 
     With a `token` (default: `OBEYA_WALL_TOKEN`) only screens that opened the
@@ -105,16 +106,42 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
     `ingest_token` (default: `OBEYA_INGEST_TOKEN`) the ingest API takes rows.
     `prepare` creates missing tables (and the demo data on the embedded
     default) first; a server that did so already skips it.
+
+    With a `mount` the app is one wall of several (layouts/walls.py): served
+    under `/w/<id>/`, its tokens from its own file (asked on each request, so
+    a revoked one stops at once), its notes and cache entries its own, its
+    engines shared with the walls on the same database.
     """
+    if mount is not None:
+        return _create_app(mount.wall.config_dir, mount.database_url, *_mounted_tokens(mount), mount=mount)
     url = database_url or settings.database_url()
     folder = config_dir or settings.config_dir()
     if prepare:
         database.prepare_database(url, folder)
+    return _create_app(folder, url, token or settings.wall_token(), remote_token or settings.remote_token(),
+                       ingest_token or settings.ingest_token())
+
+
+def _mounted_tokens(mount: WallMount) -> tuple:
+    """The wall's tokens as the routes ask for them: by their hashes in the wall's file, read when it changed."""
+    def source(kind: str):
+        def current() -> Secret | None:
+            digest = mount.secrets.token_hash(kind)
+            return Secret(digest, hashed=True) if digest else None
+        return current
+    return source("wall"), source("remote"), source("ingest")
+
+
+def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
+                mount: WallMount | None = None) -> Dash:
     warm_up()
-    live = LiveWall(folder, make_engine(url, read_only=True), cache=cache_from_env(),
-                    notes=RemoteNotes(settings.remote_notes_path()))
-    remote_token = remote_token or settings.remote_token()
-    app = local_dash(__name__, title="Obeya Wall", assets_ignore=REMOTE_ASSETS)
+    prefix = mount.wall.prefix if mount else ""
+    engine = mount.engines.get(url, read_only=True) if mount else make_engine(url, read_only=True)
+    own_cache = (lambda: WallCache(cache_from_env(), mount.wall.id)) if mount else cache_from_env
+    live = LiveWall(folder, engine, cache=own_cache(),
+                    notes=RemoteNotes(mount.notes_path if mount else settings.remote_notes_path()))
+    paths = {"requests_pathname_prefix": prefix + "/", "routes_pathname_prefix": "/"} if mount else {}
+    app = local_dash(__name__, title="Obeya Wall", assets_ignore=REMOTE_ASSETS, **paths)
     app.live = live
     boot_id = settings.boot_id() or uuid.uuid4().hex  # `serve` sets one for all its workers
 
@@ -169,8 +196,8 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         failed: list[str] = []
         alerts = alert_log.update(find_alerts(config, data_state.data), datetime.now(timezone.utc),
                                   timedelta(hours=config.wall.alerts.cooldown_hours))
-        body = wall_body(config, data_state, screen, active_panel="", failed=failed, remote=remote_token is not None,
-                         alerts=alerts)
+        body = wall_body(config, data_state, screen, active_panel="", failed=failed,
+                         remote=current_secret(remote_token) is not None, alerts=alerts)
         if failed:
             return body, False
         while len(drawn) >= RENDERED_KEPT:
@@ -228,7 +255,7 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         CPU apiece); this answers the poll callback with the wall serialized
         once per version, in the same format Dash uses (tests compare the two).
         """
-        if flask.request.method != "POST" or flask.request.path != app.config.requests_pathname_prefix + \
+        if flask.request.method != "POST" or flask.request.path != app.config.routes_pathname_prefix + \
                 "_dash-update-component":
             return None
         request = flask.request.get_json(silent=True) or {}
@@ -285,16 +312,16 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         config_state, data_state = live.config_state(), live.data_state()
         return page_counts(rendered_body(config_state, data_state, 1.0)[0]) if config_state.config else {}
 
-    token = token or settings.wall_token()
     if token:  # the remote and the API check their own tokens
         require_token(app.server, token,
                       exempt=lambda path: is_api_path(path) or (remote_token is not None and is_remote_path(path)))
-    add_api(app.server, ApiRoutes(live, url, ingest_token=ingest_token or settings.ingest_token(), wall_token=token))
+    writer = (lambda address: mount.engines.get(address)) if mount else make_engine
+    add_api(app.server, ApiRoutes(live, url, ingest_token=ingest_token, wall_token=token, make_writer=writer))
     app.server.before_request(answer_polls_from_the_drawn_wall)  # after the token check, never before
-    state_cache = cache_from_env()  # its own: the numbers' cache in one process keeps only a few entries
+    state_cache = own_cache()  # its own: the numbers' cache in one process keeps only a few entries
     routes = StandupRoutes(live, WallStateStore(state_cache), panel_pages,
                            Pairings(state_cache, settings.pairing_seconds()), live.notes, remote_token)
-    remote = add_standup(app.server, routes, local_dash)
+    remote = add_standup(app.server, routes, local_dash, prefix)
     hashes = app.csp_hashes() + (remote.csp_hashes() if remote else [])
     add_security_headers(app.server, content_security_policy(hashes))
     app.remote = remote

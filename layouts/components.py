@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import get_args
+from urllib.parse import quote
 
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+import flask
 from dash import html
 
 from layouts.charts import note_numbers, note_position
@@ -41,6 +43,13 @@ class Screen:
     stale_since: datetime | None = None  # the data could not be refreshed since then (in the wall's zone)
     problem: str | None = None  # what kind of database trouble (catalog problem.<kind>): never host or SQL
     reading: bool = False  # the first read of the numbers is still running
+
+
+def config_file_url(name: str) -> str:
+    """Where the wall serves an image of its config folder (`/config-file/...`), under the wall's own path
+    (`/w/<id>`) on a server of several: drawing runs in the screen's request, which knows it."""
+    root = flask.request.script_root if flask.has_request_context() else ""
+    return f"{root}/config-file/{quote(name)}"
 
 
 def icon(name: str, label: str | None = None) -> html.I:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from dash import html
 
-from layouts.components import Screen, icon, panel_heading
+from layouts.components import Screen, config_file_url, icon, panel_heading
 from layouts import geometry as g
 from layouts.textfit import estimated_lines, text_width
 from layouts.words import ENGLISH, Labels, words
@@ -199,10 +198,10 @@ def pages_of(personas: tuple[Persona, ...], say: Labels = ENGLISH) -> list[Page]
     return balanced if balanced is not None and len(balanced) <= len(greedy) else greedy
 
 
-def avatar(persona: Persona, config_dir_url: str = "/config-file/") -> html.Img | html.Div:
+def avatar(persona: Persona) -> html.Img | html.Div:
     """The team's picture of the persona, or a circle with the initials."""
     if persona.avatar:
-        return html.Img(src=config_dir_url + quote(persona.avatar), alt="", className="persona-avatar persona-photo")
+        return html.Img(src=config_file_url(persona.avatar), alt="", className="persona-avatar persona-photo")
     return html.Div(persona.initials, className="persona-avatar persona-initials", **{"aria-hidden": "true"})
 
 

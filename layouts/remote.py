@@ -34,7 +34,7 @@ import flask
 import segno
 from dash import Dash, html
 
-from layouts.access import Pass, give_cookie, has_pass, login_with_link, without_parameter
+from layouts.access import Pass, TokenSource, current_secret, give_cookie, has_pass, login_with_link, without_parameter
 from layouts.components import icon
 from layouts.words import words
 from obeya.config import Config
@@ -68,7 +68,7 @@ class StandupRoutes:
     pages: Callable[[], dict[str, int]]  # pages per panel, as drawn
     pairings: Pairings
     notes: RemoteNotes
-    remote_token: str | None
+    remote_token: TokenSource  # None, or a function answering None: no remote
 
     def config(self) -> Config | None:
         return self.live.config_state().config
@@ -125,12 +125,12 @@ class StandupRoutes:
 
     def pairing(self) -> flask.Response:
         """A pairing link for a phone, and its QR code as an image (a data: URL the page may show)."""
-        if self.remote_token is None:
+        if current_secret(self.remote_token) is None:
             flask.abort(404)
         if not flask.request.is_json:
             return _json_error('ask with JSON: {}')
         pairing = self.pairings.issue()
-        link = flask.request.host_url.rstrip("/") + f"{REMOTE_PREFIX}?pair={pairing.code}"
+        link = flask.request.url_root.rstrip("/") + f"{REMOTE_PREFIX}?pair={pairing.code}"  # under /w/<id> too
         qr = segno.make(link, error="m").svg_data_uri(scale=10, border=3, dark="#000000", light="#ffffff")
         return flask.jsonify(link=link, qr=qr, seconds=self.pairings.lifetime, expires_at=pairing.expires_at,
                              now=time.time())
@@ -152,7 +152,7 @@ class StandupRoutes:
         """Before every request: /remote... exists only with a remote token, and only with its cookie."""
         if not is_remote_path(flask.request.path):
             return None
-        token = self.remote_token
+        token = current_secret(self.remote_token)
         if token is None:
             flask.abort(404)
         if (response := login_with_link(token, REMOTE_PASS)) is not None:
@@ -172,10 +172,12 @@ class StandupRoutes:
         return flask.Response(FORBIDDEN_PAGE.format(reason=reason), status=403, mimetype="text/html")
 
 
-def add_standup(server: flask.Flask, standup: StandupRoutes, remote: Callable[..., Dash]) -> Dash | None:
+def add_standup(server: flask.Flask, standup: StandupRoutes, remote: Callable[..., Dash],
+                url_prefix: str = "") -> Dash | None:
     """The stand-up's routes on `server`, and the remote's page when there is a remote token.
 
-    `remote(name, url_base_pathname=..., assets_ignore=...)` makes the page's Dash app (the factory's way).
+    `remote(name, requests_pathname_prefix=..., routes_pathname_prefix=..., assets_ignore=...)` makes the
+    page's Dash app (the factory's way); `url_prefix` is where the browser finds the server (`/w/<id>`).
     """
     server.add_url_rule("/_obeya/events", "obeya_events", standup.stream)
     server.add_url_rule("/_obeya/command", "obeya_command", standup.command, methods=["POST"])
@@ -184,11 +186,13 @@ def add_standup(server: flask.Flask, standup: StandupRoutes, remote: Callable[..
     server.before_request(standup.remote_gate)
     if standup.remote_token is None:
         return None
-    server.add_url_rule(REMOTE_PREFIX, "remote_start", lambda: flask.redirect(REMOTE_PREFIX + "/", code=303))
+    server.add_url_rule(REMOTE_PREFIX, "remote_start",
+                        lambda: flask.redirect(flask.request.script_root + REMOTE_PREFIX + "/", code=303))
     server.add_url_rule(f"{REMOTE_PREFIX}/events", "remote_events", standup.stream)
     server.add_url_rule(f"{REMOTE_PREFIX}/command", "remote_command", standup.command, methods=["POST"])
     server.add_url_rule(f"{REMOTE_PREFIX}/annotation", "remote_annotation", standup.annotation, methods=["POST"])
-    page = remote("obeya_remote", title="Obeya remote", server=server, url_base_pathname=REMOTE_PREFIX + "/",
+    page = remote("obeya_remote", title="Obeya remote", server=server,
+                  requests_pathname_prefix=url_prefix + REMOTE_PREFIX + "/", routes_pathname_prefix=REMOTE_PREFIX + "/",
                   assets_ignore=WALL_ASSETS)
     page.layout = lambda: remote_layout(standup.config())
     return page

@@ -11,12 +11,11 @@ import json
 import logging
 from dataclasses import replace
 from datetime import datetime, timezone
-from urllib.parse import quote
 
 from dash import dcc, html
 
 from layouts import geometry as g
-from layouts.components import Screen, icon
+from layouts.components import Screen, config_file_url, icon
 from layouts.textfit import text_width
 from layouts.words import ENGLISH, Labels, words
 from obeya.alerts import LiveAlert
@@ -94,7 +93,7 @@ def header(config: Config) -> html.Header:
     logo = config.wall.brand.logo
     return html.Header(
         [
-            html.Img(src="/config-file/" + quote(logo), alt=words(config)("wall.logo"), className="wall-logo")
+            html.Img(src=config_file_url(logo), alt=words(config)("wall.logo"), className="wall-logo")
             if logo else None,
             html.Span(config.wall.title, className="wall-title"),
             html.Span(config.wall.team, className="wall-team"),

@@ -13,6 +13,7 @@ themes | annotations`.
     python -m obeya themes tag FILE.csv       tag survey comments with themes.yaml's themes and causes
     python -m obeya themes check FILE.csv     precision and recall of the themes on hand-labelled comments
     python -m obeya annotations export        the annotations added on the remote, as annotations.yaml
+    python -m obeya walls list | token ID | revoke ID | database ID URL   several walls (OBEYA_WALLS_DIR)
 
 Problems are printed one per line as `CONFIG_DIR/file:line:column: problem`,
 the directory written as the user gave it, so editors and terminals can jump
@@ -32,7 +33,7 @@ import argparse
 import sys
 
 from obeya import (annotations_command, demo_command, import_command, picture_command, preview_command,
-                   rollups_command, themes_command, validate_command)
+                   rollups_command, themes_command, validate_command, walls_command)
 from obeya.console import EXIT_OK, EXIT_USAGE, CommandStopped, config_folder
 
 
@@ -44,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:  # --help, usage errors: keep main() callable in-process
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     try:
+        own_server = arguments.command == "snapshot" and not arguments.url  # it starts the wall: prepare it
+        if (stopped := walls_command.use_wall(arguments, prepare=own_server)) is not None:
+            return stopped
         return arguments.run(arguments)
     except CommandStopped as stopped:  # the command said what is wrong
         return stopped.code
@@ -67,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="CONFIG_DIR",
         help="folder with wall.yaml, mission.yaml, ... (default: $OBEYA_CONFIG_DIR, else the project's config/)",
     )
+    _wall_option(validate)
     validate.set_defaults(run=validate_command.run)
 
     demo = commands.add_parser(
@@ -134,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
              "(default: wall.yaml's timezone, else UTC)",
     )
     _config_option(importer, "for service aliases and the timezone")
+    _wall_option(importer)
     importer.set_defaults(run=import_command.run, dayfirst=None)
 
     rollups = commands.add_parser(
@@ -205,7 +211,8 @@ def _parser() -> argparse.ArgumentParser:
     snapshot.add_argument("--size", default="1920x1080", metavar="WxH", help="the screen size (default 1920x1080)")
     snapshot.add_argument("--url", help="photograph a running wall instead (its OBEYA_WALL_TOKEN from the "
                                         "environment), e.g. http://127.0.0.1:8050")
-    snapshot.add_argument("--wall", metavar="ID", help="one wall of OBEYA_WALLS_DIR (several walls: not yet)")
+    snapshot.add_argument("--wall", metavar="ID", help="one wall of OBEYA_WALLS_DIR (with --url: the wall at "
+                                                       "URL/w/ID, its token from OBEYA_WALL_TOKEN)")
     snapshot.set_defaults(run=picture_command.run)
 
     themes = commands.add_parser(
@@ -250,7 +257,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the annotations added on the remote as YAML in annotations.yaml's format "
                     "(add them to config/annotations.yaml); a count goes to standard error.",
     )
+    _wall_option(exporter)
     exporter.set_defaults(run=annotations_command.run_export)
+    walls_command.add_parser(commands)
     return parser
 
 
@@ -258,6 +267,11 @@ def _config_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--config", metavar="DIR", dest="config_dir",
                         help=f"the wall's config folder, {what} "
                              "(default: $OBEYA_CONFIG_DIR, else the project's config/)")
+
+
+def _wall_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--wall", metavar="ID",
+                        help="one wall of $OBEYA_WALLS_DIR: its config folder, its database, its data folder")
 
 
 def _column_and_header(text: str) -> tuple[str, str]:

@@ -146,12 +146,13 @@ def has_column(bind, table: Table, name: str) -> bool:
     return any(column["name"].lower() == name for column in inspect(bind).get_columns(table.name))
 
 
-def prepare_database(url: str, config_dir: str | Path | None = None) -> None:
+def prepare_database(url: str, config_dir: str | Path | None = None, *, demo: bool = False) -> None:
     """Create the wall's tables where they are missing, before the wall starts reading.
 
     The embedded default database is filled with demo data (days counted in
     the zone of `config_dir`'s wall.yaml, comments tagged with its themes)
-    when empty, so a fresh clone shows a full wall. A database that cannot be
+    when empty, so a fresh clone shows a full wall; so is any database with
+    `demo` (a wall's own embedded file, on a server of several). A database that cannot be
     reached, or a read-only user, is not fatal: the wall starts and shows what
     it can; a user that may do more than read is warned about in the log.
     Raises DatabaseUrlError for a URL that cannot be used.
@@ -168,7 +169,7 @@ def prepare_database(url: str, config_dir: str | Path | None = None) -> None:
 
     engine = make_engine(url)
     try:
-        if is_embedded_default(url):
+        if demo or is_embedded_default(url):
             ensure_demo_database(engine, zone=config.wall.timezone if config else None,
                                  rules=ThemeRules.of(config) if config else None)
             return

@@ -41,7 +41,7 @@ POINTS_PER_PIXEL = 0.75  # a CSS pixel is 1/96 inch, a PDF point 1/72
 # The variables the wall's own server does not get: no remote, no ingest API, and none of the running
 # wall's shared state (a stand-up in progress must not end up in the picture).
 NOT_FOR_OWN_SERVER = ("OBEYA_REMOTE_TOKEN", "OBEYA_INGEST_TOKEN", "OBEYA_CACHE_URL", "OBEYA_CACHE_DIR",
-                      "OBEYA_BOOT_ID", "OBEYA_HOST", "OBEYA_PORT")
+                      "OBEYA_BOOT_ID", "OBEYA_HOST", "OBEYA_PORT", "OBEYA_WALLS_DIR", "OBEYA_ADMIN_TOKEN")
 
 # Runs in the page: the rotation script runs the wall, no data panel waits for its first read, every chart
 # is drawn. (A promise would count as true at once: this check has to be synchronous.)
@@ -81,10 +81,6 @@ class SnapshotFailed(Exception):
 
 
 def run(arguments: argparse.Namespace) -> int:
-    if arguments.wall is not None:
-        print(f"obeya snapshot: --wall {arguments.wall}: several walls need OBEYA_WALLS_DIR, which this version "
-              "does not serve yet; leave --wall out for the wall at /", file=sys.stderr)
-        return EXIT_USAGE
     size = _size(arguments.size)
     out = Path(arguments.out)
     kind = out.suffix.lower()
@@ -94,7 +90,8 @@ def run(arguments: argparse.Namespace) -> int:
         print(f"obeya snapshot: {problem}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        pictures = take_pictures(arguments.url, size, arguments.panel, every_page=kind == ".pdf")
+        url = arguments.url.rstrip("/") + f"/w/{arguments.wall}" if arguments.url and arguments.wall else arguments.url
+        pictures = take_pictures(url, size, arguments.panel, every_page=kind == ".pdf")
     except SnapshotFailed as failure:
         print(f"obeya snapshot: {failure}", file=sys.stderr)
         return EXIT_USAGE if str(failure).startswith("no panel") else EXIT_INVALID

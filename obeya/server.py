@@ -22,6 +22,7 @@ from obeya import settings
 
 
 APP_FACTORY = "layouts.application:create_server()"  # the WSGI app gunicorn serves
+WALLS_FACTORY = "layouts.walls:create_walls_server()"  # with OBEYA_WALLS_DIR: every wall of the folder
 # Each open screen and remote holds a thread with its event stream (the stand-up's state); the rest of a
 # worker's threads answer pages, polls and commands. Waiting threads cost little memory.
 SERVE_THREADS = 16
@@ -30,8 +31,9 @@ SERVE_THREADS = 16
 class WallServer(BaseApplication):
     """Gunicorn running the wall's Flask server in each worker."""
 
-    def __init__(self, options: dict) -> None:
+    def __init__(self, options: dict, factory: str = APP_FACTORY) -> None:
         self.options = options
+        self.factory = factory
         super().__init__()
 
     def load_config(self) -> None:
@@ -40,7 +42,7 @@ class WallServer(BaseApplication):
 
     def load(self):
         # By its name, in the worker after the fork: the domain does not import the screen.
-        return util.import_app(APP_FACTORY)
+        return util.import_app(self.factory)
 
 
 def serve(workers: int = 2, threads: int = SERVE_THREADS) -> int:
@@ -60,7 +62,11 @@ def serve(workers: int = 2, threads: int = SERVE_THREADS) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
     hide_tokens_in_logs()  # gunicorn's error log names the URL of a request that failed
-    prepare_database(settings.database_url(), settings.config_dir())
+    factory = _prepare_walls() if settings.walls_dir() else None
+    if factory is None:
+        prepare_database(settings.database_url(), settings.config_dir())
+    elif not factory:
+        return 2
     # One boot id for all workers: screens reload when it changes, i.e. when this server restarts,
     # not each time their requests land on another worker.
     os.environ["OBEYA_BOOT_ID"] = uuid.uuid4().hex
@@ -82,8 +88,26 @@ def serve(workers: int = 2, threads: int = SERVE_THREADS) -> int:
         "proc_name": "obeya-wall",
     }
     try:
-        WallServer(options).run()
+        WallServer(options, factory or APP_FACTORY).run()
     finally:
         if cache_dir:
             shutil.rmtree(cache_dir, ignore_errors=True)
     return 0
+
+
+def _prepare_walls() -> str:
+    """Several walls (OBEYA_WALLS_DIR): each wall's database prepared before the fork; the factory to serve,
+    or "" after saying why the folder cannot be served."""
+    from obeya.walls import WallsError, prepare_wall, walls_from_env
+
+    try:
+        walls = walls_from_env()
+    except WallsError as error:
+        print(f"obeya serve: {error}", file=sys.stderr)
+        return ""
+    for wall in walls.walls:
+        try:
+            prepare_wall(wall)
+        except Exception as error:  # that wall answers 503 with the reason; the others are served
+            logging.getLogger(__name__).warning("the wall %s: %s", wall.id, error)
+    return WALLS_FACTORY

@@ -106,9 +106,14 @@ def ingest_token() -> str | None:
     return _text("OBEYA_INGEST_TOKEN")
 
 
+def admin_token() -> str | None:
+    """The token of the index of walls at `/` (`OBEYA_ADMIN_TOKEN`, with `OBEYA_WALLS_DIR`); None: no index."""
+    return _text("OBEYA_ADMIN_TOKEN")
+
+
 def secrets() -> list[str]:
     """Every token that is set: the values no log line may show."""
-    return [token for token in (wall_token(), remote_token(), ingest_token()) if token]
+    return [token for token in (wall_token(), remote_token(), ingest_token(), admin_token()) if token]
 
 
 def cache_url() -> str | None:

@@ -133,7 +133,7 @@ def test_unknown_command_shows_usage(capsys):
     assert err[-1] == (
         "python -m obeya: error: argument COMMAND: invalid choice: 'nonsense' "
         "(choose from 'validate', 'demo', 'import', 'rollups', 'schema', 'serve', 'preview', 'snapshot', 'themes', "
-        "'annotations')"
+        "'annotations', 'walls')"
     )
 
 
