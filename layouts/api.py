@@ -50,13 +50,13 @@ class ApiRoutes:
     """The API of one wall: its live state, its database (written through its own engine), its tokens."""
 
     def __init__(self, live: LiveWall, database_url: str, *, ingest_token: str | None, wall_token: str | None,
-                 limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic) -> None:
+                 limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic, counter=None) -> None:
         self.live = live
         self.database_url = database_url
         self.ingest_token = ingest_token
         self.wall_token = wall_token
         self.limits = limits
-        self.rate = RateLimit(limits.requests_per_minute, clock)
+        self.rate = RateLimit(limits.requests_per_minute, clock, shared=counter)  # counter: Redis, when shared
         self._engine = None  # the wall reads through a read-only engine; writes get their own, made on first use
 
     def engine(self):

@@ -25,8 +25,8 @@ from layouts.components import Screen
 from layouts.remote import REMOTE_ASSETS, StandupRoutes, add_standup, is_remote_path
 from layouts.wall import BANNER_SECONDS, banner, page_counts, wall_body, wall_layout
 from layouts.words import words
-from obeya import database, settings
-from obeya.alerts import AlertLog, find_alerts
+from obeya import database, release, settings
+from obeya.alerts import SharedAlertLog, find_alerts
 from obeya.cache import cache_from_env
 from obeya.engine import make_engine
 from obeya.files import servable_image
@@ -57,6 +57,11 @@ def warm_up() -> None:
     figure.add_hline(y=1, line_dash="dot")
     figure.add_annotation(x=1, y=1, text="warm-up", font={"size": 12})
     to_json_plotly({"warm-up": figure, "text": ["a", 0.5, None]})
+
+
+def banner_turn() -> int:
+    """Which of the banner's problems is on turn: by the wall clock, so every server shows the same one."""
+    return int(time.time() // BANNER_SECONDS)
 
 
 def poll_response(panels: list, theme: str, key: dict) -> dict:
@@ -116,7 +121,7 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
     remote_token = remote_token or settings.remote_token()
     app = local_dash(__name__, title="Obeya Wall", assets_ignore=REMOTE_ASSETS)
     app.live = live
-    boot_id = settings.boot_id() or uuid.uuid4().hex  # `serve` sets one for all its workers
+    boot_id = release.boot_id()  # the code's digest: the same on every worker and server running this code
 
     @app.server.route("/_obeya/health")
     def health():
@@ -142,7 +147,7 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
             "scale": scale,
         }
 
-    alert_log = AlertLog()  # what fired when, in this process (obeya/alerts.py)
+    alert_log = SharedAlertLog(live.cache)  # what fired when, for every worker and server (obeya/alerts.py)
     drawn: dict[tuple, list] = {}
     drawing = threading.Lock()  # one thread draws a new wall; the others wait for it instead of drawing it too
 
@@ -260,7 +265,7 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         config_state = live.config_state()
         viewport = {"height": flask.request.args.get("height"), "width": flask.request.args.get("width")}
         key = rendered_key(config_state, live.data_state(), _scale(viewport)) if config_state.config else None
-        turn = int(time.monotonic() // BANNER_SECONDS) if config_state.problems else None  # the banner's turns
+        turn = banner_turn() if config_state.problems else None  # the banner's turns
         return flask.jsonify(version=json.dumps([key, turn], sort_keys=True, default=str))
 
     @app.callback(Output("wall-banner", "children"), Input("poll", "n_intervals"), prevent_initial_call=True)
@@ -272,7 +277,7 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         state = live.config_state()
         if state.config is None:
             return []
-        return banner(state.problems, words(state.config), turn=int(time.monotonic() // BANNER_SECONDS))
+        return banner(state.problems, words(state.config), turn=banner_turn())
 
     # The browser tells the server its size once, at load; wall.js reports resizes.
     app.clientside_callback(
@@ -289,7 +294,8 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
     if token:  # the remote and the API check their own tokens
         require_token(app.server, token,
                       exempt=lambda path: is_api_path(path) or (remote_token is not None and is_remote_path(path)))
-    add_api(app.server, ApiRoutes(live, url, ingest_token=ingest_token or settings.ingest_token(), wall_token=token))
+    add_api(app.server, ApiRoutes(live, url, ingest_token=ingest_token or settings.ingest_token(), wall_token=token,
+                                  counter=live.cache))
     app.server.before_request(answer_polls_from_the_drawn_wall)  # after the token check, never before
     state_cache = cache_from_env()  # its own: the numbers' cache in one process keeps only a few entries
     routes = StandupRoutes(live, WallStateStore(state_cache), panel_pages,

@@ -252,22 +252,36 @@ def state_message(state: WallState, config: Config, now: float) -> dict:
 
 
 class WallStateStore:
-    """The shared state in the cache; changes are made under the cache's lock, one at a time across workers."""
+    """The shared state in the cache; changes are made under the cache's lock, one at a time across workers.
+
+    A change is published on the cache (Redis), so the event streams of every server wake at once; without
+    Redis (or while it is away) they look every `poll` seconds. A process that saw a state keeps showing it
+    when the cache loses it (Redis restarted empty or away): a held wall does not start rotating by itself.
+    """
 
     def __init__(self, cache: ResultCache, clock: Callable[[], float] = time.time) -> None:
         self.cache = cache
         self.clock = clock
         self._changed = threading.Condition()
+        self._last: WallState | None = None
+        subscribe = getattr(cache, "subscribe", None)
+        self._news = subscribe(STATE_KEY, self._wake) if subscribe else None
+
+    def _wake(self) -> None:
+        with self._changed:
+            self._changed.notify_all()
 
     def read(self) -> WallState:
         try:
             text = self.cache.get(STATE_KEY)
-            return WALL_STATE.validate_json(text) if text else WallState()
+            if text:
+                self._last = WALL_STATE.validate_json(text)
+            return self._last or WallState()
         except (ValidationError, ValueError) as error:
             log.warning("refused a wall state in the cache that is not one: %s", error)
         except Exception as error:  # a cache that is down must not take the wall down
             log.warning("wall state unreadable: %s", error)
-        return WallState()
+        return self._last or WallState()
 
     def change(self, change: Callable[[WallState], WallState]) -> WallState:
         """Apply `change` to the current state and keep the result; returns it."""
@@ -282,18 +296,21 @@ class WallStateStore:
             after = change(before)
             if after != before:
                 self.cache.set(STATE_KEY, WALL_STATE.dump_json(after).decode(), STATE_SECONDS)
+                self._last = after
         finally:
             if token is not None:
                 self.cache.unlock(STATE_KEY, token)
         if after != before:
-            with self._changed:
-                self._changed.notify_all()
+            if self._news is not None:
+                self.cache.publish(STATE_KEY)  # every server's streams, this one's included
+            self._wake()
         return after
 
     def updates(self, seconds: float, poll: float = 0.1) -> Iterator[WallState | None]:
         """The state now, then each new version for `seconds`; None in between, about once a second (keep-alive).
 
-        Changes made in this process wake it at once; other workers' are seen within `poll` seconds.
+        Changes wake it at once (in this process; in every process through Redis's news); without news it
+        looks every `poll` seconds, and every second even with news (a message lost in a reconnect).
         """
         end = time.monotonic() + seconds
         sent = self.read()
@@ -301,7 +318,7 @@ class WallStateStore:
         quiet_since = time.monotonic()
         while time.monotonic() < end:
             with self._changed:
-                self._changed.wait(poll)
+                self._changed.wait(1.0 if self._news is not None and self._news.live.is_set() else poll)
             state = self.read()
             if state != sent:
                 sent = state

@@ -111,9 +111,17 @@ def secrets() -> list[str]:
     return [token for token in (wall_token(), remote_token(), ingest_token()) if token]
 
 
+CACHE_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
 def cache_url() -> str | None:
     """A Redis URL (`OBEYA_CACHE_URL`) through which workers and servers share what they read."""
-    return _text("OBEYA_CACHE_URL")
+    value = _text("OBEYA_CACHE_URL")
+    if value is not None and not value.lower().startswith(CACHE_SCHEMES):
+        shown = value.rpartition("@")[2] if "@" in value else value  # never a password in a message
+        raise SettingsError(f"OBEYA_CACHE_URL must be a Redis URL like redis://127.0.0.1:6379/0 "
+                            f"(redis://, rediss:// or unix://), not {shown!r}")
+    return value
 
 
 def cache_dir() -> Path | None:
