@@ -303,7 +303,7 @@ class LiveWall:
 
     def _query(self, config: Config, key: str, config_state: ConfigState) -> SharedRead:
         previous = self._data_state
-        now = self._now()
+        now, started = self._now(), self._clock()
         log.info("reading the wall's numbers from the database")  # bench/load.py counts these lines
         try:
             result = SharedRead(load_wall_data(self.engine, config, now=now, recounts=self.recounts), None, None, now)
@@ -313,6 +313,9 @@ class LiveWall:
             log.warning("database unreadable (%s), keeping the last good data: %s", PROBLEM_WORDS[kind], error)
             result = SharedRead(previous.data, previous.stale_since or now, kind, now)
             seconds = min(config.wall.refresh_seconds, STALE_RETRY_SECONDS)
+        # The period counts from the read's start, as every process's due time does: were it counted from
+        # the end, a process due at the period's end would find it still there, and skip a whole period.
+        seconds = max(seconds - (self._clock() - started), 1)
         try:
             text = SHARED_READ.dump_json(result).decode()
             self.cache.set(key, text, seconds)  # there for the period: then read again
