@@ -120,13 +120,17 @@ class FileCache:
         handle, temporary = tempfile.mkstemp(dir=self.folder)
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             json.dump(entry, file)
+        os.utime(temporary, (time.time(), entry["expires"]))  # the file's time says when it expires
         os.replace(temporary, path)  # readers see the old or the new file, never half of one
 
     def _forget_expired(self) -> None:
+        # An entry's file time is its expiry (set by _write): no need to read ~0.5 MB of a wall's data to know.
         for old in self.folder.glob("*.json"):
-            entry = self._read(old)
-            if entry is None or entry[0] <= time.time():
-                old.unlink(missing_ok=True)
+            try:
+                if old.stat().st_mtime <= time.time():
+                    old.unlink(missing_ok=True)
+            except OSError:
+                pass
 
     def lock(self, key: str, seconds: float) -> str | None:
         path = self._path(key, ".lock")
