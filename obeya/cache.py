@@ -199,10 +199,10 @@ class RedisCache:
 
     def count(self, key: str, seconds: float) -> int:
         """Add one to the counter `key` (which lives `seconds` from its first count); returns the new count."""
-        with self.client.pipeline() as pipeline:
+        with self.client.pipeline() as pipeline:  # SET NX then INCR: any Redis version (EXPIRE NX needs 7)
+            pipeline.set(self.prefix + key, 0, px=max(int(seconds * 1000), 1), nx=True)
             pipeline.incr(self.prefix + key)
-            pipeline.expire(self.prefix + key, max(int(seconds), 1), nx=True)
-            return int(pipeline.execute()[0])
+            return int(pipeline.execute()[1])
 
     def publish(self, channel: str) -> None:
         self.client.publish(self.prefix + channel, b"changed")

@@ -1,7 +1,7 @@
 """What the environment says: every `OBEYA_*` variable and its default, in one place.
 
 Each function reads the environment when called, never at import, so tests and
-`serve` (which sets `OBEYA_BOOT_ID` and `OBEYA_CACHE_DIR` for its workers) can
+`serve` (which sets `OBEYA_CACHE_DIR` for its workers) can
 change a value before the app is built. No Dash here.
 
 The project folder is where `assets/`, `config/` and `data/` live: the wall
@@ -131,7 +131,7 @@ def cache_dir() -> Path | None:
 
 
 def boot_id() -> str | None:
-    """The id of this start of the server (`OBEYA_BOOT_ID`), set by `serve` so its workers agree."""
+    """The boot id screens reload on (`OBEYA_BOOT_ID`); unset: the code's digest (obeya/release.py)."""
     return _text("OBEYA_BOOT_ID")
 
 

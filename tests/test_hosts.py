@@ -73,3 +73,26 @@ def test_without_redis_a_server_uses_its_own_cache_and_says_so_once(lost_redis, 
     warnings = [record.getMessage() for record in caplog.records]
     assert len(warnings) == 1 and "this server reads the database for itself until Redis is back" in warnings[0]
     assert cache.count("rate:x", 60) is None  # the ingest pace: counted by each process meanwhile
+
+
+def test_two_servers_count_one_ingest_pace_through_redis():
+    import time
+    import uuid
+
+    from obeya.cache import MemoryCache
+    from obeya.ingest import RateLimit
+
+    def server() -> RateLimit:
+        cache = SharedCache(RedisCache("redis://127.0.0.1:6379/0", prefix=f"obeya-test-{run}:"), MemoryCache())
+        return RateLimit(3, shared=cache)
+
+    for _ in range(2):  # a count that straddled a minute of the clock is tried once more
+        run = uuid.uuid4().hex[:8]
+        first, second = server(), server()
+        minute = int(time.time() // 60)
+        answers = [first.retry_after("token"), second.retry_after("token"), first.retry_after("token"),
+                   second.retry_after("token")]
+        if int(time.time() // 60) == minute:
+            break
+    assert answers[:3] == [None, None, None]
+    assert isinstance(answers[3], int) and 1 <= answers[3] <= 61, "the fourth request of the minute is refused"
