@@ -34,7 +34,7 @@ from typing import Callable, Protocol
 from obeya import settings
 
 log = logging.getLogger(__name__)
-REDIS_SECONDS = 1.0  # Redis answers in a millisecond; one that hangs must not hold a screen's request longer
+REDIS_SECONDS = 0.5  # Redis answers in a millisecond (a wall's data in tens); one that hangs holds a request no longer
 REDIS_RETRY_SECONDS = 5.0  # while Redis is away, ask it again this often (each process); else use our own cache
 
 class ResultCache(Protocol):
@@ -156,8 +156,8 @@ class FileCache:
 class RedisCache:
     """Shared through Redis by every process that uses the same URL; locks are redis-py's (owner-checked).
 
-    Every call gives up after `REDIS_SECONDS` (connecting, reading, writing) and is tried once more on a
-    fresh connection (a restarted Redis), then raises `redis.RedisError`: `SharedCache` catches it.
+    Every call gives up after `REDIS_SECONDS` (connecting, reading, writing; a dropped connection is tried
+    once more on a fresh one, for a restarted Redis), then raises `redis.RedisError`: `SharedCache` catches it.
     """
 
     def __init__(self, url: str, prefix: str = "obeya:") -> None:
@@ -166,8 +166,10 @@ class RedisCache:
         from redis.retry import Retry
 
         self.url = url
+        # Once more on a fresh connection after a dropped one (a restarted Redis), never after a timeout:
+        # a Redis that hangs costs one call REDIS_SECONDS, then SharedCache leaves it alone for a while.
         self.client = redis.Redis.from_url(url, socket_timeout=REDIS_SECONDS, socket_connect_timeout=REDIS_SECONDS,
-                                           retry=Retry(NoBackoff(), 1))
+                                           retry=Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,)))
         self.prefix = prefix
         self._held: dict[str, object] = {}
 
