@@ -116,8 +116,9 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
     if prepare:
         database.prepare_database(url, folder)
     warm_up()
-    live = LiveWall(folder, make_engine(url, read_only=True), cache=cache_from_env(),
-                    notes=RemoteNotes(settings.remote_notes_path()))
+    cache = cache_from_env()
+    live = LiveWall(folder, make_engine(url, read_only=True), cache=cache,
+                    notes=RemoteNotes(settings.remote_notes_path(), shared=cache if settings.cache_url() else None))
     remote_token = remote_token or settings.remote_token()
     app = local_dash(__name__, title="Obeya Wall", assets_ignore=REMOTE_ASSETS)
     app.live = live

@@ -403,14 +403,38 @@ def parse_note(body: Any, config: Config, today: date) -> Annotation:
     return Annotation(date=today, text=text, service=service)
 
 
+NOTES_KEY = "remote-notes"
+NOTES_SECONDS = 400 * 24 * 3600  # in the shared cache a year and more: the file stays the wall's own record
+
+
 @dataclass
 class RemoteNotes:
-    """The annotations added on the remote, in a JSON file (the wall's own; the team's git gets them by export)."""
+    """The annotations added on the remote, in a JSON file (the wall's own; the team's git gets them by export).
+
+    With a `shared` cache (Redis, for several servers), each note is also kept there, and every server
+    shows the notes of its file and of the cache: a note added through one server is on every server's
+    charts. While the cache is away, a server shows what it saw there last.
+    """
 
     path: Path
+    shared: ResultCache | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _shared_text: str | None = field(default=None, repr=False)  # the shared notes as last seen
 
     def read(self) -> tuple[Annotation, ...]:
+        own = self._read_file()
+        shared = self._parse(self._fetch_shared()) if self.shared is not None else ()
+        return own + tuple(note for note in shared if note not in own)
+
+    def _fetch_shared(self) -> str | None:
+        try:
+            if (text := self.shared.get(NOTES_KEY)) is not None:
+                self._shared_text = text
+        except Exception:
+            pass  # away: what we saw last
+        return self._shared_text
+
+    def _read_file(self) -> tuple[Annotation, ...]:
         try:
             return tuple(NOTES.validate_json(self.path.read_bytes()))
         except FileNotFoundError:
@@ -419,24 +443,49 @@ class RemoteNotes:
             log.warning("the remote's annotations in %s are unreadable, showing none of them: %s", self.path, error)
             return ()
 
+    @staticmethod
+    def _parse(text: str | None) -> tuple[Annotation, ...]:
+        try:
+            return tuple(NOTES.validate_json(text)) if text else ()
+        except ValueError:
+            log.warning("refused annotations in the shared cache that are not annotations")
+            return ()
+
     def add(self, note: Annotation) -> None:
         """Append `note`; workers of one server take turns (a lock file), and readers never see half a file."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock, open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            notes = [*self.read(), note]
+            notes = [*self._read_file(), note]
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".notes-")
             with os.fdopen(handle, "wb") as file:
                 file.write(NOTES.dump_json(notes, indent=2))
             os.replace(temporary, self.path)
+        if self.shared is not None:
+            self._add_shared(note)
 
-    def signature(self) -> tuple[int, int]:
-        """Size and time of the file, to notice an addition cheaply."""
+    def _add_shared(self, note: Annotation) -> None:
+        token = None
+        try:
+            deadline = time.monotonic() + 2
+            while (token := self.shared.lock(NOTES_KEY, 5)) is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            notes = [*self._parse(self.shared.get(NOTES_KEY)), note]
+            self.shared.set(NOTES_KEY, NOTES.dump_json(notes).decode(), NOTES_SECONDS)
+        except Exception as error:  # the note is in this server's file; the others get it from there later
+            log.warning("the remote's annotation is kept on this server only: the shared cache failed: %s", error)
+        finally:
+            if token is not None:
+                self.shared.unlock(NOTES_KEY, token)
+
+    def signature(self) -> tuple:
+        """Size and time of the file (and the shared notes' text), to notice an addition cheaply."""
         try:
             stat = self.path.stat()
-            return stat.st_size, stat.st_mtime_ns
+            own = stat.st_size, stat.st_mtime_ns
         except OSError:
-            return -1, -1
+            own = -1, -1
+        return own if self.shared is None else own + (hash(self._fetch_shared()),)
 
 
 def merged_annotations(config: Config, notes: Sequence[Annotation]) -> tuple[Annotation, ...]:

@@ -155,6 +155,11 @@ def post(url: str, body: bytes, headers: dict) -> int:
         return error.code
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def came_back(versions: list[str]) -> bool:
     """Whether a version the screen had left was told to it again: two servers disagreeing (a flicker)."""
     left: set[str] = set()
@@ -237,10 +242,6 @@ def test_a_pairing_code_pairs_one_phone_whichever_server_it_reaches(hosts):
     with urllib.request.urlopen(request, timeout=10) as response:
         code = json.loads(response.read())["link"].partition("pair=")[2]
 
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
     opener = urllib.request.build_opener(NoRedirect)
     with pytest.raises(urllib.error.HTTPError) as paired:
         opener.open(f"{second.url}/remote?pair={code}", timeout=10)
@@ -249,6 +250,19 @@ def test_a_pairing_code_pairs_one_phone_whichever_server_it_reaches(hosts):
         opener.open(f"{first.url}/remote?pair={code}", timeout=10)
     assert again.value.code == 403
     assert "This pairing link was used already" in again.value.read().decode()
+
+
+def test_an_annotation_added_through_one_server_is_on_both_servers_walls(hosts):
+    first, second = hosts.servers
+    size = "/_obeya/version?width=1920&height=1080"
+    before = get_json(second.url + size)
+    with pytest.raises(urllib.error.HTTPError) as login:
+        urllib.request.build_opener(NoRedirect).open(f"{first.url}/remote?token={REMOTE_TOKEN}", timeout=10)
+    cookie = login.value.headers["Set-Cookie"].split(";")[0]
+    assert post(first.url + "/remote/annotation", json.dumps({"text": "New VPN client"}).encode(),
+                {"Content-Type": "application/json", "Cookie": cookie}) == 200
+    wait_until(lambda: get_json(second.url + size) != before and get_json(first.url + size) == get_json(
+        second.url + size), 15, "the other server drew the annotation too")
 
 
 def test_the_ingest_pace_is_counted_across_servers(hosts):
