@@ -18,6 +18,7 @@ def main() -> int:
     hide_tokens_in_logs()
     try:
         host, port = settings.host(), settings.port()
+        settings.cache_url()  # a wrong one is said here, in a sentence
     except settings.SettingsError as error:
         print(f"app.py: {error}", file=sys.stderr)
         return 2

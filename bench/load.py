@@ -1,18 +1,25 @@
-"""Fifty TVs on one small box: is the data refresh quick, and does the database notice?
+"""TV screens on N servers × W workers behind a round-robin proxy: is a refresh quick, does the database notice?
 
-    python bench/load.py [--walls 50] [--workers 2] [--seconds 60]
+    python bench/load.py [--instances 2] [--workers 2] [--screens 4] [--seconds 60] [--database-url URL]
 
-Starts `python -m obeya serve --workers N` on a copy of the shipped config and
-a demo database, with `refresh_seconds: 10` so several refresh periods fit the
-run. Then --walls simulated walls each do what a browser on the wall does:
-every 2 seconds POST the poll callback (the request that answers "did config
-or data change?" and, when it did, carries the whole redrawn wall), keeping
-the answer's version as the browser keeps it. Loopback only; bounded in time.
+Starts `--instances` copies of `python -m obeya serve --workers W` on one demo
+database (a fresh demo SQLite file, or `--database-url`, e.g. a PostgreSQL
+database filled with `python -m obeya demo`), a private redis-server on a free
+port (`OBEYA_CACHE_URL`) when there is more than one instance, and
+tests/round_robin.py in front, on a copy of the shipped config with
+`refresh_seconds: 10` so several refresh periods fit the run. `--instances 1`
+without `--redis` is the single box: no Redis, no proxy.
 
-Reports the median and 95th percentile of all refresh requests and of those
-that carried a redrawn wall, and the database reads the server made per
-refresh period (it logs each read). Targets (issue 6): p95 under 200 ms; no
-more database reads than a single wall would cause (one per period).
+Each simulated screen does what assets/wall.js does: every 2 s it asks
+`/_obeya/version` for its size, and only when the answer changed (or every
+30 s) it POSTs Dash's poll callback, keeping the answer's key as the browser
+does. A screen belongs to one wall: a URL prefix (`WALLS`, today `[""]`, the
+single wall at `/`; a server of several walls serves them under `/w/<id>`).
+
+Reports p50/p95 of the version requests and of the refreshes (the poll
+callbacks that carried a redrawn wall), and database reads per refresh period
+across every worker of every server (each logs its reads). Targets: p95 of a
+refresh under 200 ms; one read per period per wall, whatever N × W.
 """
 
 from __future__ import annotations
@@ -23,7 +30,9 @@ import json
 import platform
 import re
 import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -35,9 +44,16 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.round_robin import RoundRobinProxy  # noqa: E402
 from tests.wall_server import SERVE, WallServer, demo_wall  # noqa: E402  (the one harness that starts a wall)
-POLL_SECONDS = 2.0
+from obeya.processes import free_port, stop  # noqa: E402
+
+VERSION_SECONDS = 2.0  # assets/wall.js VERSION_MS
+FULL_POLL_SECONDS = 30.0  # assets/wall.js FULL_POLL_MS: the poll runs this often even when nothing changed
 REFRESH_SECONDS = 10
+READ_LOGGED = "reading the wall's numbers from the database"
+WALLS = [""]  # URL prefixes of the walls the screens show: "" is the single wall at /; later "/w/<id>" each
+SIZE = {"height": 1080, "width": 1920}
 
 
 def poll_body(rendered: dict | None, ticks: int) -> bytes:
@@ -53,61 +69,82 @@ def poll_body(rendered: dict | None, ticks: int) -> bytes:
     }).encode()
 
 
-class Wall(threading.Thread):
-    """One simulated screen: polls like wall.js and Dash do, records how long each answer took."""
+class Screen(threading.Thread):
+    """One simulated TV on the wall at `prefix`: asks for the version every 2 s, runs the poll when it changed."""
 
-    def __init__(self, port: int, until: float, start_delay: float) -> None:
+    def __init__(self, port: int, prefix: str, until: float, start_delay: float) -> None:
         super().__init__(daemon=True)
-        self.port, self.until, self.start_delay = port, until, start_delay
-        self.timings: list[tuple[float, bool]] = []  # (milliseconds, carried a redrawn wall)
+        self.port, self.prefix, self.until, self.start_delay = port, prefix, until, start_delay
+        self.versions: list[float] = []  # milliseconds per /_obeya/version answer
+        self.refreshes: list[float] = []  # milliseconds per poll that carried a redrawn wall
         self.errors = 0
         self.last_error = b""
 
     def run(self) -> None:
         time.sleep(self.start_delay)  # screens are not switched on in the same millisecond
-        rendered, ticks = None, 0
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        seen, rendered, ticks, poll_at = None, None, 0, 0.0
         while time.monotonic() < self.until:
-            ticks += 1
             started = time.perf_counter()
+            status, payload = self._request("GET", f"/_obeya/version?width={SIZE['width']}&height={SIZE['height']}")
+            self.versions.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                self._error(payload)
+            else:
+                version = json.loads(payload)["version"]
+                if version != seen or time.monotonic() >= poll_at:
+                    seen, poll_at, ticks = version, time.monotonic() + FULL_POLL_SECONDS, ticks + 1
+                    rendered = self._poll(rendered, ticks)
+            time.sleep(max(VERSION_SECONDS - (time.perf_counter() - started), 0))
+
+    def _poll(self, rendered: dict | None, ticks: int) -> dict | None:
+        started = time.perf_counter()
+        status, payload = self._request("POST", "/_dash-update-component", poll_body(rendered, ticks))
+        took = (time.perf_counter() - started) * 1000
+        if status == 200:
             try:
-                try:
-                    response, payload = _post(connection, poll_body(rendered, ticks))
-                except (ConnectionError, http.client.RemoteDisconnected):
-                    # The server closed the idle connection as the request went out: a browser retries once.
-                    connection.close()
-                    connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-                    response, payload = _post(connection, poll_body(rendered, ticks))
-            except OSError as error:
-                self.errors += 1
-                self.last_error = repr(error).encode()
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-                time.sleep(POLL_SECONDS)
-                continue
-            took = (time.perf_counter() - started) * 1000
-            redrawn = response.status == 200
-            if redrawn:
-                try:
-                    answer = json.loads(payload)["response"]
-                except (ValueError, KeyError):
-                    self.errors += 1
-                    self.last_error = payload[:300]
-                    answer = {}
-                redrawn = "rendered" in answer  # Dash answers an unchanged wall with an empty response
-                if redrawn:
-                    rendered = answer["rendered"]["data"]
-            elif response.status != 204:
-                self.errors += 1
-                self.last_error = payload[:300]
-            self.timings.append((took, redrawn))
-            time.sleep(max(POLL_SECONDS - took / 1000, 0))
+                answer = json.loads(payload)["response"]
+            except (ValueError, KeyError):
+                self._error(payload)
+                return rendered
+            if "rendered" in answer:  # Dash answers an unchanged wall with an empty response
+                self.refreshes.append(took)
+                return answer["rendered"]["data"]
+        elif status != 204:
+            self._error(payload)
+        return rendered
+
+    def _request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request(method, self.prefix + path, body=body, headers={"Content-Type": "application/json"})
+            response = connection.getresponse()
+            return response.status, response.read()
+        except OSError as error:
+            return 0, repr(error).encode()
+        finally:
+            connection.close()
+
+    def _error(self, payload: bytes) -> None:
+        self.errors += 1
+        self.last_error = payload[:300]
 
 
-def _post(connection: http.client.HTTPConnection, body: bytes) -> tuple:
-    connection.request("POST", "/_dash-update-component", body=body, headers={"Content-Type": "application/json"})
-    response = connection.getresponse()
-    return response, response.read()
+class PrivateRedis:
+    """redis-server on a free loopback port, no persistence, for this run only."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save",
+                                         "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit(f"redis-server did not start on port {self.port}")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -117,52 +154,70 @@ def percentile(values: list[float], share: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--walls", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--instances", type=int, default=2, help="servers behind the proxy (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server (default 2)")
+    parser.add_argument("--screens", type=int, default=4, help="screens per wall (default 4)")
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--redis", action="store_true", help="share through Redis even with one instance")
+    parser.add_argument("--database-url", help="the wall's database (default: a fresh demo SQLite file)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="obeya-load-"))
     config_dir, database_url = demo_wall(work)
+    database_url = args.database_url or database_url
     wall_yaml = config_dir / "wall.yaml"
     wall_yaml.write_text(re.sub(r"(?m)^refresh_seconds: \d+", f"refresh_seconds: {REFRESH_SECONDS}",
                                 wall_yaml.read_text(encoding="utf-8")), encoding="utf-8")
-    log_path = work / "server.log"
-    server = WallServer(config_dir, database_url, log_path, command=SERVE[:-1] + (str(args.workers),))
-    server.start()
-    port = server.port
+    redis = PrivateRedis() if args.instances > 1 or args.redis else None
+    env = {"OBEYA_CACHE_URL": redis.url} if redis else {}
+    servers = [WallServer(config_dir, database_url, work / f"server-{index}.log",
+                          command=SERVE[:-1] + (str(args.workers),),
+                          env={**env, "OBEYA_DATA_DIR": str(work / f"data-{index}")}) for index in range(args.instances)]
+    proxy = None
     try:
-        reads_before = log_path.read_text().count("reading the wall's numbers from the database")
+        for server in servers:
+            server.start()
+        proxy = RoundRobinProxy([server.port for server in servers]) if len(servers) > 1 else None
+        port = proxy.port if proxy else servers[0].port
+        reads_before = sum(server.output().count(READ_LOGGED) for server in servers)
         started = time.monotonic()
         until = started + args.seconds
-        walls = [Wall(port, until, start_delay=POLL_SECONDS * i / args.walls) for i in range(args.walls)]
-        for wall in walls:
-            wall.start()
-        for wall in walls:
-            wall.join()
+        count = args.screens * len(WALLS)
+        screens = [Screen(port, WALLS[index % len(WALLS)], until, start_delay=VERSION_SECONDS * index / count)
+                   for index in range(count)]
+        for screen in screens:
+            screen.start()
+        for screen in screens:
+            screen.join()
         elapsed = time.monotonic() - started
-        reads = log_path.read_text().count("reading the wall's numbers from the database") - reads_before
+        reads = sum(server.output().count(READ_LOGGED) for server in servers) - reads_before
     finally:
-        server.stop()
+        if proxy:
+            proxy.close()
+        for server in servers:
+            server.stop()
+        if redis:
+            stop(redis.process)
         shutil.rmtree(work, ignore_errors=True)
 
-    all_ms = [took for wall in walls for took, _ in wall.timings]
-    redrawn_ms = [took for wall in walls for took, redrawn in wall.timings if redrawn]
+    versions = [took for screen in screens for took in screen.versions]
+    refreshes = [took for screen in screens for took in screen.refreshes]
     periods = elapsed / REFRESH_SECONDS
     print(f"machine: {platform.platform()}, {psutil.cpu_count()} cores, "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}")
-    print(f"{args.walls} walls polling every {POLL_SECONDS:g} s for {elapsed:.0f} s against serve with "
-          f"{args.workers} workers (refresh_seconds {REFRESH_SECONDS})")
-    print(f"  all refresh requests: {len(all_ms)}, median {statistics.median(all_ms):.1f} ms, "
-          f"p95 {percentile(all_ms, 0.95):.1f} ms (target p95 < 200 ms); errors {sum(w.errors for w in walls)}")
-    failed = [wall.last_error for wall in walls if wall.last_error]
+    print(f"{args.instances} servers x {args.workers} workers{' behind the round-robin proxy' if proxy else ''}"
+          f"{', Redis' if redis else ''}; {len(WALLS)} wall(s) x {args.screens} screens for {elapsed:.0f} s "
+          f"(refresh_seconds {REFRESH_SECONDS}, database {database_url.partition(':')[0]})")
+    print(f"  version requests: {len(versions)}, p50 {statistics.median(versions):.1f} ms, "
+          f"p95 {percentile(versions, 0.95):.1f} ms; errors {sum(screen.errors for screen in screens)}")
+    failed = [screen.last_error for screen in screens if screen.last_error]
     if failed:
         print(f"  an error answer: {failed[0]!r}")
-    if redrawn_ms:
-        print(f"  requests carrying a redrawn wall: {len(redrawn_ms)}, median {statistics.median(redrawn_ms):.1f} ms, "
-              f"p95 {percentile(redrawn_ms, 0.95):.1f} ms")
-    print(f"  database reads: {reads} in {periods:.1f} refresh periods = {reads / periods:.2f} per period "
-          f"(a single wall: 1 per period)")
+    if refreshes:
+        print(f"  refreshes (a redrawn wall): {len(refreshes)}, p50 {statistics.median(refreshes):.1f} ms, "
+              f"p95 {percentile(refreshes, 0.95):.1f} ms (target p95 < 200 ms)")
+    print(f"  database reads: {reads} in {periods:.1f} refresh periods = {reads / periods / len(WALLS):.2f} per "
+          f"period per wall (target: 1)")
 
 
 if __name__ == "__main__":

@@ -51,13 +51,13 @@ class ApiRoutes:
 
     def __init__(self, live: LiveWall, database_url: str, *, ingest_token: TokenSource, wall_token: TokenSource,
                  limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic,
-                 make_writer: Callable[[str], object] = make_engine) -> None:
+                 make_writer: Callable[[str], object] = make_engine, counter=None) -> None:
         self.live = live
         self.database_url = database_url
         self.ingest_token = ingest_token
         self.wall_token = wall_token
         self.limits = limits
-        self.rate = RateLimit(limits.requests_per_minute, clock)
+        self.rate = RateLimit(limits.requests_per_minute, clock, shared=counter)  # counter: Redis, when shared
         self._engine = None  # the wall reads through a read-only engine; writes get their own, made on first use
         self._make_writer = make_writer  # several walls on one database share their writer (obeya/walls.py)
 

@@ -25,8 +25,8 @@ from layouts.components import Screen
 from layouts.remote import REMOTE_ASSETS, StandupRoutes, add_standup, is_remote_path
 from layouts.wall import BANNER_SECONDS, banner, page_counts, wall_body, wall_layout
 from layouts.words import words
-from obeya import database, settings
-from obeya.alerts import AlertLog, find_alerts
+from obeya import database, release, settings
+from obeya.alerts import SharedAlertLog, find_alerts
 from obeya.cache import cache_from_env
 from obeya.engine import make_engine
 from obeya.files import servable_image
@@ -58,6 +58,11 @@ def warm_up() -> None:
     figure.add_hline(y=1, line_dash="dot")
     figure.add_annotation(x=1, y=1, text="warm-up", font={"size": 12})
     to_json_plotly({"warm-up": figure, "text": ["a", 0.5, None]})
+
+
+def banner_turn() -> int:
+    """Which of the banner's problems is on turn: by the wall clock, so every server shows the same one."""
+    return int(time.time() // BANNER_SECONDS)
 
 
 def poll_response(panels: list, theme: str, key: dict) -> dict:
@@ -138,12 +143,14 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
     prefix = mount.wall.prefix if mount else ""
     engine = mount.engines.get(url, read_only=True) if mount else make_engine(url, read_only=True)
     own_cache = (lambda: WallCache(cache_from_env(), mount.wall.id)) if mount else cache_from_env
-    live = LiveWall(folder, engine, cache=own_cache(),
-                    notes=RemoteNotes(mount.notes_path if mount else settings.remote_notes_path()))
+    cache = own_cache()
+    live = LiveWall(folder, engine, cache=cache,
+                    notes=RemoteNotes(mount.notes_path if mount else settings.remote_notes_path(),
+                                      shared=cache if settings.cache_url() else None))
     paths = {"requests_pathname_prefix": prefix + "/", "routes_pathname_prefix": "/"} if mount else {}
     app = local_dash(__name__, title="Obeya Wall", assets_ignore=REMOTE_ASSETS, **paths)
     app.live = live
-    boot_id = settings.boot_id() or uuid.uuid4().hex  # `serve` sets one for all its workers
+    boot_id = release.boot_id()  # the code's digest: the same on every worker and server running this code
 
     @app.server.route("/_obeya/health")
     def health():
@@ -169,7 +176,7 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
             "scale": scale,
         }
 
-    alert_log = AlertLog()  # what fired when, in this process (obeya/alerts.py)
+    alert_log = SharedAlertLog(live.cache)  # what fired when, for every worker and server (obeya/alerts.py)
     drawn: dict[tuple, list] = {}
     drawing = threading.Lock()  # one thread draws a new wall; the others wait for it instead of drawing it too
 
@@ -287,7 +294,7 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
         config_state = live.config_state()
         viewport = {"height": flask.request.args.get("height"), "width": flask.request.args.get("width")}
         key = rendered_key(config_state, live.data_state(), _scale(viewport)) if config_state.config else None
-        turn = int(time.monotonic() // BANNER_SECONDS) if config_state.problems else None  # the banner's turns
+        turn = banner_turn() if config_state.problems else None  # the banner's turns
         return flask.jsonify(version=json.dumps([key, turn], sort_keys=True, default=str))
 
     @app.callback(Output("wall-banner", "children"), Input("poll", "n_intervals"), prevent_initial_call=True)
@@ -299,7 +306,7 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
         state = live.config_state()
         if state.config is None:
             return []
-        return banner(state.problems, words(state.config), turn=int(time.monotonic() // BANNER_SECONDS))
+        return banner(state.problems, words(state.config), turn=banner_turn())
 
     # The browser tells the server its size once, at load; wall.js reports resizes.
     app.clientside_callback(
@@ -316,7 +323,8 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
         require_token(app.server, token,
                       exempt=lambda path: is_api_path(path) or (remote_token is not None and is_remote_path(path)))
     writer = (lambda address: mount.engines.get(address)) if mount else make_engine
-    add_api(app.server, ApiRoutes(live, url, ingest_token=ingest_token, wall_token=token, make_writer=writer))
+    add_api(app.server, ApiRoutes(live, url, ingest_token=ingest_token, wall_token=token, make_writer=writer,
+                                  counter=live.cache))
     app.server.before_request(answer_polls_from_the_drawn_wall)  # after the token check, never before
     state_cache = own_cache()  # its own: the numbers' cache in one process keeps only a few entries
     routes = StandupRoutes(live, WallStateStore(state_cache), panel_pages,

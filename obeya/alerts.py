@@ -13,6 +13,8 @@ panel next in rotation once and marks it "new" while it is live.
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -77,3 +79,62 @@ class AlertLog:
         return tuple(LiveAlert(f"{alert.subject}@{self.fired[alert.subject].isoformat()}", alert.panel,
                                self.fired[alert.subject] + cooldown)
                      for alert in alerts if alert.subject in self.fired)
+
+
+ALERT_SECONDS = 7 * 24 * 3600  # the memory outlives any cool-down a team sets (each update keeps it again)
+
+
+class SharedAlertLog:
+    """An `AlertLog` kept in the shared cache under `key`: every worker and server fires an alert once per
+    cool-down and draws it with the same key, so two servers behind one proxy show the same wall.
+
+    Updates take the cache's lock; when the lock cannot be had in a second (or the cache is away) the
+    update works on what this process saw last, and the cache is written anyway.
+    """
+
+    def __init__(self, cache, key: str = "alerts") -> None:
+        self.cache = cache
+        self.key = key
+        self._last = AlertLog()
+
+    def update(self, alerts: Iterable[Alert], now: datetime, cooldown: timedelta) -> tuple[LiveAlert, ...]:
+        token = self._lock()
+        try:
+            log = self._read()
+            live = log.update(alerts, now, cooldown)
+            self._last = log
+            try:
+                self.cache.set(self.key, json.dumps({"fired": {subject: at.isoformat()
+                                                               for subject, at in log.fired.items()},
+                                                     "present": sorted(log.present)}), ALERT_SECONDS)
+            except Exception:
+                pass  # the cache is away: this process remembers (self._last) until it is back
+            return live
+        finally:
+            if token is not None:
+                try:
+                    self.cache.unlock(self.key, token)
+                except Exception:
+                    pass
+
+    def _lock(self) -> str | None:
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline:
+            try:
+                if (token := self.cache.lock(self.key, 5)) is not None:
+                    return token
+            except Exception:
+                return None
+            time.sleep(0.01)
+        return None
+
+    def _read(self) -> AlertLog:
+        try:
+            text = self.cache.get(self.key)
+            if text:
+                entry = json.loads(text)
+                return AlertLog({subject: datetime.fromisoformat(at) for subject, at in entry["fired"].items()},
+                                frozenset(entry["present"]))
+        except Exception:  # away, or not an alert log: what this process saw last
+            pass
+        return AlertLog(dict(self._last.fired), self._last.present)

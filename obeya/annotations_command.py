@@ -12,13 +12,15 @@ import argparse
 import sys
 
 from obeya import settings
+from obeya.cache import cache_from_env
 from obeya.console import EXIT_OK
 from obeya.remote import RemoteNotes, annotations_yaml
 
 
 def run_export(arguments: argparse.Namespace) -> int:
     path = settings.remote_notes_path()
-    notes = RemoteNotes(path).read()
+    cache = cache_from_env() if settings.cache_url() else None  # several servers: the notes added on every one
+    notes = RemoteNotes(path, shared=cache).read()
     sys.stdout.write(annotations_yaml(notes))
     print(f"# {len(notes)} annotation{'s' if len(notes) != 1 else ''} added on the remote, from {path}",
           file=sys.stderr)

@@ -11,11 +11,18 @@ expired never releases the lock another worker took since.
 - `MemoryCache`: one process (`python app.py`).
 - `FileCache`: the workers of one `python -m obeya serve`, through a folder.
 - `RedisCache`: `OBEYA_CACHE_URL=redis://...`, for workers and servers alike.
+- `SharedCache`: Redis, and this server's own cache while Redis is away: a
+  lost Redis makes each server read for itself (a warning, once), never an
+  error on screen; sharing resumes by itself when Redis answers again.
+
+Redis also carries news between servers (`publish`/`subscribe`): a stand-up
+command given on one server wakes the screens' event streams on every other.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 import threading
@@ -26,6 +33,9 @@ from typing import Callable, Protocol
 
 from obeya import settings
 
+log = logging.getLogger(__name__)
+REDIS_SECONDS = 0.5  # Redis answers in a millisecond (a wall's data in tens); one that hangs holds a request no longer
+REDIS_RETRY_SECONDS = 5.0  # while Redis is away, ask it again this often (each process); else use our own cache
 
 class ResultCache(Protocol):
     def get(self, key: str) -> str | None: ...
@@ -110,13 +120,17 @@ class FileCache:
         handle, temporary = tempfile.mkstemp(dir=self.folder)
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             json.dump(entry, file)
+        os.utime(temporary, (time.time(), entry["expires"]))  # the file's time says when it expires
         os.replace(temporary, path)  # readers see the old or the new file, never half of one
 
     def _forget_expired(self) -> None:
+        # An entry's file time is its expiry (set by _write): no need to read ~0.5 MB of a wall's data to know.
         for old in self.folder.glob("*.json"):
-            entry = self._read(old)
-            if entry is None or entry[0] <= time.time():
-                old.unlink(missing_ok=True)
+            try:
+                if old.stat().st_mtime <= time.time():
+                    old.unlink(missing_ok=True)
+            except OSError:
+                pass
 
     def lock(self, key: str, seconds: float) -> str | None:
         path = self._path(key, ".lock")
@@ -140,12 +154,22 @@ class FileCache:
 
 
 class RedisCache:
-    """Shared through Redis by every process that uses the same URL; locks are redis-py's (owner-checked)."""
+    """Shared through Redis by every process that uses the same URL; locks are redis-py's (owner-checked).
+
+    Every call gives up after `REDIS_SECONDS` (connecting, reading, writing; a dropped connection is tried
+    once more on a fresh one, for a restarted Redis), then raises `redis.RedisError`: `SharedCache` catches it.
+    """
 
     def __init__(self, url: str, prefix: str = "obeya:") -> None:
         import redis  # only needed when OBEYA_CACHE_URL is set
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self.url = url
+        # Once more on a fresh connection after a dropped one (a restarted Redis), never after a timeout:
+        # a Redis that hangs costs one call REDIS_SECONDS, then SharedCache leaves it alone for a while.
+        self.client = redis.Redis.from_url(url, socket_timeout=REDIS_SECONDS, socket_connect_timeout=REDIS_SECONDS,
+                                           retry=Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,)))
         self.prefix = prefix
         self._held: dict[str, object] = {}
 
@@ -175,11 +199,146 @@ class RedisCache:
         except LockError:
             pass  # expired and perhaps taken by another process: theirs now, leave it
 
+    def count(self, key: str, seconds: float) -> int:
+        """Add one to the counter `key` (which lives `seconds` from its first count); returns the new count."""
+        with self.client.pipeline() as pipeline:  # SET NX then INCR: any Redis version (EXPIRE NX needs 7)
+            pipeline.set(self.prefix + key, 0, px=max(int(seconds * 1000), 1), nx=True)
+            pipeline.incr(self.prefix + key)
+            return int(pipeline.execute()[1])
+
+    def publish(self, channel: str) -> None:
+        self.client.publish(self.prefix + channel, b"changed")
+
+    def subscribe(self, channel: str, on_message: Callable[[], None]) -> Subscription:
+        """Call `on_message` (in a thread of its own) whenever `channel` is published to, from any process."""
+        subscription = Subscription()
+        threading.Thread(target=self._listen, args=(self.prefix + channel, on_message, subscription),
+                         name="obeya-subscribe", daemon=True).start()
+        return subscription
+
+    def _listen(self, channel: str, on_message: Callable[[], None], subscription: Subscription) -> None:
+        while True:
+            pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+            try:
+                pubsub.subscribe(channel)
+                subscription.live.set()
+                on_message()  # what was published while we were not listening: look now
+                while True:
+                    if pubsub.get_message(timeout=REDIS_RETRY_SECONDS) is not None:
+                        on_message()
+                    else:
+                        pubsub.ping()  # a Redis that went away is noticed within seconds, not at the next news
+            except Exception:  # connection lost: the readers poll meanwhile (subscription.live is clear)
+                subscription.live.clear()
+                time.sleep(REDIS_RETRY_SECONDS)
+            finally:
+                try:
+                    pubsub.close()
+                except Exception:
+                    pass
+
+
+class Subscription:
+    """Whether news on a channel reaches this process now (`live` is set while subscribed)."""
+
+    def __init__(self) -> None:
+        self.live = threading.Event()
+
+
+class SharedCache:
+    """Redis while it answers; this server's own cache (`local`) while it does not, for every call.
+
+    The first failure logs a warning (once, not every request) and makes this process use `local`
+    for `REDIS_RETRY_SECONDS` before it asks Redis again; when Redis answers, a line says sharing
+    resumed. A lock token says which cache gave it, so its unlock goes back to the same one.
+    """
+
+    def __init__(self, shared: RedisCache, local: ResultCache, clock: Callable[[], float] = time.monotonic) -> None:
+        self.shared = shared
+        self.local = local
+        self.clock = clock
+        self._health = _health_of(shared.url)  # one per Redis in a process: one warning, however many caches
+
+    def _use_shared(self) -> bool:
+        health = self._health
+        with health.mutex:
+            return health.down_at is None or self.clock() - health.down_at >= REDIS_RETRY_SECONDS
+
+    def _call(self, name: str, *args):
+        health = self._health
+        if self._use_shared():
+            try:
+                result = getattr(self.shared, name)(*args)
+            except Exception as error:  # redis.RedisError, or an OSError below it
+                with health.mutex:
+                    first = health.down_at is None
+                    health.down_at = self.clock()
+                if first:
+                    log.warning("Redis at %s is unreachable (%s): this server reads the database for itself "
+                                "until Redis is back", _without_password(self.shared.url), error)
+            else:
+                with health.mutex:
+                    back, health.down_at = health.down_at is not None, None
+                if back:
+                    log.warning("Redis at %s answers again: the servers share their reads again",
+                                _without_password(self.shared.url))
+                return True, result
+        return False, getattr(self.local, name)(*args) if hasattr(self.local, name) else None
+
+    def get(self, key: str) -> str | None:
+        return self._call("get", key)[1]
+
+    def set(self, key: str, value: str, seconds: float) -> None:
+        self._call("set", key, value, seconds)
+
+    def lock(self, key: str, seconds: float) -> str | None:
+        shared, token = self._call("lock", key, seconds)
+        return None if token is None else ("r:" if shared else "l:") + token
+
+    def unlock(self, key: str, token: str) -> None:
+        kind, _, token = token.partition(":")
+        try:
+            self.shared.unlock(key, token) if kind == "r" else self.local.unlock(key, token)
+        except Exception:
+            pass  # Redis went away meanwhile: the lock expires by itself
+
+    def count(self, key: str, seconds: float) -> int | None:
+        """The shared count after adding one (see `RedisCache.count`); None while Redis is away."""
+        shared, value = self._call("count", key, seconds)
+        return value if shared else None
+
+    def publish(self, channel: str) -> None:
+        self._call("publish", channel)
+
+    def subscribe(self, channel: str, on_message: Callable[[], None]) -> Subscription:
+        return self.shared.subscribe(channel, on_message)
+
+
+class _Health:
+    def __init__(self) -> None:
+        self.mutex = threading.Lock()
+        self.down_at: float | None = None  # when a call to this Redis last failed; None: it answers
+
+
+_HEALTH: dict[str, _Health] = {}
+_HEALTH_MUTEX = threading.Lock()
+
+
+def _health_of(url: str) -> _Health:
+    with _HEALTH_MUTEX:
+        return _HEALTH.setdefault(url, _Health())
+
+
+def _without_password(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.rpartition('@')[2]}" if "@" in rest else url
+
 
 def cache_from_env() -> ResultCache:
-    """Redis at `OBEYA_CACHE_URL`, else a folder at `OBEYA_CACHE_DIR` (set by `serve`), else this process."""
+    """Redis at `OBEYA_CACHE_URL` (falling back to the server's own cache while it is away), else a folder at
+    `OBEYA_CACHE_DIR` (set by `serve`), else this process."""
+    folder = settings.cache_dir()
+    local = FileCache(folder) if folder else MemoryCache()
     if url := settings.cache_url():
-        return RedisCache(url)
-    if folder := settings.cache_dir():
-        return FileCache(folder)
-    return MemoryCache()
+        return SharedCache(RedisCache(url), local)
+    return local

@@ -14,6 +14,7 @@ The limits of one request and of a token's pace are here too; Flask is not.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import deque
@@ -56,16 +57,28 @@ def problem(status: int, message: str, **details) -> Answer:
 
 
 class RateLimit:
-    """At most `per_minute` requests per key in any 60 seconds, counted in this process."""
+    """At most `per_minute` requests per key in any 60 seconds, counted in this process.
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+    With a `shared` cache that counts (Redis: `obeya.cache.SharedCache`), every worker and server counts
+    together instead, per minute of the clock; while it cannot count (Redis away), each process counts
+    for itself again.
+    """
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic, shared=None) -> None:
         self.per_minute = per_minute
         self.clock = clock
+        self.shared = shared if hasattr(shared, "count") else None
         self._seen: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     def retry_after(self, key: str) -> int | None:
         """None, counting this request; else the whole seconds until the next one is allowed."""
+        if self.shared is not None:
+            now = time.time()
+            minute = int(now // 60)
+            counted = self.shared.count(f"rate:{hashlib.sha256(key.encode()).hexdigest()[:16]}:{minute}", 120)
+            if counted is not None:
+                return None if counted <= self.per_minute else max(int((minute + 1) * 60 - now) + 1, 1)
         now = self.clock()
         with self._lock:
             seen = self._seen.setdefault(key, deque())

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 STALE_RETRY_SECONDS = 30  # while the database fails, ask it again this often
 MARKER_SECONDS = 5  # how often the writers' change marker is checked between full reads
 MARKER_TIMEOUT_SECONDS = 5
+LATEST_SECONDS = 24 * 3600  # the newest read stays in the cache this long, for processes that fell behind
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,8 @@ class LiveWall:
         self._marker_seen = False
         self._marker_checked_at: float | None = None
         self._reader: threading.Thread | None = None
+        self._catching_up = threading.Lock()
+        self._adopted_digest: str | None = None  # the config digest the numbers we show were read for
         self._logged_zone: str | None = None
         # The wall's own theme counts (team SQL, an edited themes.yaml); when one is done, read again at once.
         self.recounts = ThemeRecounts(engine, self.cache, on_done=self._themes_counted)
@@ -145,8 +148,25 @@ class LiveWall:
         """
         config_state = self.config_state()
         if config_state.config is not None:
+            self._catch_up(config_state)
             self._start_read_if_due(config_state)
         return self._data_state
+
+    def _catch_up(self, config_state: ConfigState) -> None:
+        """Take the numbers another process read since ours, from the cache (never the database), before
+        answering: a screen whose requests land on several workers or servers is never told an older
+        version after a newer one (it would redraw the wall back and forth)."""
+        latest = self._latest_key(config_state)
+        try:
+            newer = datetime.fromisoformat(self.cache.get(latest) or "")
+        except Exception:  # none yet, away or garbled: the period's own read catches up
+            return
+        if self._data_state.read_at is not None and newer <= self._data_state.read_at:
+            return
+        with self._catching_up:  # one thread takes it; the others wait for it, a cache read away
+            if self._data_state.read_at is None or newer > self._data_state.read_at:
+                if (shared := self._shared(latest + ":read")) is not None:
+                    self._adopt(shared, config_state.digest)
 
     def settle(self, timeout: float = 120) -> DataState:
         """Start a due read and wait for it to finish: for tests, benches and the command line."""
@@ -204,7 +224,7 @@ class LiveWall:
 
     def _read_data(self, config: Config, config_state: ConfigState) -> None:
         """Take the numbers another process read within the period, or read them (one process at a time)."""
-        key = f"data:{config_state.digest}:{self._marker or '-'}"
+        key = f"data:{config_state.digest}:{self._marker or '-'}"  # _latest_key names the newest of these
         fresh_wanted, self._fresh_read_wanted = self._fresh_read_wanted, False
         shared = None if fresh_wanted else self._shared(key)
         if shared is None:
@@ -212,16 +232,23 @@ class LiveWall:
             token = self._lock_shared(key, lock_seconds)
             if token is not None:
                 try:
-                    shared = (None if fresh_wanted else self._shared(key)) or self._query(config, key)
+                    shared = (None if fresh_wanted else self._shared(key)) or self._query(config, key,
+                                                                                            config_state)
                 finally:
                     self._unlock_shared(key, token)
             else:
                 shared = self._wait_for(key, lock_seconds)  # another process is reading right now
-        if shared is None:
-            return  # keep what we have; try again next time
+        if shared is not None:  # else keep what we have; try again next time
+            with self._catching_up:
+                self._adopt(shared, config_state.digest)
+
+    def _adopt(self, shared: SharedRead, digest: str) -> None:
         previous = self._data_state
-        if shared.read_at == previous.read_at and shared.stale_since == previous.stale_since:
+        same = shared.read_at == previous.read_at and shared.stale_since == previous.stale_since
+        older = digest == self._adopted_digest and previous.read_at is not None and shared.read_at < previous.read_at
+        if same or older:  # older: for the same config, a catch-up took a newer read already
             return
+        self._adopted_digest = digest
         fresh = shared.problem is None and shared.data is not None
         self._note_rollup_zone(shared.data)
         self._data_state = DataState(shared.data if shared.data is not None else previous.data, shared.stale_since,
@@ -270,9 +297,13 @@ class LiveWall:
                 return shared
         return None
 
-    def _query(self, config: Config, key: str) -> SharedRead:
+    @staticmethod
+    def _latest_key(config_state: ConfigState) -> str:
+        return f"data-latest:{config_state.digest}"
+
+    def _query(self, config: Config, key: str, config_state: ConfigState) -> SharedRead:
         previous = self._data_state
-        now = self._now()
+        now, started = self._now(), self._clock()
         log.info("reading the wall's numbers from the database")  # bench/load.py counts these lines
         try:
             result = SharedRead(load_wall_data(self.engine, config, now=now, recounts=self.recounts), None, None, now)
@@ -282,8 +313,15 @@ class LiveWall:
             log.warning("database unreadable (%s), keeping the last good data: %s", PROBLEM_WORDS[kind], error)
             result = SharedRead(previous.data, previous.stale_since or now, kind, now)
             seconds = min(config.wall.refresh_seconds, STALE_RETRY_SECONDS)
+        # The period counts from the read's start, as every process's due time does: were it counted from
+        # the end, a process due at the period's end would find it still there, and skip a whole period.
+        seconds = max(seconds - (self._clock() - started), 1)
         try:
-            self.cache.set(key, SHARED_READ.dump_json(result).decode(), seconds)
+            text = SHARED_READ.dump_json(result).decode()
+            self.cache.set(key, text, seconds)  # there for the period: then read again
+            latest = self._latest_key(config_state)  # there until a newer read: for _catch_up
+            self.cache.set(latest + ":read", text, LATEST_SECONDS)
+            self.cache.set(latest, now.isoformat(), LATEST_SECONDS)  # after the read itself: never ahead of it
         except Exception as error:
             log.warning("result cache not writable: %s", error)
         return result

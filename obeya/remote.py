@@ -252,22 +252,36 @@ def state_message(state: WallState, config: Config, now: float) -> dict:
 
 
 class WallStateStore:
-    """The shared state in the cache; changes are made under the cache's lock, one at a time across workers."""
+    """The shared state in the cache; changes are made under the cache's lock, one at a time across workers.
+
+    A change is published on the cache (Redis), so the event streams of every server wake at once; without
+    Redis (or while it is away) they look every `poll` seconds. A process that saw a state keeps showing it
+    when the cache loses it (Redis restarted empty or away): a held wall does not start rotating by itself.
+    """
 
     def __init__(self, cache: ResultCache, clock: Callable[[], float] = time.time) -> None:
         self.cache = cache
         self.clock = clock
         self._changed = threading.Condition()
+        self._last: WallState | None = None
+        subscribe = getattr(cache, "subscribe", None)
+        self._news = subscribe(STATE_KEY, self._wake) if subscribe else None
+
+    def _wake(self) -> None:
+        with self._changed:
+            self._changed.notify_all()
 
     def read(self) -> WallState:
         try:
             text = self.cache.get(STATE_KEY)
-            return WALL_STATE.validate_json(text) if text else WallState()
+            if text:
+                self._last = WALL_STATE.validate_json(text)
+            return self._last or WallState()
         except (ValidationError, ValueError) as error:
             log.warning("refused a wall state in the cache that is not one: %s", error)
         except Exception as error:  # a cache that is down must not take the wall down
             log.warning("wall state unreadable: %s", error)
-        return WallState()
+        return self._last or WallState()
 
     def change(self, change: Callable[[WallState], WallState]) -> WallState:
         """Apply `change` to the current state and keep the result; returns it."""
@@ -282,18 +296,21 @@ class WallStateStore:
             after = change(before)
             if after != before:
                 self.cache.set(STATE_KEY, WALL_STATE.dump_json(after).decode(), STATE_SECONDS)
+                self._last = after
         finally:
             if token is not None:
                 self.cache.unlock(STATE_KEY, token)
         if after != before:
-            with self._changed:
-                self._changed.notify_all()
+            if self._news is not None:
+                self.cache.publish(STATE_KEY)  # every server's streams, this one's included
+            self._wake()
         return after
 
     def updates(self, seconds: float, poll: float = 0.1) -> Iterator[WallState | None]:
         """The state now, then each new version for `seconds`; None in between, about once a second (keep-alive).
 
-        Changes made in this process wake it at once; other workers' are seen within `poll` seconds.
+        Changes wake it at once (in this process; in every process through Redis's news); without news it
+        looks every `poll` seconds, and every second even with news (a message lost in a reconnect).
         """
         end = time.monotonic() + seconds
         sent = self.read()
@@ -301,7 +318,7 @@ class WallStateStore:
         quiet_since = time.monotonic()
         while time.monotonic() < end:
             with self._changed:
-                self._changed.wait(poll)
+                self._changed.wait(1.0 if self._news is not None and self._news.live.is_set() else poll)
             state = self.read()
             if state != sent:
                 sent = state
@@ -386,14 +403,38 @@ def parse_note(body: Any, config: Config, today: date) -> Annotation:
     return Annotation(date=today, text=text, service=service)
 
 
+NOTES_KEY = "remote-notes"
+NOTES_SECONDS = 400 * 24 * 3600  # in the shared cache a year and more: the file stays the wall's own record
+
+
 @dataclass
 class RemoteNotes:
-    """The annotations added on the remote, in a JSON file (the wall's own; the team's git gets them by export)."""
+    """The annotations added on the remote, in a JSON file (the wall's own; the team's git gets them by export).
+
+    With a `shared` cache (Redis, for several servers), each note is also kept there, and every server
+    shows the notes of its file and of the cache: a note added through one server is on every server's
+    charts. While the cache is away, a server shows what it saw there last.
+    """
 
     path: Path
+    shared: ResultCache | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _shared_text: str | None = field(default=None, repr=False)  # the shared notes as last seen
 
     def read(self) -> tuple[Annotation, ...]:
+        own = self._read_file()
+        shared = self._parse(self._fetch_shared()) if self.shared is not None else ()
+        return own + tuple(note for note in shared if note not in own)
+
+    def _fetch_shared(self) -> str | None:
+        try:
+            if (text := self.shared.get(NOTES_KEY)) is not None:
+                self._shared_text = text
+        except Exception:
+            pass  # away: what we saw last
+        return self._shared_text
+
+    def _read_file(self) -> tuple[Annotation, ...]:
         try:
             return tuple(NOTES.validate_json(self.path.read_bytes()))
         except FileNotFoundError:
@@ -402,24 +443,49 @@ class RemoteNotes:
             log.warning("the remote's annotations in %s are unreadable, showing none of them: %s", self.path, error)
             return ()
 
+    @staticmethod
+    def _parse(text: str | None) -> tuple[Annotation, ...]:
+        try:
+            return tuple(NOTES.validate_json(text)) if text else ()
+        except ValueError:
+            log.warning("refused annotations in the shared cache that are not annotations")
+            return ()
+
     def add(self, note: Annotation) -> None:
         """Append `note`; workers of one server take turns (a lock file), and readers never see half a file."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock, open(self.path.with_name(self.path.name + ".lock"), "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            notes = [*self.read(), note]
+            notes = [*self._read_file(), note]
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".notes-")
             with os.fdopen(handle, "wb") as file:
                 file.write(NOTES.dump_json(notes, indent=2))
             os.replace(temporary, self.path)
+        if self.shared is not None:
+            self._add_shared(note)
 
-    def signature(self) -> tuple[int, int]:
-        """Size and time of the file, to notice an addition cheaply."""
+    def _add_shared(self, note: Annotation) -> None:
+        token = None
+        try:
+            deadline = time.monotonic() + 2
+            while (token := self.shared.lock(NOTES_KEY, 5)) is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            notes = [*self._parse(self.shared.get(NOTES_KEY)), note]
+            self.shared.set(NOTES_KEY, NOTES.dump_json(notes).decode(), NOTES_SECONDS)
+        except Exception as error:  # the note is in this server's file; the others get it from there later
+            log.warning("the remote's annotation is kept on this server only: the shared cache failed: %s", error)
+        finally:
+            if token is not None:
+                self.shared.unlock(NOTES_KEY, token)
+
+    def signature(self) -> tuple:
+        """Size and time of the file (and the shared notes' text), to notice an addition cheaply."""
         try:
             stat = self.path.stat()
-            return stat.st_size, stat.st_mtime_ns
+            own = stat.st_size, stat.st_mtime_ns
         except OSError:
-            return -1, -1
+            own = -1, -1
+        return own if self.shared is None else own + (hash(self._fetch_shared()),)
 
 
 def merged_annotations(config: Config, notes: Sequence[Annotation]) -> tuple[Annotation, ...]:

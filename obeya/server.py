@@ -2,8 +2,10 @@
 
 Gunicorn forks its workers from this process. Before it does, the database is
 prepared once (schema, demo data on the embedded default) so workers do not
-race to build it, and, unless `OBEYA_CACHE_URL` names a Redis, a temporary
-folder is set as `OBEYA_CACHE_DIR` so the workers share what they read.
+race to build it, and a temporary folder is set as `OBEYA_CACHE_DIR` so the
+workers share what they read: always, or, with `OBEYA_CACHE_URL` naming a
+Redis, while that Redis is away. The boot id screens reload on is the code's
+digest (obeya/release.py): the same in every worker and every server.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import os
 import shutil
 import sys
 import tempfile
-import uuid
 
 from gunicorn import util
 from gunicorn.app.base import BaseApplication
@@ -57,6 +58,7 @@ def serve(workers: int = 2, threads: int = SERVE_THREADS) -> int:
     try:
         host = settings.host()
         bind = f"[{host}]:{settings.port()}" if ":" in host else f"{host}:{settings.port()}"  # IPv6 in brackets
+        settings.cache_url()  # a wrong one is said here, once, not by every worker failing to start
     except settings.SettingsError as error:
         print(f"obeya serve: {error}", file=sys.stderr)
         return 2
@@ -67,11 +69,8 @@ def serve(workers: int = 2, threads: int = SERVE_THREADS) -> int:
         prepare_database(settings.database_url(), settings.config_dir())
     elif not factory:
         return 2
-    # One boot id for all workers: screens reload when it changes, i.e. when this server restarts,
-    # not each time their requests land on another worker.
-    os.environ["OBEYA_BOOT_ID"] = uuid.uuid4().hex
     cache_dir = None
-    if not settings.cache_url() and not settings.cache_dir():
+    if not settings.cache_dir():
         cache_dir = tempfile.mkdtemp(prefix="obeya-cache-")
         os.environ["OBEYA_CACHE_DIR"] = cache_dir
     options = {

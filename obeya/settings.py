@@ -1,7 +1,7 @@
 """What the environment says: every `OBEYA_*` variable and its default, in one place.
 
 Each function reads the environment when called, never at import, so tests and
-`serve` (which sets `OBEYA_BOOT_ID` and `OBEYA_CACHE_DIR` for its workers) can
+`serve` (which sets `OBEYA_CACHE_DIR` for its workers) can
 change a value before the app is built. No Dash here.
 
 The project folder is where `assets/`, `config/` and `data/` live: the wall
@@ -116,9 +116,17 @@ def secrets() -> list[str]:
     return [token for token in (wall_token(), remote_token(), ingest_token(), admin_token()) if token]
 
 
+CACHE_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
 def cache_url() -> str | None:
     """A Redis URL (`OBEYA_CACHE_URL`) through which workers and servers share what they read."""
-    return _text("OBEYA_CACHE_URL")
+    value = _text("OBEYA_CACHE_URL")
+    if value is not None and not value.lower().startswith(CACHE_SCHEMES):
+        shown = value.rpartition("@")[2] if "@" in value else value  # never a password in a message
+        raise SettingsError(f"OBEYA_CACHE_URL must be a Redis URL like redis://127.0.0.1:6379/0 "
+                            f"(redis://, rediss:// or unix://), not {shown!r}")
+    return value
 
 
 def cache_dir() -> Path | None:
@@ -128,7 +136,7 @@ def cache_dir() -> Path | None:
 
 
 def boot_id() -> str | None:
-    """The id of this start of the server (`OBEYA_BOOT_ID`), set by `serve` so its workers agree."""
+    """The boot id screens reload on (`OBEYA_BOOT_ID`); unset: the code's digest (obeya/release.py)."""
     return _text("OBEYA_BOOT_ID")
 
 

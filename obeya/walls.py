@@ -270,6 +270,20 @@ class WallCache:
     def unlock(self, key: str, token: str) -> None:
         self.cache.unlock(self.prefix + key, token)
 
+    # What a shared cache (Redis) also does, passed on under the wall's prefix: the ingest pace, the stand-up's news.
+    def count(self, key: str, seconds: float) -> int | None:
+        count = getattr(self.cache, "count", None)
+        return count(self.prefix + key, seconds) if count else None
+
+    def publish(self, channel: str) -> None:
+        if publish := getattr(self.cache, "publish", None):
+            publish(self.prefix + channel)
+
+    def __getattr__(self, name: str):
+        if name == "subscribe" and hasattr(self.cache, "subscribe"):  # only where the cache has news to give
+            return lambda channel, on_message: self.cache.subscribe(self.prefix + channel, on_message)
+        raise AttributeError(name)
+
 
 def prepare_wall(wall: WallFolder) -> str:
     """Create the wall's tables (and the demo data in its own embedded SQLite file); returns its database URL.

@@ -80,3 +80,18 @@ def test_news_that_comes_back_within_the_cooldown_does_not_alert_again():
     log.update([], NOW + timedelta(hours=3), COOLDOWN)
     (again,) = log.update(news, NOW + timedelta(hours=13), COOLDOWN)  # after the cool-down: news again
     assert again.key != first.key and again.until == NOW + timedelta(hours=25)
+
+
+def test_two_servers_sharing_a_cache_fire_an_alert_once_and_draw_it_alike(tmp_path):
+    """Behind one load balancer both servers draw the same wall: the same alert key, one firing per cool-down."""
+    from obeya.alerts import SharedAlertLog
+    from obeya.cache import FileCache
+
+    first, second = (SharedAlertLog(FileCache(tmp_path / "shared")) for _ in range(2))
+    news = [Alert("nps:lims", "nps")]
+    drawn_first = first.update(news, NOW, COOLDOWN)
+    drawn_second = second.update(news, NOW + timedelta(minutes=5), COOLDOWN)  # its own refresh, a bit later
+    assert drawn_first == drawn_second and len(drawn_first) == 1
+    assert second.update([], NOW + timedelta(minutes=10), COOLDOWN) == ()  # the news went away ...
+    back = first.update(news, NOW + timedelta(hours=1), COOLDOWN)  # ... and came back within the cool-down
+    assert back == drawn_first, "an alert fired again within its cool-down on the other server"

@@ -277,7 +277,7 @@ def test_a_wall_started_on_invalid_config_comes_up_by_itself_once_the_yaml_is_fi
     server.check_alive()
 
 
-def test_a_killed_and_restarted_server_is_followed_without_a_manual_reload(start_wall_server, own_page):
+def test_a_killed_server_restarted_with_new_code_is_followed_without_a_manual_reload(start_wall_server, own_page):
     server = start_wall_server.start()
     # The browser's errors, and how many there were when each new document was loaded.
     loads: list[int] = []
@@ -300,6 +300,7 @@ def test_a_killed_and_restarted_server_is_followed_without_a_manual_reload(start
     # The page reaches the new server once it has answered its first request: a fresh server that gets several
     # first requests at once dies (an app bug of its own, see test_a_fresh_server_survives_every_screen_at_once).
     own_page.route(f"{server.url}/**", lambda route: route.abort())
+    server.extra_env["OBEYA_BOOT_ID"] = "a-deploy-of-new-code"  # the boot id is the code's digest (release.py)
     try:
         start_wall_server.restart(server)
     finally:
