@@ -1,20 +1,22 @@
 """TV screens on N servers × W workers behind a round-robin proxy: is a refresh quick, does the database notice?
 
-    python bench/load.py [--instances 2] [--workers 2] [--screens 4] [--seconds 60] [--database-url URL]
+    python bench/load.py [--walls 50] [--instances 2] [--workers 2] [--screens 4] [--seconds 60] [--database-url URL]
 
 Starts `--instances` copies of `python -m obeya serve --workers W` on one demo
 database (a fresh demo SQLite file, or `--database-url`, e.g. a PostgreSQL
 database filled with `python -m obeya demo`), a private redis-server on a free
 port (`OBEYA_CACHE_URL`) when there is more than one instance, and
 tests/round_robin.py in front, on a copy of the shipped config with
-`refresh_seconds: 10` so several refresh periods fit the run. `--instances 1`
+`refresh_seconds: 10` (`--refresh`) so several refresh periods fit the run. `--instances 1`
 without `--redis` is the single box: no Redis, no proxy.
 
 Each simulated screen does what assets/wall.js does: every 2 s it asks
 `/_obeya/version` for its size, and only when the answer changed (or every
 30 s) it POSTs Dash's poll callback, keeping the answer's key as the browser
-does. A screen belongs to one wall: a URL prefix (`WALLS`, today `[""]`, the
-single wall at `/`; a server of several walls serves them under `/w/<id>`).
+does. A screen belongs to one wall: with `--walls N` the servers serve N
+walls from one `OBEYA_WALLS_DIR` (copies of the config, all on the one
+database, each read for itself) at `/w/wall-01/` ...; without it, the single
+wall at `/`.
 
 Reports p50/p95 of the version requests and of the refreshes (the poll
 callbacks that carried a redrawn wall), and database reads per refresh period
@@ -50,9 +52,8 @@ from obeya.processes import free_port, stop  # noqa: E402
 
 VERSION_SECONDS = 2.0  # assets/wall.js VERSION_MS
 FULL_POLL_SECONDS = 30.0  # assets/wall.js FULL_POLL_MS: the poll runs this often even when nothing changed
-REFRESH_SECONDS = 10
+REFRESH_SECONDS = 10  # default of --refresh
 READ_LOGGED = "reading the wall's numbers from the database"
-WALLS = [""]  # URL prefixes of the walls the screens show: "" is the single wall at /; later "/w/<id>" each
 SIZE = {"height": 1080, "width": 1920}
 
 
@@ -107,7 +108,8 @@ class Screen(threading.Thread):
                 self._error(payload)
                 return rendered
             if "rendered" in answer:  # Dash answers an unchanged wall with an empty response
-                self.refreshes.append(took)
+                if rendered is not None:  # the first one stands for opening the page: not a refresh
+                    self.refreshes.append(took)
                 return answer["rendered"]["data"]
         elif status != 204:
             self._error(payload)
@@ -157,7 +159,11 @@ def main() -> None:
     parser.add_argument("--instances", type=int, default=2, help="servers behind the proxy (default 2)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server (default 2)")
     parser.add_argument("--screens", type=int, default=4, help="screens per wall (default 4)")
+    parser.add_argument("--walls", type=int, default=0, help="walls from one OBEYA_WALLS_DIR (default: the single "
+                                                             "wall at /)")
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--refresh", type=int, default=REFRESH_SECONDS, help="the walls' refresh_seconds "
+                        f"(default {REFRESH_SECONDS}; each new read is a new wall to draw, once per wall)")
     parser.add_argument("--redis", action="store_true", help="share through Redis even with one instance")
     parser.add_argument("--database-url", help="the wall's database (default: a fresh demo SQLite file)")
     args = parser.parse_args()
@@ -166,10 +172,17 @@ def main() -> None:
     config_dir, database_url = demo_wall(work)
     database_url = args.database_url or database_url
     wall_yaml = config_dir / "wall.yaml"
-    wall_yaml.write_text(re.sub(r"(?m)^refresh_seconds: \d+", f"refresh_seconds: {REFRESH_SECONDS}",
+    wall_yaml.write_text(re.sub(r"(?m)^refresh_seconds: \d+", f"refresh_seconds: {args.refresh}",
                                 wall_yaml.read_text(encoding="utf-8")), encoding="utf-8")
     redis = PrivateRedis() if args.instances > 1 or args.redis else None
     env = {"OBEYA_CACHE_URL": redis.url} if redis else {}
+    walls = [""]  # URL prefixes of the walls the screens show: "" is the single wall at /
+    if args.walls:
+        walls_dir = work / "walls"
+        walls = [f"/w/wall-{number:02d}" for number in range(1, args.walls + 1)]
+        for prefix in walls:
+            shutil.copytree(config_dir, walls_dir / prefix.rpartition("/")[2])
+        env["OBEYA_WALLS_DIR"] = str(walls_dir)  # every wall on OBEYA_DATABASE_URL, the one demo database
     servers = [WallServer(config_dir, database_url, work / f"server-{index}.log",
                           command=SERVE[:-1] + (str(args.workers),),
                           env={**env, "OBEYA_DATA_DIR": str(work / f"data-{index}")}) for index in range(args.instances)]
@@ -182,8 +195,8 @@ def main() -> None:
         reads_before = sum(server.output().count(READ_LOGGED) for server in servers)
         started = time.monotonic()
         until = started + args.seconds
-        count = args.screens * len(WALLS)
-        screens = [Screen(port, WALLS[index % len(WALLS)], until, start_delay=VERSION_SECONDS * index / count)
+        count = args.screens * len(walls)
+        screens = [Screen(port, walls[index % len(walls)], until, start_delay=VERSION_SECONDS * index / count)
                    for index in range(count)]
         for screen in screens:
             screen.start()
@@ -191,6 +204,7 @@ def main() -> None:
             screen.join()
         elapsed = time.monotonic() - started
         reads = sum(server.output().count(READ_LOGGED) for server in servers) - reads_before
+        memory = [resident_mib(server.process.pid) for server in servers]
     finally:
         if proxy:
             proxy.close()
@@ -202,12 +216,12 @@ def main() -> None:
 
     versions = [took for screen in screens for took in screen.versions]
     refreshes = [took for screen in screens for took in screen.refreshes]
-    periods = elapsed / REFRESH_SECONDS
+    periods = elapsed / args.refresh
     print(f"machine: {platform.platform()}, {psutil.cpu_count()} cores, "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}")
     print(f"{args.instances} servers x {args.workers} workers{' behind the round-robin proxy' if proxy else ''}"
-          f"{', Redis' if redis else ''}; {len(WALLS)} wall(s) x {args.screens} screens for {elapsed:.0f} s "
-          f"(refresh_seconds {REFRESH_SECONDS}, database {database_url.partition(':')[0]})")
+          f"{', Redis' if redis else ''}; {len(walls)} wall(s) x {args.screens} screens for {elapsed:.0f} s "
+          f"(refresh_seconds {args.refresh}, database {database_url.partition(':')[0]})")
     print(f"  version requests: {len(versions)}, p50 {statistics.median(versions):.1f} ms, "
           f"p95 {percentile(versions, 0.95):.1f} ms; errors {sum(screen.errors for screen in screens)}")
     failed = [screen.last_error for screen in screens if screen.last_error]
@@ -216,8 +230,15 @@ def main() -> None:
     if refreshes:
         print(f"  refreshes (a redrawn wall): {len(refreshes)}, p50 {statistics.median(refreshes):.1f} ms, "
               f"p95 {percentile(refreshes, 0.95):.1f} ms (target p95 < 200 ms)")
-    print(f"  database reads: {reads} in {periods:.1f} refresh periods = {reads / periods / len(WALLS):.2f} per "
+    print(f"  database reads: {reads} in {periods:.1f} refresh periods = {reads / periods / len(walls):.2f} per "
           f"period per wall (target: 1)")
+    print(f"  memory at the end: {', '.join(f'{mib:.0f}' for mib in memory)} MiB per server (its workers included)")
+
+
+def resident_mib(pid: int) -> float:
+    """Resident memory of a server and its workers."""
+    process = psutil.Process(pid)
+    return sum(each.memory_info().rss for each in [process, *process.children(recursive=True)]) / 2**20
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ production server each build their own app.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 DESIGN_HEIGHT = 1080
 DESIGN_WIDTH = 1920
 SHARED_ANSWER = {"X-Obeya-Poll": "shared"}  # marks a poll answered from the drawn wall, not by Dash's dispatch
+PREPARE_SECONDS = 60  # how long one process may take to draw a new version before another tries
+PREPARE_WAIT_SECONDS = 1.5  # how long a screen's ask for the version waits for a new version's drawing
 RENDERED_KEPT = 8  # drawn walls kept (config × data × screen size); every screen shares them  # chart sizes are written for a 1080p screen
 
 
@@ -196,6 +199,7 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
         if key in drawn:
             return drawn[key], True
         config = config_state.config
+        log.debug("drawing the wall for %s", key)  # tests count these
         stale_since = data_state.stale_since.astimezone(ZoneInfo(config.wall.timezone)) \
             if data_state.stale_since else None  # every time on the wall is in the wall's zone
         screen = Screen(scale=scale, theme=config.wall.theme, stale_since=stale_since, problem=data_state.problem,
@@ -253,14 +257,60 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
         return poll_answer(viewport, rendered) or (no_update, no_update, no_update)
 
     (poll_output,) = set(app.callback_map) - callbacks_before  # Dash's own id of the poll callback
-    serialized: dict[str, bytes] = {}
+    serialized: dict[str, bytes] = {}  # poll answers of complete drawings, by their key (as JSON)
+    announced: dict[float, str] = {}  # per screen size, the last version told to screens: one that is drawn
+    preparing: dict[str, threading.Event] = {}  # drawings under way in this process, set when done
+
+    def shared_name(cache_key: str) -> str:
+        return "drawn:" + hashlib.sha256(cache_key.encode()).hexdigest()[:24]
+
+    def keep_answer(cache_key: str, answer: bytes) -> None:
+        with drawing:
+            while len(serialized) >= RENDERED_KEPT:
+                serialized.pop(next(iter(serialized)))
+            serialized[cache_key] = answer
+
+    def ready_answer(cache_key: str) -> bytes | None:
+        """The poll answer for a complete drawing, drawn by this process or by any other (the shared cache);
+        None when it is not drawn yet, or was drawn with a broken panel (b"" in `serialized`: the poll redraws)."""
+        if (answer := serialized.get(cache_key)) is not None:
+            return answer or None
+        try:
+            text = live.cache.get(shared_name(cache_key))
+        except Exception:  # a cache that is down: this process draws for itself
+            text = None
+        if text is None:
+            return None
+        answer = text.encode()
+        keep_answer(cache_key, answer)
+        return answer
+
+    def drawn_answer(config_state, data_state, scale: float, key: dict) -> tuple[bytes, bool]:
+        """Draw the wall for `key` and serialize its poll answer once; shared with every process when complete."""
+        cache_key = json.dumps(key, sort_keys=True)
+        body, complete = rendered_body(config_state, data_state, scale)
+        if not complete:  # drawn with a broken panel: sent once, never kept
+            return to_json_plotly(poll_response(body, f"theme-{config_state.config.wall.theme}",
+                                                drawn_key(key, False))).encode(), False
+        with drawing:
+            answer = serialized.get(cache_key)
+        if answer is None:
+            answer = to_json_plotly(poll_response(body, f"theme-{config_state.config.wall.theme}", key)).encode()
+            keep_answer(cache_key, answer)
+            try:
+                live.cache.set(shared_name(cache_key), answer.decode(), config_state.config.wall.refresh_seconds * 2)
+            except Exception as error:
+                log.warning("result cache not writable: %s", error)
+        return answer, True
 
     def answer_polls_from_the_drawn_wall():
         """Every screen polls every 2 s; when the wall changed, fifty of them ask for it at once.
 
         Dash would serialize the same ~250 KB wall for each of them (~75 ms of
         CPU apiece); this answers the poll callback with the wall serialized
-        once per version, in the same format Dash uses (tests compare the two).
+        once per version, in the same format Dash uses (tests compare the two),
+        and shared by every worker and server through the cache: the wall is
+        drawn once per version wherever the screens' requests land.
         """
         if flask.request.method != "POST" or flask.request.path != app.config.routes_pathname_prefix + \
                 "_dash-update-component":
@@ -270,32 +320,83 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
             return None
         inputs = {f"{item['id']}.{item['property']}": item.get("value") for item in request.get("inputs", [])}
         states = {f"{item['id']}.{item['property']}": item.get("value") for item in request.get("state", [])}
-        answer = poll_answer(inputs.get("viewport.data"), states.get("rendered.data"))
-        if answer is None:
+        config_state, data_state = live.config_state(), live.data_state()
+        if config_state.config is None:
             return flask.Response(status=204, headers=SHARED_ANSWER)
-        panels, theme, key = answer
+        scale = _scale(inputs.get("viewport.data"))
+        key = rendered_key(config_state, data_state, scale)
+        if key == states.get("rendered.data"):
+            return flask.Response(status=204, headers=SHARED_ANSWER)
         cache_key = json.dumps(key, sort_keys=True)
-        if "incomplete" in key:  # drawn with a broken panel: sent once, never kept
-            return flask.Response(to_json_plotly(poll_response(panels, theme, key)), mimetype="application/json",
-                                  headers=SHARED_ANSWER)
-        if cache_key not in serialized:
+        answer = ready_answer(cache_key)
+        if answer is None and (shown := announced.get(scale)) is not None and cache_key not in serialized:
+            # Newer numbers than any drawing yet (this process read them first): the newest drawn wall now,
+            # the new one once it is drawn and told (drawn_version); no screen waits for a drawing.
+            start_preparing(config_state, data_state, scale, key, cache_key)
+            if shown == json.dumps(states.get("rendered.data"), sort_keys=True):
+                return flask.Response(status=204, headers=SHARED_ANSWER)
+            answer = ready_answer(shown)
+        if answer is None:  # nothing drawn yet for this screen size: draw it now
+            answer, _ = drawn_answer(config_state, data_state, scale, key)
+        return flask.Response(answer, mimetype="application/json", headers=SHARED_ANSWER)
+
+    def prepare(config_state, data_state, scale: float, key: dict, cache_key: str) -> None:
+        """Draw a new version before screens are told of it, unless another process is drawing it already."""
+        try:
+            lock = live.cache.lock(shared_name(cache_key), PREPARE_SECONDS)
+        except Exception:
+            lock = ""  # no shared cache: draw it here
+        try:
+            if lock is not None and ready_answer(cache_key) is None:
+                _, complete = drawn_answer(config_state, data_state, scale, key)
+                if not complete:  # a broken panel: tell the screens anyway, their poll draws it again
+                    keep_answer(cache_key, b"")
+        except Exception:
+            log.exception("drawing the wall failed")
+            keep_answer(cache_key, b"")
+        finally:
+            if lock:
+                try:
+                    live.cache.unlock(shared_name(cache_key), lock)
+                except Exception:
+                    pass
             with drawing:
-                if cache_key not in serialized:
-                    while len(serialized) >= RENDERED_KEPT:
-                        serialized.pop(next(iter(serialized)))
-                    serialized[cache_key] = to_json_plotly(poll_response(panels, theme, key)).encode()
-        return flask.Response(serialized[cache_key], mimetype="application/json", headers=SHARED_ANSWER)
+                preparing.pop(cache_key).set()
+
+    def start_preparing(config_state, data_state, scale: float, key: dict, cache_key: str) -> threading.Event:
+        """Draw `key` in the background (once, however many ask); the event is set when it is done."""
+        with drawing:
+            done = preparing.get(cache_key)
+            if done is None:
+                done = preparing[cache_key] = threading.Event()
+                threading.Thread(target=prepare, args=(config_state, data_state, scale, key, cache_key),
+                                 name="obeya-prepare", daemon=True).start()
+        return done
 
     @app.server.route("/_obeya/version")
     def drawn_version():
         """What a screen asks every 2 s (wall.js) instead of running Dash's poll callback, which costs the
         browser a pass over the whole wall's components each time (~100 ms of a Raspberry Pi's CPU): the
-        version of the wall it would be drawn, for its size; the screen runs the poll when that changes."""
+        version of the wall it would be drawn, for its size; the screen runs the poll when that changes.
+
+        A new version is drawn first (by one process of all that share the cache) and told to screens once
+        it is there, so their polls are answered at once instead of all waiting for one drawing.
+        """
         config_state = live.config_state()
         viewport = {"height": flask.request.args.get("height"), "width": flask.request.args.get("width")}
-        key = rendered_key(config_state, live.data_state(), _scale(viewport)) if config_state.config else None
         turn = banner_turn() if config_state.problems else None  # the banner's turns
-        return flask.jsonify(version=json.dumps([key, turn], sort_keys=True, default=str))
+        if config_state.config is None:
+            return flask.jsonify(version=json.dumps([None, turn], sort_keys=True, default=str))
+        data_state, scale = live.data_state(), _scale(viewport)
+        key = rendered_key(config_state, data_state, scale)
+        cache_key = json.dumps(key, sort_keys=True)
+        ready = cache_key in serialized or ready_answer(cache_key) is not None
+        if not ready and scale in announced:  # a short drawing is told at once, a long one at a later ask
+            ready = start_preparing(config_state, data_state, scale, key, cache_key).wait(PREPARE_WAIT_SECONDS) \
+                and (cache_key in serialized or ready_answer(cache_key) is not None)
+        if ready or scale not in announced:
+            announced[scale] = cache_key
+        return flask.jsonify(version=json.dumps([announced[scale], turn], sort_keys=True, default=str))
 
     @app.callback(Output("wall-banner", "children"), Input("poll", "n_intervals"), prevent_initial_call=True)
     def refresh_banner(_ticks):

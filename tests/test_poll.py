@@ -55,6 +55,24 @@ def test_a_poll_with_nothing_new_gets_204_from_the_shared_path(wall_app):
     assert (again.status_code, again.headers["X-Obeya-Poll"]) == (204, "shared")
 
 
+def test_a_wall_drawn_by_one_worker_is_sent_by_every_other_without_drawing_it_again(tmp_path, config_copy,
+                                                                                      monkeypatch, caplog):
+    """Workers (and servers, through Redis) share their drawings: fifty walls are drawn once per new version,
+    not once per worker, and every screen gets the same wall wherever its poll lands."""
+    monkeypatch.setenv("OBEYA_CACHE_DIR", str(tmp_path / "cache"))  # as `serve` gives its workers
+    url = f"sqlite:///{tmp_path / 'wall.db'}"
+    fill(url)
+    first, second = (create_app(config_dir=config_copy.path, database_url=url) for _ in range(2))
+    first.live.settle(), second.live.settle()
+    body = poll_request(first, {"height": 1080, "width": 1920}, None)
+    caplog.set_level("DEBUG", logger="layouts.application")
+    drawn = first.server.test_client().post(ENDPOINT, json=body)
+    draws = sum("drawing the wall" in record.message for record in caplog.records)
+    sent = second.server.test_client().post(ENDPOINT, json=body)
+    assert drawn.status_code == sent.status_code == 200 and drawn.get_data() == sent.get_data()
+    assert draws == 1 and sum("drawing the wall" in record.message for record in caplog.records) == 1
+
+
 def wait_for_numbers(url: str, seconds: float = 60) -> None:
     import time
 
