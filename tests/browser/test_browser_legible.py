@@ -100,14 +100,14 @@ def room_walls(browser_context, tmp_path_factory, request):
 
 
 @contextmanager
-def room_wall(browser_context, tmp_path_factory, name: str):
-    """Held walls of the test config on the room `name` of ROOMS, on a server of its own."""
+def room_wall(browser_context, tmp_path_factory, name: str, language: str = "en"):
+    """Held walls of the test config on the room `name` of ROOMS, in `language`, on a server of its own."""
     diagonal, glance_m, detail_m = ROOMS[name]
-    folder = tmp_path_factory.mktemp(f"wall-{name}")
+    folder = tmp_path_factory.mktemp(f"wall-{name}-{language}")
     config_dir = quick_config(folder / "config")
     with (config_dir / "wall.yaml").open("a", encoding="utf-8") as wall_yaml:
         wall_yaml.write(f"\nscreen:\n  diagonal_inches: {diagonal}\n  glance_distance_m: {glance_m}\n"
-                        f"  detail_distance_m: {detail_m}\n")
+                        f"  detail_distance_m: {detail_m}\n" + (f"language: {language}\n" if language != "en" else ""))
     database_url = f"sqlite:///{folder / 'wall.db'}"
     fill_test_database(database_url, load_config(config_dir).wall.timezone)
     with WallServer(config_dir, database_url, folder / "server.log") as server, \
@@ -132,6 +132,19 @@ def test_the_bigger_text_goes_to_more_pages_and_nothing_scrolls_or_clips(room_wa
     found = panels_problems(wall, PANEL_ORDER, size)
     assert not found, problems_report(found)
     assert walls.new_errors() == []
+
+
+@pytest.mark.parametrize("language", ["nl", "de"])
+@pytest.mark.parametrize("name", list(ROOMS))
+def test_dutch_and_german_words_page_too_in_every_room(browser_context, tmp_path_factory, name, language):
+    # longer words wrap to more lines: the planning in Python counts them, nothing clips at 1080p or 4K
+    with room_wall(browser_context, tmp_path_factory, name, language) as walls:
+        found = {}
+        for size in SIZES:
+            found.update({f"{where} at {size[0]}x{size[1]}": problems
+                          for where, problems in panels_problems(walls.at(size), PANEL_ORDER, size).items()})
+        assert not found, problems_report(found)
+        assert walls.new_errors() == []
 
 
 def test_the_nps_overview_takes_two_pages_on_a_43_inch_tv_at_5_m(browser_context, tmp_path_factory):
