@@ -173,21 +173,22 @@ def line_cell(text: str | None, glyph: str, kind: str, row: int, column: int) ->
 
 def journey_map(stages: list[Stage], fit: Fit, config: Config, data: WallData | None, screen: Screen,
                 say: Labels = ENGLISH, journey: Journey | None = None,
-                shown: tuple[str, ...] | None = None) -> html.Div:
+                shown: tuple[str, ...] | None = None, columns: int | None = None) -> html.Div:
     """The grid: a label column, then one column per stage; the stage names, the emotion curve, the
     text rows, the team's open actions (of `journey`'s stages) and the live numbers (those of them
     `shown`, of journey_fit.ROWS; None: all)."""
     shown = ROWS if shown is None else shown
+    columns = columns or fit.columns
     cells: list = [html.Div(stage.name, className="journey-stage", style=_at(1, i + 2))
                    for i, stage in enumerate(stages)]
     rows = ["auto"]
     if "feeling" in shown:
         cells.append(row_label(say("journey.feeling"), "bi-emoji-smile-fill", "feeling", 2))
         cells.append(html.Div(
-            dcc.Graph(figure=emotion_figure(stages, screen.theme, screen.scale, fit.columns, say),
+            dcc.Graph(figure=emotion_figure(stages, screen.theme, screen.scale, columns, say),
                       config=GRAPH_CONFIG, responsive=True, className="chart journey-curve-chart",
                       style={"height": "100%"}),
-            className="journey-curve", style=_at(2, f"2 / span {fit.columns}"),
+            className="journey-curve", style=_at(2, f"2 / span {columns}"),
         ))
         rows.append(f"minmax({CURVE_MIN_REM}rem, 1fr)")
     for attribute in TEXT_ROWS:
@@ -222,7 +223,7 @@ def journey_map(stages: list[Stage], fit: Fit, config: Config, data: WallData | 
         stripes + cells,
         className="journey-map",
         style={
-            "gridTemplateColumns": f"{fit.label_column - JOURNEY_COLUMN_GAP_REM:.3f}rem repeat({fit.columns}, minmax(0, 1fr))",
+            "gridTemplateColumns": f"{fit.label_column - JOURNEY_COLUMN_GAP_REM:.3f}rem repeat({columns}, minmax(0, 1fr))",
             "gridTemplateRows": " ".join(rows),
         },
     )
@@ -243,6 +244,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
                 first -= len(stages)
             subtitle = page_subtitle(journey, config, first, len(stages), len(fit.pages), say, continued)
             pages.append([panel_heading(journey.title, subtitle, **heading),
-                          journey_map(stages, fit, config, data, screen, say, journey, fit.rows_of(number))])
+                          journey_map(stages, fit, config, data, screen, say, journey, fit.rows_of(number),
+                                      fit.columns_of(number))])
             first += len(stages)
     return pages

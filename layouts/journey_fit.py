@@ -195,9 +195,14 @@ class Fit:
     # Per page, the rows it shows (of ROWS; None: all). A stage too tall for a page of its own shows some of
     # its rows on each of several pages.
     rows: list[tuple[str, ...] | None] | None = None
+    # Per page, its stage columns, when pages differ (two stages side by side, then one that needs the width).
+    page_columns: list[int] | None = None
 
     def rows_of(self, page: int) -> tuple[str, ...] | None:
         return self.rows[page] if self.rows else None
+
+    def columns_of(self, page: int) -> int:
+        return self.page_columns[page] if self.page_columns else self.columns
 
 
 # Every row under the stage names, top to bottom (the emotion curve is "feeling").
@@ -400,7 +405,9 @@ def fit_journey(journey: Journey, config: Config, data: WallData | None, *, stal
     """Pages, columns and density for `journey` so that every page fits the screen.
 
     Of all layouts that fit: the fewest pages, then the most complete
-    density, then the most stages a page. The live numbers take part ("not
+    density, then the most stages a page; pages with the same number of
+    stages, unless pages of different numbers (two stages side by side, then
+    a wordy one alone at the full width) take fewer pages. The live numbers take part ("not
     enough responses" needs more room than "32"), and so does a stale badge
     in the heading. A stage's open actions name the first one's title unless
     that costs a page; then they say how many only.
@@ -413,9 +420,44 @@ def _fit(journey: Journey, config: Config, data: WallData | None, stale: bool, s
          action_titles: bool) -> Fit:
     for densities in (DENSITIES, LAST_RESORT):
         candidates = _fitting_layouts(journey, config, data, densities, stale, say, action_titles)
+        candidates += _packed_layouts(journey, config, data, densities, stale, say, action_titles)
         if candidates:
             return min(candidates, key=lambda candidate: candidate[:3])[3]
     return _split_stages(journey, config, data, stale, say, action_titles)
+
+
+def _packed_layouts(journey: Journey, config: Config, data: WallData | None, densities: list[Density],
+                    stale: bool, say: Labels, action_titles: bool) -> list[tuple[int, int, int, Fit]]:
+    """(pages, density rank, 0, Fit) for the fewest pages of any number of stages each (in order, each page
+    as many columns as stages), at the first density where that fits; ranked after the even layouts of as
+    many pages."""
+    stages = list(journey.stages)
+    total = len(stages)
+    for rank, density in enumerate(densities):
+        # fewest[i]: the fewest pages for stages[i:], and how many stages its first page takes
+        fewest: list[tuple[float, int]] = [(0, 0)] * (total + 1)
+        for start in range(total - 1, -1, -1):
+            fewest[start] = (math.inf, 0)
+            for count in range(min(MAX_STAGES_PER_PAGE, total - start), 0, -1):
+                if fewest[start + count][0] + 1 >= fewest[start][0]:
+                    continue
+                page = stages[start:start + count]
+                room = map_room(journey, page_subtitle(journey, config, start + 1, count, 2, say), stale, say)
+                if map_height(page, count, density, config, data, say, journey, action_titles) <= room:
+                    fewest[start] = (fewest[start + count][0] + 1, count)
+        if fewest[0][0] == math.inf:
+            continue
+        pages, start = [], 0
+        while start < total:
+            count = fewest[start][1]
+            pages.append(stages[start:start + count])
+            start += count
+        if len({len(page) for page in pages}) == 1:
+            return []  # pages of one size: the even layouts have it already
+        fit = Fit(pages, max(len(page) for page in pages), density, label_column(density.compact, say), action_titles,
+                  page_columns=[len(page) for page in pages])
+        return [(len(pages), rank, 0, fit)]
+    return []
 
 
 def _split_stages(journey: Journey, config: Config, data: WallData | None, stale: bool, say: Labels,
