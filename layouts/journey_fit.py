@@ -481,13 +481,26 @@ def _split_stages(journey: Journey, config: Config, data: WallData | None, stale
             pages.append([stage])
             rows.append(None)
             continue
-        parts: list[tuple[str, ...]] = []
         bare = height(stage, density, ())  # the stage's name alone
-        for row in (row for row in ROWS if height(stage, density, (row,)) > bare):  # the rows it fills
-            if parts and height(stage, density, parts[-1] + (row,)) <= room:
-                parts[-1] += (row,)
-            else:
-                parts.append((row,))
+        filled = [row for row in ROWS if height(stage, density, (row,)) > bare]
+
+        def parts_within(limit: float) -> list[tuple[str, ...]]:
+            parts: list[tuple[str, ...]] = []
+            for row in filled:
+                if parts and height(stage, density, parts[-1] + (row,)) <= limit:
+                    parts[-1] += (row,)
+                else:
+                    parts.append((row,))
+            return parts
+
+        # As many pages as the rows need, and the rows spread evenly over them: the lowest height limit that
+        # needs no more pages (not a full page and then one row alone).
+        fewest = len(parts_within(room))
+        low, high = bare, room
+        for _ in range(20):
+            middle = (low + high) / 2
+            low, high = (low, middle) if len(parts_within(middle)) <= fewest else (middle, high)
+        parts = parts_within(high)
         pages += [[stage] for _ in parts]
         rows += parts
     return Fit(pages, 1, density, label_column(density.compact, say), action_titles, rows)

@@ -391,3 +391,26 @@ def test_a_page_of_one_stage_after_a_page_of_two_draws_one_column():
                  for page in pages]
     assert {grid.style["gridTemplateColumns"].split("repeat(")[1] for grid in grids} >= {"1, minmax(0, 1fr))",
                                                                                          "2, minmax(0, 1fr))"}
+
+
+def test_a_stage_too_tall_for_a_page_of_its_own_continues_on_the_next():
+    # a 43" TV at 5 m: even one demo stage alone is taller than the page; its rows go on, every one once
+    config = shipped_config()
+    with geometry.drawing_for(geometry.room(43, 5, 2.5)):
+        each = config.journeys[0]
+        fit = journey_fit.fit_journey(each, config, LIVE)
+        assert fit.rows and any(rows is not None for rows in fit.rows)
+        for stage in each.stages:
+            numbers = [n for n, page in enumerate(fit.pages) if page == [stage]]
+            parts = [fit.rows_of(n) or journey_fit.ROWS for n in numbers]
+            shown = [row for part in parts for row in part]
+            assert len(shown) == len(set(shown))  # no row twice
+            for n in numbers:
+                subtitle = journey_fit.page_subtitle(each, config, 1, 1, len(fit.pages), continued=n != numbers[0])
+                height = journey_fit.map_height([stage], 1, fit.density, config, LIVE, journey=each,
+                                                action_titles=fit.action_titles, shown=fit.rows_of(n))
+                assert height <= journey_fit.map_room(each, subtitle)
+        pages = journey.render(dataclasses.replace(config, journeys=(each,)), LIVE, Screen())
+    subtitles = [text for page in pages for text in texts(page) if "stage" in text and "of 6" in text]
+    assert any(text.endswith(", continued") for text in subtitles)
+    assert all("Feeling" in texts(page) for page, text in zip(pages, subtitles) if not text.endswith("continued"))
