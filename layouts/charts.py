@@ -36,7 +36,7 @@ PALETTES = {
         "target": "#ffd75e",
         "good": "#5fe0b0",
         "warn": "#ffd75e",
-        "bad": "#ff9b73",
+        "bad": "#ff9ab0",
         "annotation": "#c3ccd6",
         "on_mark": "#0b0f14",  # an event's number on its filled mark
     },

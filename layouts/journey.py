@@ -18,7 +18,7 @@ from dash import dcc, html
 
 from layouts.charts import BASE_FONT_PX, GRAPH_CONFIG, palette, px, tv_layout
 from layouts.components import Screen, icon, panel_heading, status_badge
-from layouts.journey_fit import (CURVE_MIN_REM, TEXT_ROWS, Fit, fit_journey, metric_texts,
+from layouts.journey_fit import (CURVE_MIN_REM, ROWS, TEXT_ROWS, Fit, fit_journey, metric_texts,
                                  missing_text, more_services, note_statuses, page_subtitle, service_name,
                                  service_status, shown_items, shown_services, stage_actions, stage_theme)
 from layouts.geometry import JOURNEY_COLUMN_GAP_REM
@@ -172,20 +172,27 @@ def line_cell(text: str | None, glyph: str, kind: str, row: int, column: int) ->
 
 
 def journey_map(stages: list[Stage], fit: Fit, config: Config, data: WallData | None, screen: Screen,
-                say: Labels = ENGLISH, journey: Journey | None = None) -> html.Div:
+                say: Labels = ENGLISH, journey: Journey | None = None,
+                shown: tuple[str, ...] | None = None, columns: int | None = None) -> html.Div:
     """The grid: a label column, then one column per stage; the stage names, the emotion curve, the
-    text rows, the team's open actions (of `journey`'s stages) and the live numbers."""
+    text rows, the team's open actions (of `journey`'s stages) and the live numbers (those of them
+    `shown`, of journey_fit.ROWS; None: all)."""
+    shown = ROWS if shown is None else shown
+    columns = columns or fit.columns
     cells: list = [html.Div(stage.name, className="journey-stage", style=_at(1, i + 2))
                    for i, stage in enumerate(stages)]
-    cells.append(row_label(say("journey.feeling"), "bi-emoji-smile-fill", "feeling", 2))
-    cells.append(html.Div(
-        dcc.Graph(figure=emotion_figure(stages, screen.theme, screen.scale, fit.columns, say), config=GRAPH_CONFIG,
-                  responsive=True, className="chart journey-curve-chart", style={"height": "100%"}),
-        className="journey-curve", style=_at(2, f"2 / span {fit.columns}"),
-    ))
-    rows = ["auto", f"minmax({CURVE_MIN_REM}rem, 1fr)"]
+    rows = ["auto"]
+    if "feeling" in shown:
+        cells.append(row_label(say("journey.feeling"), "bi-emoji-smile-fill", "feeling", 2))
+        cells.append(html.Div(
+            dcc.Graph(figure=emotion_figure(stages, screen.theme, screen.scale, columns, say),
+                      config=GRAPH_CONFIG, responsive=True, className="chart journey-curve-chart",
+                      style={"height": "100%"}),
+            className="journey-curve", style=_at(2, f"2 / span {columns}"),
+        ))
+        rows.append(f"minmax({CURVE_MIN_REM}rem, 1fr)")
     for attribute in TEXT_ROWS:
-        if not any(getattr(stage, attribute) for stage in stages):
+        if not any(getattr(stage, attribute) for stage in stages) or attribute not in shown:
             continue
         row = len(rows) + 1
         cells.append(row_label(say(f"journey.{attribute}"), ROW_ICONS[attribute], attribute, row))
@@ -196,12 +203,12 @@ def journey_map(stages: list[Stage], fit: Fit, config: Config, data: WallData | 
             ("comments_say", THEME_ICON, [stage_theme(stage, data) for stage in stages]),
             ("our_actions", ACTIONS_ICON, [stage_actions(journey, stage, config, say, titled=fit.action_titles)
                                            for stage in stages])):
-        if any(texts):
+        if any(texts) and kind in shown:
             row = len(rows) + 1
             cells.append(row_label(say(f"journey.{kind}"), glyph, kind, row))
             cells += [line_cell(text, glyph, kind, row, i + 2) for i, text in enumerate(texts)]
             rows.append("auto")
-    if any(stage.services for stage in stages):
+    if any(stage.services for stage in stages) and "live_numbers" in shown:
         row = len(rows) + 1
         density = fit.density
         note = numbers_note(note_statuses(stages, data, density), say)
@@ -216,7 +223,7 @@ def journey_map(stages: list[Stage], fit: Fit, config: Config, data: WallData | 
         stripes + cells,
         className="journey-map",
         style={
-            "gridTemplateColumns": f"{fit.label_column - JOURNEY_COLUMN_GAP_REM:.3f}rem repeat({fit.columns}, minmax(0, 1fr))",
+            "gridTemplateColumns": f"{fit.label_column - JOURNEY_COLUMN_GAP_REM:.3f}rem repeat({columns}, minmax(0, 1fr))",
             "gridTemplateRows": " ".join(rows),
         },
     )
@@ -231,9 +238,13 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
     for journey in config.journeys:
         fit = fit_journey(journey, config, data, stale=screen.stale_since is not None, say=say)
         first = 1
-        for stages in fit.pages:
-            subtitle = page_subtitle(journey, config, first, len(stages), len(fit.pages), say)
+        for number, stages in enumerate(fit.pages):
+            continued = number > 0 and fit.pages[number - 1] == stages  # the rest of a stage too tall for a page
+            if continued:
+                first -= len(stages)
+            subtitle = page_subtitle(journey, config, first, len(stages), len(fit.pages), say, continued)
             pages.append([panel_heading(journey.title, subtitle, **heading),
-                          journey_map(stages, fit, config, data, screen, say, journey)])
+                          journey_map(stages, fit, config, data, screen, say, journey, fit.rows_of(number),
+                                      fit.columns_of(number))])
             first += len(stages)
     return pages

@@ -5,7 +5,7 @@ height from the text and the numbers, with the sizes the stylesheet draws
 with (layouts/geometry.py). When a journey would not fit, it writes the
 statuses compactly (icon and value, the words once by the row's label), shows
 fewer bullets or number blocks per stage ("+N more"), or spreads the stages
-over more pages. Pure functions: layouts/journey.py draws what they decide.
+over more pages; a stage too tall for a page of its own continues on the next. Pure functions: layouts/journey.py draws what they decide.
 """
 
 from __future__ import annotations
@@ -192,6 +192,21 @@ class Fit:
     density: Density
     label_column: float = LABEL_COLUMN_REM
     action_titles: bool = True  # a stage's open actions: how many and the first one's title, or how many only
+    # Per page, the rows it shows (of ROWS; None: all). A stage too tall for a page of its own shows some of
+    # its rows on each of several pages.
+    rows: list[tuple[str, ...] | None] | None = None
+    # Per page, its stage columns, when pages differ (two stages side by side, then one that needs the width).
+    page_columns: list[int] | None = None
+
+    def rows_of(self, page: int) -> tuple[str, ...] | None:
+        return self.rows[page] if self.rows else None
+
+    def columns_of(self, page: int) -> int:
+        return self.page_columns[page] if self.page_columns else self.columns
+
+
+# Every row under the stage names, top to bottom (the emotion curve is "feeling").
+ROWS = ("feeling", *TEXT_ROWS, "comments_say", "our_actions", "live_numbers")
 
 
 def label_column(compact: bool, say: Labels = ENGLISH) -> float:
@@ -300,27 +315,31 @@ def _services_height(services: list[str], cap: int, config: Config, data: WallDa
 
 def map_height(stages: list[Stage], columns: int, density: Density, config: Config,
                data: WallData | None, say: Labels = ENGLISH, journey: Journey | None = None,
-               action_titles: bool = True) -> float:
+               action_titles: bool = True, shown: tuple[str, ...] | None = None) -> float:
     """Estimated height in rem of the map of `stages` in `columns` columns, its labels in `say`'s words
-    (with `journey`, the stages' open actions too, see `stage_actions`)."""
+    (with `journey`, the stages' open actions too, see `stage_actions`), showing the rows `shown` (of ROWS;
+    None: all)."""
+    shown = ROWS if shown is None else shown
     label_rem = label_column(density.compact, say)
     inner = column_width(columns, label_rem) - 2 * CELL_PADDING_X_REM
     header = max(estimated_lines(stage.name, BODY, inner, bold=True) for stage in stages) * BODY * g.JOURNEY_STAGE_LINE
-    rows = [header + STAGE_PADDING_Y_REM, max(CURVE_MIN_REM, _label_height(say("journey.feeling"), label_rem))]
+    rows = [header + STAGE_PADDING_Y_REM]
+    if "feeling" in shown:
+        rows.append(max(CURVE_MIN_REM, _label_height(say("journey.feeling"), label_rem)))
     for attribute in TEXT_ROWS:
         cells = [_cell_height(getattr(stage, attribute), density.bullets, inner, say) for stage in stages]
-        if any(cells):
+        if any(cells) and attribute in shown:
             rows.append(max(_label_height(say(f"journey.{attribute}"), label_rem), *cells))
     for label, texts in (("comments_say", [stage_theme(stage, data) for stage in stages]),
                          ("our_actions", [stage_actions(journey, stage, config, say, titled=action_titles)
                                           for stage in stages])):
-        if any(texts):
+        if any(texts) and label in shown:
             cells = [_lines_height(estimated_lines(text, SMALL, inner - g.JOURNEY_BULLET_INDENT_REM))
                      for text in texts if text]
             rows.append(max(_label_height(say(f"journey.{label}"), label_rem), *cells))
     blocks = [_services_height(stage.services, density.services, config, data, inner, density.compact, say)
               for stage in stages if stage.services]
-    if blocks:
+    if blocks and "live_numbers" in shown:
         label = _label_height(say("journey.live_numbers"), label_rem, note_statuses(stages, data, density),
                               say("journey.numbers_note"), say)
         rows.append(max(label, *blocks))
@@ -358,18 +377,21 @@ def persona_line(journey: Journey, config: Config) -> str:
     return f"{persona.name}, {persona.role}" if persona else journey.persona
 
 
-def stage_span(first: int, count: int, total: int, say: Labels = ENGLISH) -> str:
+def stage_span(first: int, count: int, total: int, say: Labels = ENGLISH, continued: bool = False) -> str:
+    if continued:
+        return say("journey.stage_continued", first=first, total=total)
     if count > 1:
         return say("journey.stages", first=first, last=first + count - 1, total=total)
     return say("journey.stage", first=first, total=total)
 
 
 def page_subtitle(journey: Journey, config: Config, first: int, count: int, pages: int,
-                  say: Labels = ENGLISH) -> str:
-    """The persona, and which stages the page shows when the journey takes more than one."""
+                  say: Labels = ENGLISH, continued: bool = False) -> str:
+    """The persona, and which stages the page shows when the journey takes more than one (`continued`: the
+    rest of a stage too tall for one page)."""
     subtitle = persona_line(journey, config)
     if pages > 1:
-        subtitle += " \u00b7 " + stage_span(first, count, len(journey.stages), say)
+        subtitle += " \u00b7 " + stage_span(first, count, len(journey.stages), say, continued)
     return subtitle
 
 
@@ -383,7 +405,9 @@ def fit_journey(journey: Journey, config: Config, data: WallData | None, *, stal
     """Pages, columns and density for `journey` so that every page fits the screen.
 
     Of all layouts that fit: the fewest pages, then the most complete
-    density, then the most stages a page. The live numbers take part ("not
+    density, then the most stages a page; pages with the same number of
+    stages, unless pages of different numbers (two stages side by side, then
+    a wordy one alone at the full width) take fewer pages. The live numbers take part ("not
     enough responses" needs more room than "32"), and so does a stale badge
     in the heading. A stage's open actions name the first one's title unless
     that costs a page; then they say how many only.
@@ -396,9 +420,90 @@ def _fit(journey: Journey, config: Config, data: WallData | None, stale: bool, s
          action_titles: bool) -> Fit:
     for densities in (DENSITIES, LAST_RESORT):
         candidates = _fitting_layouts(journey, config, data, densities, stale, say, action_titles)
+        candidates += _packed_layouts(journey, config, data, densities, stale, say, action_titles)
         if candidates:
             return min(candidates, key=lambda candidate: candidate[:3])[3]
-    return Fit([[stage] for stage in journey.stages], 1, LAST_RESORT[-1], label_column(True, say), action_titles)
+    return _split_stages(journey, config, data, stale, say, action_titles)
+
+
+def _packed_layouts(journey: Journey, config: Config, data: WallData | None, densities: list[Density],
+                    stale: bool, say: Labels, action_titles: bool) -> list[tuple[int, int, int, Fit]]:
+    """(pages, density rank, 0, Fit) for the fewest pages of any number of stages each (in order, each page
+    as many columns as stages), at the first density where that fits; ranked after the even layouts of as
+    many pages."""
+    stages = list(journey.stages)
+    total = len(stages)
+    for rank, density in enumerate(densities):
+        # fewest[i]: the fewest pages for stages[i:], and how many stages its first page takes
+        fewest: list[tuple[float, int]] = [(0, 0)] * (total + 1)
+        for start in range(total - 1, -1, -1):
+            fewest[start] = (math.inf, 0)
+            for count in range(min(MAX_STAGES_PER_PAGE, total - start), 0, -1):
+                if fewest[start + count][0] + 1 >= fewest[start][0]:
+                    continue
+                page = stages[start:start + count]
+                room = map_room(journey, page_subtitle(journey, config, start + 1, count, 2, say), stale, say)
+                if map_height(page, count, density, config, data, say, journey, action_titles) <= room:
+                    fewest[start] = (fewest[start + count][0] + 1, count)
+        if fewest[0][0] == math.inf:
+            continue
+        pages, start = [], 0
+        while start < total:
+            count = fewest[start][1]
+            pages.append(stages[start:start + count])
+            start += count
+        if len({len(page) for page in pages}) == 1:
+            return []  # pages of one size: the even layouts have it already
+        fit = Fit(pages, max(len(page) for page in pages), density, label_column(density.compact, say), action_titles,
+                  page_columns=[len(page) for page in pages])
+        return [(len(pages), rank, 0, fit)]
+    return []
+
+
+def _split_stages(journey: Journey, config: Config, data: WallData | None, stale: bool, say: Labels,
+                  action_titles: bool) -> Fit:
+    """One stage a page, and a stage too tall for its page continued on the next: its rows in order on as
+    few pages as fit, every bullet of the densest density whose rows each fit a page (with the stage's name)."""
+    room = map_room(journey, page_subtitle(journey, config, 1, 1, 2, say), stale, say) \
+        - SUBTITLE_LINE_REM  # ", continued" may take the subtitle to a line more
+
+    def height(stage: Stage, density: Density, shown: tuple[str, ...]) -> float:
+        return map_height([stage], 1, density, config, data, say, journey, action_titles, shown)
+
+    densities = DENSITIES + LAST_RESORT
+    density = next((density for density in densities
+                    if all(height(stage, density, (row,)) <= room for stage in journey.stages for row in ROWS)),
+                   densities[-1])
+    pages: list[list[Stage]] = []
+    rows: list[tuple[str, ...] | None] = []
+    for stage in journey.stages:
+        if height(stage, density, ROWS) <= room:
+            pages.append([stage])
+            rows.append(None)
+            continue
+        bare = height(stage, density, ())  # the stage's name alone
+        filled = [row for row in ROWS if height(stage, density, (row,)) > bare]
+
+        def parts_within(limit: float) -> list[tuple[str, ...]]:
+            parts: list[tuple[str, ...]] = []
+            for row in filled:
+                if parts and height(stage, density, parts[-1] + (row,)) <= limit:
+                    parts[-1] += (row,)
+                else:
+                    parts.append((row,))
+            return parts
+
+        # As many pages as the rows need, and the rows spread evenly over them: the lowest height limit that
+        # needs no more pages (not a full page and then one row alone).
+        fewest = len(parts_within(room))
+        low, high = bare, room
+        for _ in range(20):
+            middle = (low + high) / 2
+            low, high = (low, middle) if len(parts_within(middle)) <= fewest else (middle, high)
+        parts = parts_within(high)
+        pages += [[stage] for _ in parts]
+        rows += parts
+    return Fit(pages, 1, density, label_column(density.compact, say), action_titles, rows)
 
 
 def _fitting_layouts(journey: Journey, config: Config, data: WallData | None, densities: list[Density],

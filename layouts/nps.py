@@ -2,14 +2,14 @@
 
 Page 1 is the whole team: the current NPS as a big number with status,
 interval, responses, change and the promoter/passive/detractor split, next
-to the trend. The next pages are small multiples, one chart per service.
+to the trend. Where the room's type makes that card taller than the page (a
+small or far TV) the overview takes two pages: the card laid out across the
+page, then the trend. The next pages are small multiples, one chart per service.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-
 
 from dash import dcc, html
 
@@ -29,6 +29,8 @@ from layouts.components import (
     data_notes,
     waiting_page,
 )
+from layouts.journey_fit import heading_height
+from layouts.textfit import text_width
 from layouts.words import ENGLISH, Labels, words
 from obeya.config import Annotation, Config
 from obeya.metrics import NpsCounts
@@ -46,10 +48,18 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
     current = data.nps_overall.current
     span = span_words(len(data.nps_overall.periods), data.period, say)
     period = period_name(current, data.period, say)
-    pages = [[
-        panel_heading(say("nps.title"), f"{say('nps.all_services')} · {period}", **heading),
-        overview(data.nps_overall, data, screen, notes=config.annotations_for(None), say=say),
-    ]]
+    subtitle = f"{say('nps.all_services')} · {period}"
+    notes = config.annotations_for(None)
+    if summary_fits(data.nps_overall, data, subtitle, screen.stale_since is not None, say):
+        pages = [[panel_heading(say("nps.title"), subtitle, **heading),
+                  overview(data.nps_overall, data, screen, notes=notes, say=say)]]
+    else:  # the card across page 1, the trend on page 2
+        pages = [[panel_heading(say("nps.title"), subtitle, **heading),
+                  html.Div(html.Div(summary(data.nps_overall, data, say, grouped=True),
+                                    className="nps-summary nps-summary-across"),
+                           className="nps-overview nps-overview-alone")],
+                 [panel_heading(say("nps.title"), f"{subtitle} · {say('nps.charts', span=span)}", **heading),
+                  html.Div(trend(data.nps_overall, data, screen, notes, say), className="nps-overview nps-overview-alone")]]
     services = [data.nps_by_service[s.id] for s in config.services if s.id in data.nps_by_service]
     per_page = g.current().cards_per_page(SERVICES_PER_PAGE)
     chunks = [services[i:i + per_page] for i in range(0, len(services), per_page)]
@@ -95,24 +105,75 @@ def overview(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[
         [
             html.Div(summary(series, data, say),
                      className="nps-summary" + (" nps-summary-missing" if series.current.estimate is None else "")),
-            html.Div(
-                [
-                    dcc.Graph(figure=nps_trend_figure(series, screen.theme, screen.scale,
-                                                     notes=notes, say=say), config=GRAPH_CONFIG,
-                              className="chart nps-trend-chart", responsive=True),
-                    chart_legend(not_enough=(data.min_responses, "responses"), say=say)
-                    if any(p.estimate is None for p in series.periods) else None,
-                    data_notes(data, say),
-                ],
-                className="nps-trend",
-            ),
+            trend(series, data, screen, notes, say),
         ],
         className="nps-overview",
     )
 
 
-def summary(series: NpsSeries, data: WallData, say: Labels = ENGLISH) -> list:
-    """The current value and what qualifies it; without enough responses, why there is no number."""
+def trend(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[Annotation] = (),
+          say: Labels = ENGLISH) -> html.Div:
+    """The weekly or monthly trend with its band, and what the chart's marks mean."""
+    return html.Div(
+        [
+            dcc.Graph(figure=nps_trend_figure(series, screen.theme, screen.scale, notes=notes, say=say),
+                      config=GRAPH_CONFIG, className="chart nps-trend-chart", responsive=True),
+            chart_legend(not_enough=(data.min_responses, "responses"), say=say)
+            if any(p.estimate is None for p in series.periods) else None,
+            data_notes(data, say),
+        ],
+        className="nps-trend",
+    )
+
+
+# The summary card as panel-nps.css draws it, in rem of the wall's zoomed type: its text and spacing keep
+# their size at scale 1 (down to the detail floor, --fs-small), the status chip is in the glance layer.
+SUMMARY_WIDTH_REM = 27.0
+SUMMARY_PADDING_X_REM = 1.2
+FACT_LABEL_REM = 8.4
+FACT_GAPS_REM = 0.6
+SPLIT_BAR_REM = 1.1 + 0.5  # the bar and the legend's margin above it
+
+
+def summary_height(series: NpsSeries, data: WallData, say: Labels = ENGLISH) -> float:
+    """Estimated height in rem of the summary card beside the trend, in the room being drawn for."""
+    room = g.current()
+    text = max(g.FS_H3 / room.scale, g.FS_SMALL)
+    space = 0.7 / room.scale
+    line = text * g.BODY_LINE
+    inner = SUMMARY_WIDTH_REM - 2 * SUMMARY_PADDING_X_REM
+    estimate = series.current.estimate
+    if estimate is None:  # the label, "not enough", the target and two facts; it is never the tall one
+        return 2 / room.scale + 5 * line + room.glance(g.FS_H2) * 2.3 + 4 * 1.2
+
+    def fact_lines(*parts: str) -> int:
+        used = FACT_LABEL_REM + sum(text_width(part, text) for part in parts) + FACT_GAPS_REM * len(parts)
+        return 1 if used <= inner else 2
+
+    chip = room.glance(text) * g.BODY_LINE + 0.3  # its padding and border
+    target_words = say("nps.target", value=nps_number(series.target or 0, say))
+    chip_width = text_width(say(f"status.{series.status}"), room.glance(text), bold=True) + 2.6
+    target = chip if chip_width + 0.8 + text_width(target_words, text) <= inner else chip + 0.4 + line
+    change = series.change
+    change_words = say("nps.cannot_compare") if change is None else say("nps.within_noise") + " +00"
+    facts = (fact_lines(say("nps.interval_value", low="-00", high="-00"), "±00")
+             + fact_lines(say.number(estimate.n)) + fact_lines(change_words))
+    facts_height = space + 0.1 + facts * line + 2 * 0.5
+    split_height = space + 0.1 + SPLIT_BAR_REM + 3 * line + 2 * 0.25
+    hero = max(g.FS_HERO / room.scale, room.glance_rem)
+    return 2 / room.scale + line + hero + target + facts_height + split_height + 4 * space
+
+
+def summary_fits(series: NpsSeries, data: WallData, subtitle: str, stale: bool, say: Labels = ENGLISH) -> bool:
+    """Whether the summary card fits the page beside the trend, under the heading."""
+    room = g.current()
+    available = room.page_height_rem - heading_height(say("nps.title"), subtitle, stale, say) - g.PAGE_GAP_REM
+    return summary_height(series, data, say) <= available
+
+
+def summary(series: NpsSeries, data: WallData, say: Labels = ENGLISH, grouped: bool = False) -> list:
+    """The current value and what qualifies it; without enough responses, why there is no number.
+    `grouped`: in three blocks (the number, the facts, the split) to lay out across a page."""
     current = series.current
     estimate = current.estimate
     unit = "week" if data.period == "week" else "month"
@@ -128,22 +189,22 @@ def summary(series: NpsSeries, data: WallData, say: Labels = ENGLISH) -> list:
                 className="nps-facts",
             ),
         ]
-    return [
-        html.Div(say("nps.label"), className="nps-label"),
-        html.Div(nps_number(estimate.value, say), className="nps-hero", **GLANCE),
-        target_line(series, say),
-        html.Div(
-            [
-                fact(say("nps.interval"),
-                     say("nps.interval_value", low=nps_number(estimate.low, say), high=nps_number(estimate.high, say)),
-                     "±" + say.number((estimate.high - estimate.low) / 2)),
-                fact(say("nps.responses"), say.number(estimate.n)),
-                change_fact(series, unit, say),
-            ],
-            className="nps-facts",
-        ),
-        split(current.counts, say),
-    ]
+    number = [html.Div(say("nps.label"), className="nps-label"),
+              html.Div(nps_number(estimate.value, say), className="nps-hero", **GLANCE),
+              target_line(series, say)]
+    facts = html.Div(
+        [
+            fact(say("nps.interval"),
+                 say("nps.interval_value", low=nps_number(estimate.low, say), high=nps_number(estimate.high, say)),
+                 "±" + say.number((estimate.high - estimate.low) / 2)),
+            fact(say("nps.responses"), say.number(estimate.n)),
+            change_fact(series, unit, say),
+        ],
+        className="nps-facts",
+    )
+    if grouped:
+        return [html.Div(number, className="nps-summary-number"), facts, split(current.counts, say)]
+    return [*number, facts, split(current.counts, say)]
 
 
 def target_line(series: NpsSeries, say: Labels = ENGLISH) -> html.Div:

@@ -5,6 +5,8 @@ initials), name, role, quote, goals, frustrations, needs and preferred
 channels. Text cannot shrink to fit in the browser, so this module estimates
 each card's height and decides how many cards share a page and how many
 bullets each list shows ("+N more" for the rest): nothing clips, nothing scrolls.
+A persona too tall for a page even alone (big type on a small or far TV) is
+split: its lists continue on a card "Name (continued)" on the next page.
 """
 
 from __future__ import annotations
@@ -84,31 +86,40 @@ def grid_height() -> float:
     return room.page_height_rem - room.heading_line_rem - g.PAGE_GAP_REM
 
 
-def card_height(persona: Persona, columns: int, cap: int, say: Labels = ENGLISH) -> float:
-    """Estimated height of a persona card in rem when `columns` cards share the width (labels in `say`'s words)."""
+# What a card shows under the persona's name, in order; a persona split over cards shows some of them on each.
+PARTS = ("quote", *(attribute for attribute, _icon in SECTIONS), "channels")
+
+
+def card_height(persona: Persona, columns: int, cap: int, say: Labels = ENGLISH, parts: tuple[str, ...] = PARTS,
+                continued: bool = False) -> float:
+    """Estimated height of a persona card in rem when `columns` cards share the width (labels in `say`'s words),
+    showing `parts` of PARTS (a `continued` card names the persona "Name (continued)")."""
     inner = card_width(columns) - 2 * g.PERSONA_CARD_PADDING_X_REM
     name_width = inner - g.PERSONA_AVATAR_REM - g.PERSONA_HEADER_GAP_REM
+    name = say("personas.continued", name=persona.name) if continued else persona.name
     header = max(g.PERSONA_AVATAR_REM,
-                 estimated_lines(persona.name, NAME, name_width, bold=True) * NAME * g.PERSONA_NAME_LINE
+                 estimated_lines(name, NAME, name_width, bold=True) * NAME * g.PERSONA_NAME_LINE
                  + g.PERSONA_ROLE_GAP_REM
                  + estimated_lines(persona.role, SMALL, name_width) * SMALL * g.PERSONA_ROLE_LINE)
     quote_text = shorten(persona.quote, MAX_QUOTE_CHARS)
     quote_width = inner - g.PERSONA_QUOTE_INDENT_REM
-    parts = [header, estimated_lines(quote_text, BODY, quote_width) * BODY * g.PERSONA_QUOTE_LINE]
+    heights = [header]
+    if "quote" in parts:
+        heights.append(estimated_lines(quote_text, BODY, quote_width) * BODY * g.PERSONA_QUOTE_LINE)
     for attribute, _icon in SECTIONS:
         items, more = shown_items(getattr(persona, attribute), cap)
-        if not items:
+        if not items or attribute not in parts:
             continue
         width = inner - g.PERSONA_ITEM_INDENT_REM
         lines = sum(estimated_lines(item, SMALL, width) for item in items)
         if more:
             lines += estimated_lines(say("common.more", count=more), SMALL, width)
         label_lines = _label_lines(say(f"personas.{attribute}"), inner)
-        parts.append(g.PERSONA_LABEL_REM + (label_lines - 1) * SMALL * g.BODY_LINE
-                     + lines * SMALL * g.PERSONA_ITEM_LINE)
-    if persona.channels:
-        parts.append(_channels_height(persona.channels, inner))
-    return CARD_PADDING_Y_REM + sum(parts) + g.PERSONA_CARD_ROW_GAP_REM * (len(parts) - 1)
+        heights.append(g.PERSONA_LABEL_REM + (label_lines - 1) * SMALL * g.BODY_LINE
+                       + lines * SMALL * g.PERSONA_ITEM_LINE)
+    if persona.channels and "channels" in parts:
+        heights.append(_channels_height(persona.channels, inner))
+    return CARD_PADDING_Y_REM + sum(heights) + g.PERSONA_CARD_ROW_GAP_REM * (len(heights) - 1)
 
 
 def _label_lines(label: str, width: float) -> int:
@@ -136,11 +147,25 @@ def _channels_height(channels: list[str], width: float) -> float:
 
 
 @dataclass(frozen=True)
+class Card:
+    """One card: a persona, the bullets a list shows, and which PARTS it shows (a `continued` card the rest
+    of a persona too tall for one card)."""
+
+    persona: Persona
+    cap: int
+    parts: tuple[str, ...] = PARTS
+    continued: bool = False
+
+    def height(self, columns: int, say: Labels = ENGLISH) -> float:
+        return card_height(self.persona, columns, self.cap, say, self.parts, self.continued)
+
+
+@dataclass(frozen=True)
 class Page:
-    """One page of persona cards: how many columns share its width, and each card with its bullet cap."""
+    """One page of persona cards: how many columns share its width, and its cards."""
 
     columns: int
-    cards: list[tuple[Persona, int]]
+    cards: list[Card]
 
 
 def _caps(people: list[Persona], columns: int, say: Labels) -> list[int] | None:
@@ -150,13 +175,44 @@ def _caps(people: list[Persona], columns: int, say: Labels) -> list[int] | None:
     return None if None in caps else caps
 
 
+def _cards(people: list[Persona], caps: list[int]) -> list[Card]:
+    return [Card(persona, cap) for persona, cap in zip(people, caps)]
+
+
+def split_cards(persona: Persona, columns: int = 1, say: Labels = ENGLISH) -> list[Card]:
+    """A persona too tall for a page even alone at full width: its parts in order on as few cards
+    `columns` to a page wide as fit, the first with the quote, the next ones "Name (continued)"; as many
+    bullets a list as fit (a list that does not fit even with one bullet on a card of its own is drawn anyway)."""
+    present = [part for part in PARTS if part == "quote" or getattr(persona, part)]
+    for cap in CAPS:
+        cards: list[Card] = []
+        for part in present:
+            longer = Card(persona, cap, cards[-1].parts + (part,), cards[-1].continued) if cards else None
+            if longer and longer.height(columns, say) <= grid_height():
+                cards[-1] = longer
+            else:
+                cards.append(Card(persona, cap, (part,), continued=bool(cards)))
+        if all(card.height(columns, say) <= grid_height() for card in cards) or cap == CAPS[-1]:
+            return cards
+    raise AssertionError("unreachable")  # the loop returns at the last cap
+
+
+def split_pages(persona: Persona, say: Labels = ENGLISH) -> list[Page]:
+    """The pages a persona too tall for one card takes: its cards side by side, two a page, when that takes
+    fewer pages than full-width cards one a page."""
+    halves, whole = split_cards(persona, 2, say), split_cards(persona, 1, say)
+    if math.ceil(len(halves) / 2) < len(whole):
+        return [Page(2, halves[i:i + 2]) for i in range(0, len(halves), 2)]
+    return [Page(1, [card]) for card in whole]
+
+
 def _balanced(personas: list[Persona], say: Labels) -> list[Page] | None:
     """Pages of equal size (5 personas: 3 + 2, not 4 + 1), as many cards a page as fit, or None."""
     for per_page in range(MAX_PER_PAGE, 1, -1):
         size = math.ceil(len(personas) / math.ceil(len(personas) / per_page))
         caps = _caps(personas, size, say)
         if caps is not None:
-            cards = list(zip(personas, caps))
+            cards = _cards(personas, caps)
             return [Page(size, cards[i:i + size]) for i in range(0, len(cards), size)]
     return None
 
@@ -168,7 +224,7 @@ def _page_of(people: list[Persona], say: Labels) -> Page | None:
     for columns in widths:
         caps = _caps(people, columns, say)
         if caps is not None:
-            return Page(columns, list(zip(people, caps)))
+            return Page(columns, _cards(people, caps))
     return None
 
 
@@ -178,8 +234,10 @@ def _greedy(personas: list[Persona], say: Labels) -> list[Page]:
     while start < len(personas):
         counts = range(min(MAX_PER_PAGE, len(personas) - start), 0, -1)
         page = next((page for count in counts if (page := _page_of(personas[start:start + count], say))), None)
-        if page is None:  # too wordy even alone at full width: the fewest bullets (its long texts are shortened)
-            page = Page(1, [(personas[start], CAPS[-1])])
+        if page is None:  # too tall even alone at full width: its lists continue on the next page
+            pages += split_pages(personas[start], say)
+            start += 1
+            continue
         pages.append(page)
         start += len(page.cards)
     return pages
@@ -190,7 +248,8 @@ def pages_of(personas: tuple[Persona, ...], say: Labels = ENGLISH) -> list[Page]
 
     Up to four cards a page, balanced when that costs no extra page. Each
     card shows up to three bullets a list; a wordy card shows fewer
-    ("+N more") before it takes a page with fewer, wider cards.
+    ("+N more") before it takes a page with fewer, wider cards, and a card
+    too tall even alone continues on the next page.
     """
     people = list(personas)
     balanced = _balanced(people, say)
@@ -227,32 +286,34 @@ def section(label: str, glyph: str, items: list[str], cap: int, kind: str, say: 
     )
 
 
-def persona_card(persona: Persona, cap: int, say: Labels = ENGLISH) -> html.Article:
-    """One persona, everything a viewer needs to picture them."""
+def persona_card(persona: Persona, cap: int, say: Labels = ENGLISH, parts: tuple[str, ...] = PARTS,
+                 continued: bool = False) -> html.Article:
+    """One persona, everything a viewer needs to picture them (or the `parts` of it on this card)."""
+    name = say("personas.continued", name=persona.name) if continued else persona.name
     children = [
         html.Div(
             [
                 avatar(persona),
                 html.Div(
-                    [html.H2(persona.name, className="persona-name"), html.Div(persona.role, className="persona-role")],
+                    [html.H2(name, className="persona-name"), html.Div(persona.role, className="persona-role")],
                     className="persona-who",
                 ),
             ],
             className="persona-header",
         ),
         html.Blockquote([icon("bi-quote"), html.Span(shorten(persona.quote, MAX_QUOTE_CHARS))],
-                        className="persona-quote"),
+                        className="persona-quote") if "quote" in parts else None,
     ]
     children += [section(say(f"personas.{attribute}"), glyph, getattr(persona, attribute), cap, attribute, say)
-                 for attribute, glyph in SECTIONS]
-    if persona.channels:
+                 for attribute, glyph in SECTIONS if attribute in parts]
+    if persona.channels and "channels" in parts:
         children.append(html.Div(
             [html.Span([icon(channel_icon(channel)), channel], className="persona-channel")
              for channel in persona.channels],
             className="persona-channels", **{"aria-label": say("personas.channels")},
         ))
     return html.Article([child for child in children if child is not None], className="persona-card",
-                        **{"data-persona": persona.id})
+                        **{"data-persona": persona.id, **({"data-continued": "1"} if continued else {})})
 
 
 def render(config: Config, data: WallData | None, screen: Screen) -> list:
@@ -261,17 +322,18 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
     pages = pages_of(config.personas, say)
     total = len(config.personas)
     result = []
-    first = 1
+    first = 0  # personas before this page
     for page in pages:
         subtitle = None
+        fresh = sum(not card.continued for card in page.cards)  # a continued card is not a persona more
         if len(pages) > 1:
-            last = first + len(page.cards) - 1
-            subtitle = (say("personas.range", first=first, last=last, total=total) if last > first
-                        else say("personas.one", first=first, total=total))
+            low, last = (first, first) if not fresh else (first + 1, first + fresh)
+            subtitle = (say("personas.range", first=low, last=last, total=total) if last > low
+                        else say("personas.one", first=low, total=total))
         result.append([
             panel_heading(say("personas.title"), subtitle),
-            html.Div([persona_card(persona, cap, say) for persona, cap in page.cards],
+            html.Div([persona_card(card.persona, card.cap, say, card.parts, card.continued) for card in page.cards],
                      className=f"persona-grid columns-{page.columns}"),
         ])
-        first += len(page.cards)
+        first += fresh
     return result

@@ -52,6 +52,9 @@ MEASURE = """
 }
 """
 
+# Runs in the page: whether wall.js shows page `number` of `panel`.
+SHOWN = "([panel, number]) => { const s = window.obeyaWall.state(); return s.panel === panel && s.page === number; }"
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -82,12 +85,11 @@ def main() -> None:
             for panel, pages in panels:
                 if wanted and panel not in wanted:
                     continue
-                page.keyboard.press("Home")
-                for _ in range(20):
-                    if page.get_attribute("#wall", "data-active-panel") == panel:
-                        break
-                    page.keyboard.press("ArrowRight")
+                # Its tab, then each page by →, waiting until wall.js shows that very page: a panel with an
+                # alert may come next in rotation, so counting key presses can land on another panel.
+                page.locator(f'button.wall-tab[data-goto="{panel}"]').click()
                 for number in range(pages):
+                    page.wait_for_function(SHOWN, arg=[panel, number], timeout=10_000)
                     page.wait_for_timeout(400)
                     name = out / f"{panel}-{number + 1}-{width}x{height}.png"
                     page.screenshot(path=str(name))

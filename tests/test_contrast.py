@@ -107,3 +107,37 @@ def test_status_chip_words_have_seven_to_one_on_their_fill(theme, status):
     look = chip_look(theme, status)
     hexes = ["#" + "".join(f"{round(c * 255):02x}" for c in look[part]) for part in ("text", "fill")]
     assert contrast(*hexes) >= 7.0, (theme, status, hexes)
+
+
+def status_colour(theme: str, selector: str, property_name: str) -> tuple[float, float, float]:
+    """The colour wall.css or panel-journey.css gives `property_name` in the rule for `selector`, on this theme."""
+    css = WALL_CSS.read_text(encoding="utf-8") + (WALL_CSS.parent / "panel-journey.css").read_text(encoding="utf-8")
+    variables = {**theme_variables("dark"), **theme_variables(theme)}
+    found = re.search(re.escape(selector) + r"\s*\{([^}]*)\}", css)
+    assert found, selector
+    name = dict(re.findall(r"([\w-]+):\s*var\((--[\w-]+)\)", found.group(1)))[property_name]
+    return _rgb(variables[name], (0, 0, 0))
+
+
+# The status words without a chip (the journey's live numbers) and the coloured edge of the journey's number
+# blocks: "Off target" and "Likely below target" were orange and salmon on the dark theme, ΔE 19.
+PLAIN_STATUSES = {"words": (".status-{}", "color"),
+                  "journey edge": ('[data-panel="journey"] .journey-service.status-border-{}', "border-left-color")}
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("shown_as", list(PLAIN_STATUSES))
+@pytest.mark.parametrize("pair", list(itertools.combinations(JUDGEMENTS, 2)), ids="-".join)
+def test_status_words_and_edges_differ_clearly_in_colour(theme, shown_as, pair):
+    selector, property_name = PLAIN_STATUSES[shown_as]
+    first, second = (_lab(status_colour(theme, selector.format(status), property_name)) for status in pair)
+    assert math.dist(first, second) >= 20, (theme, shown_as, pair, round(math.dist(first, second), 1))
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_the_chart_colours_of_the_statuses_are_the_stylesheets(theme):
+    # a chart's "off target" marks and the words beside it are one colour
+    for status, name in (("on_target", "good"), ("within_noise", "warn"), ("off_target", "bad")):
+        chart = _rgb(PALETTES[theme][name], (0, 0, 0))
+        words = status_colour(theme, f".status-{status}", "color")
+        assert math.dist(_lab(chart), _lab(words)) < 12, (theme, status)

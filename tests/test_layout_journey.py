@@ -346,3 +346,71 @@ def test_a_stage_names_the_theme_its_services_detractors_mention_most(test_confi
     assert "Comments" in words
     # "Analyser stops" (analysers) and "Samples rerun" (analysers, lims: 4 + 0 against 1 + 6) and "Tells us" (lims)
     assert words.count("Waiting without news") == 1 and words.count("Passed between teams") >= 2
+
+
+# --- pages of different numbers of stages -----------------------------------------------------------
+
+
+def shipped_config():
+    from pathlib import Path
+
+    from obeya.config import load_config
+
+    return load_config(Path(__file__).resolve().parent.parent / "config")
+
+
+SHIPPED_SERVICES = ("laptop", "access", "software", "network", "onboarding", "meeting-rooms")
+LIVE = wall_data([nps(service, 27, "likely_off_target") for service in SHIPPED_SERVICES],
+                 [ftr(service, 64, "off_target") for service in SHIPPED_SERVICES])
+
+
+def test_short_stages_share_a_page_when_a_wordy_one_needs_a_page_of_its_own():
+    # the shipped journeys with live numbers on the default 55" room: two stages side by side fit, two
+    # wordy ones do not; one stage a page took 11 pages for the two demo journeys
+    config = shipped_config()
+    with geometry.drawing_for(geometry.room()):
+        fits = [journey_fit.fit_journey(each, config, LIVE) for each in config.journeys]
+        assert sum(len(fit.pages) for fit in fits) < sum(len(each.stages) for each in config.journeys)
+        for each, fit in zip(config.journeys, fits):
+            assert [stage for page in fit.pages for stage in page] == list(each.stages)
+            first = 1
+            for number, page in enumerate(fit.pages):
+                subtitle = journey_fit.page_subtitle(each, config, first, len(page), len(fit.pages))
+                height = journey_fit.map_height(page, fit.columns_of(number), fit.density, config, LIVE,
+                                                journey=each, action_titles=fit.action_titles)
+                assert height <= journey_fit.map_room(each, subtitle)
+                first += len(page)
+        assert any(len({len(page) for page in fit.pages}) > 1 for fit in fits)
+
+
+def test_a_page_of_one_stage_after_a_page_of_two_draws_one_column():
+    config = shipped_config()
+    with geometry.drawing_for(geometry.room()):
+        pages = journey.render(config, LIVE, Screen())
+        grids = [next(part for part in components(page) if getattr(part, "className", "") == "journey-map")
+                 for page in pages]
+    assert {grid.style["gridTemplateColumns"].split("repeat(")[1] for grid in grids} >= {"1, minmax(0, 1fr))",
+                                                                                         "2, minmax(0, 1fr))"}
+
+
+def test_a_stage_too_tall_for_a_page_of_its_own_continues_on_the_next():
+    # a 43" TV at 5 m: even one demo stage alone is taller than the page; its rows go on, every one once
+    config = shipped_config()
+    with geometry.drawing_for(geometry.room(43, 5, 2.5)):
+        each = config.journeys[0]
+        fit = journey_fit.fit_journey(each, config, LIVE)
+        assert fit.rows and any(rows is not None for rows in fit.rows)
+        for stage in each.stages:
+            numbers = [n for n, page in enumerate(fit.pages) if page == [stage]]
+            parts = [fit.rows_of(n) or journey_fit.ROWS for n in numbers]
+            shown = [row for part in parts for row in part]
+            assert len(shown) == len(set(shown))  # no row twice
+            for n in numbers:
+                subtitle = journey_fit.page_subtitle(each, config, 1, 1, len(fit.pages), continued=n != numbers[0])
+                height = journey_fit.map_height([stage], 1, fit.density, config, LIVE, journey=each,
+                                                action_titles=fit.action_titles, shown=fit.rows_of(n))
+                assert height <= journey_fit.map_room(each, subtitle)
+        pages = journey.render(dataclasses.replace(config, journeys=(each,)), LIVE, Screen())
+    subtitles = [text for page in pages for text in texts(page) if "stage" in text and "of 6" in text]
+    assert any(text.endswith(", continued") for text in subtitles)
+    assert all("Feeling" in texts(page) for page, text in zip(pages, subtitles) if not text.endswith("continued"))

@@ -93,11 +93,11 @@ def test_a_wordy_persona_shows_fewer_bullets_or_gets_a_wider_card_and_every_card
     pages = personas.pages_of(people)
 
     assert len(pages) == 2
-    caps = {person.id: cap for page in pages for person, cap in page.cards}
+    caps = {card.persona.id: card.cap for page in pages for card in page.cards}
     assert caps["p1"] == 3
     for page in pages:
-        for person, cap in page.cards:
-            assert personas.card_height(person, page.columns, cap) <= personas.grid_height()
+        for card in page.cards:
+            assert card.height(page.columns) <= personas.grid_height()
     words = texts(personas.render(with_personas(test_config, *people), None, SCREEN))
     assert "Person 5" in words
 

@@ -38,7 +38,7 @@ overrun_minutes: 5
 PLANNED_MINUTES = 4
 ZONE = ZoneInfo("Europe/Berlin")  # the test config's timezone
 LONG = 600  # ?rotate= when rotation must not interfere
-BAD = "rgb(255, 155, 115)"  # --bad on the dark theme: over time
+BAD = "rgb(255, 154, 176)"  # --bad on the dark theme: over time
 
 
 @pytest.fixture(scope="module")
