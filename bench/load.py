@@ -73,9 +73,10 @@ def poll_body(rendered: dict | None, ticks: int) -> bytes:
 class Screen(threading.Thread):
     """One simulated TV on the wall at `prefix`: asks for the version every 2 s, runs the poll when it changed."""
 
-    def __init__(self, port: int, prefix: str, until: float, start_delay: float) -> None:
+    def __init__(self, port: int, prefix: str, until: float, start_delay: float, counted_from: float) -> None:
         super().__init__(daemon=True)
         self.port, self.prefix, self.until, self.start_delay = port, prefix, until, start_delay
+        self.counted_from = counted_from  # samples before it (the cold start) are not counted
         self.versions: list[float] = []  # milliseconds per /_obeya/version answer
         self.refreshes: list[float] = []  # milliseconds per poll that carried a redrawn wall
         self.errors = 0
@@ -87,7 +88,8 @@ class Screen(threading.Thread):
         while time.monotonic() < self.until:
             started = time.perf_counter()
             status, payload = self._request("GET", f"/_obeya/version?width={SIZE['width']}&height={SIZE['height']}")
-            self.versions.append((time.perf_counter() - started) * 1000)
+            if time.monotonic() >= self.counted_from:
+                self.versions.append((time.perf_counter() - started) * 1000)
             if status != 200:
                 self._error(payload)
             else:
@@ -108,7 +110,7 @@ class Screen(threading.Thread):
                 self._error(payload)
                 return rendered
             if "rendered" in answer:  # Dash answers an unchanged wall with an empty response
-                if rendered is not None:  # the first one stands for opening the page: not a refresh
+                if rendered is not None and time.monotonic() >= self.counted_from:  # the first stands for opening
                     self.refreshes.append(took)
                 return answer["rendered"]["data"]
         elif status != 204:
@@ -161,7 +163,9 @@ def main() -> None:
     parser.add_argument("--screens", type=int, default=4, help="screens per wall (default 4)")
     parser.add_argument("--walls", type=int, default=0, help="walls from one OBEYA_WALLS_DIR (default: the single "
                                                              "wall at /)")
-    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--seconds", type=int, default=60, help="how long the screens run, after --warm-up")
+    parser.add_argument("--warm-up", type=int, default=0, help="seconds of the cold start (every wall drawn for the "
+                        "first time) not counted (default 0)")
     parser.add_argument("--refresh", type=int, default=REFRESH_SECONDS, help="the walls' refresh_seconds "
                         f"(default {REFRESH_SECONDS}; each new read is a new wall to draw, once per wall)")
     parser.add_argument("--redis", action="store_true", help="share through Redis even with one instance")
@@ -192,17 +196,19 @@ def main() -> None:
             server.start()
         proxy = RoundRobinProxy([server.port for server in servers]) if len(servers) > 1 else None
         port = proxy.port if proxy else servers[0].port
-        reads_before = sum(server.output().count(READ_LOGGED) for server in servers)
         started = time.monotonic()
-        until = started + args.seconds
+        counted_from = started + args.warm_up
+        until = counted_from + args.seconds
         count = args.screens * len(walls)
-        screens = [Screen(port, walls[index % len(walls)], until, start_delay=VERSION_SECONDS * index / count)
-                   for index in range(count)]
+        screens = [Screen(port, walls[index % len(walls)], until, start_delay=VERSION_SECONDS * index / count,
+                          counted_from=counted_from) for index in range(count)]
         for screen in screens:
             screen.start()
+        time.sleep(max(counted_from - time.monotonic(), 0))
+        reads_before = sum(server.output().count(READ_LOGGED) for server in servers)
         for screen in screens:
             screen.join()
-        elapsed = time.monotonic() - started
+        elapsed = time.monotonic() - counted_from
         reads = sum(server.output().count(READ_LOGGED) for server in servers) - reads_before
         memory = [resident_mib(server.process.pid) for server in servers]
     finally:
@@ -221,6 +227,7 @@ def main() -> None:
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}")
     print(f"{args.instances} servers x {args.workers} workers{' behind the round-robin proxy' if proxy else ''}"
           f"{', Redis' if redis else ''}; {len(walls)} wall(s) x {args.screens} screens for {elapsed:.0f} s "
+          f"after {args.warm_up} s of warm-up "
           f"(refresh_seconds {args.refresh}, database {database_url.partition(':')[0]})")
     print(f"  version requests: {len(versions)}, p50 {statistics.median(versions):.1f} ms, "
           f"p95 {percentile(versions, 0.95):.1f} ms; errors {sum(screen.errors for screen in screens)}")

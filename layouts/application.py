@@ -40,6 +40,7 @@ DESIGN_HEIGHT = 1080
 DESIGN_WIDTH = 1920
 SHARED_ANSWER = {"X-Obeya-Poll": "shared"}  # marks a poll answered from the drawn wall, not by Dash's dispatch
 PREPARE_SECONDS = 60  # how long one process may take to draw a new version before another tries
+BROKEN_SECONDS = 30  # a drawing with a broken panel is tried again after this
 PREPARE_WAIT_SECONDS = 1.5  # how long a screen's ask for the version waits for a new version's drawing
 RENDERED_KEPT = 8  # drawn walls kept (config × data × screen size); every screen shares them  # chart sizes are written for a 1080p screen
 
@@ -264,8 +265,10 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
     def shared_name(cache_key: str) -> str:
         return "drawn:" + hashlib.sha256(cache_key.encode()).hexdigest()[:24]
 
+    answers = threading.Lock()  # for `serialized` and `preparing`: never held while drawing
+
     def keep_answer(cache_key: str, answer: bytes) -> None:
-        with drawing:
+        with answers:
             while len(serialized) >= RENDERED_KEPT:
                 serialized.pop(next(iter(serialized)))
             serialized[cache_key] = answer
@@ -283,7 +286,7 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
             return None
         answer = text.encode()
         keep_answer(cache_key, answer)
-        return answer
+        return answer or None
 
     def drawn_answer(config_state, data_state, scale: float, key: dict) -> tuple[bytes, bool]:
         """Draw the wall for `key` and serialize its poll answer once; shared with every process when complete."""
@@ -292,8 +295,7 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
         if not complete:  # drawn with a broken panel: sent once, never kept
             return to_json_plotly(poll_response(body, f"theme-{config_state.config.wall.theme}",
                                                 drawn_key(key, False))).encode(), False
-        with drawing:
-            answer = serialized.get(cache_key)
+        answer = serialized.get(cache_key)
         if answer is None:
             answer = to_json_plotly(poll_response(body, f"theme-{config_state.config.wall.theme}", key)).encode()
             keep_answer(cache_key, answer)
@@ -329,14 +331,18 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
             return flask.Response(status=204, headers=SHARED_ANSWER)
         cache_key = json.dumps(key, sort_keys=True)
         answer = ready_answer(cache_key)
-        if answer is None and (shown := announced.get(scale)) is not None and cache_key not in serialized:
+        broken = cache_key in serialized and answer is None  # drawn with a broken panel: each poll tries again
+        if answer is None and not broken and (shown := announced.get(scale)) is not None:
             # Newer numbers than any drawing yet (this process read them first): the newest drawn wall now,
             # the new one once it is drawn and told (drawn_version); no screen waits for a drawing.
             start_preparing(config_state, data_state, scale, key, cache_key)
             if shown == json.dumps(states.get("rendered.data"), sort_keys=True):
                 return flask.Response(status=204, headers=SHARED_ANSWER)
             answer = ready_answer(shown)
-        if answer is None:  # nothing drawn yet for this screen size: draw it now
+        if answer is None and not broken:  # nothing drawn for this size yet: one process draws it, others wait
+            start_preparing(config_state, data_state, scale, key, cache_key).wait(PREPARE_SECONDS)
+            answer = ready_answer(cache_key)
+        if answer is None:  # drawn with a broken panel, or the process drawing it is gone: draw it here
             answer, _ = drawn_answer(config_state, data_state, scale, key)
         return flask.Response(answer, mimetype="application/json", headers=SHARED_ANSWER)
 
@@ -347,10 +353,15 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
         except Exception:
             lock = ""  # no shared cache: draw it here
         try:
-            if lock is not None and ready_answer(cache_key) is None:
+            if lock is None:  # another process is drawing it: wait for its drawing in the shared cache
+                deadline = time.monotonic() + PREPARE_SECONDS
+                while cache_key not in serialized and ready_answer(cache_key) is None and time.monotonic() < deadline:
+                    time.sleep(0.1)
+            elif ready_answer(cache_key) is None:
                 _, complete = drawn_answer(config_state, data_state, scale, key)
                 if not complete:  # a broken panel: tell the screens anyway, their poll draws it again
                     keep_answer(cache_key, b"")
+                    live.cache.set(shared_name(cache_key), "", BROKEN_SECONDS)  # and the other processes
         except Exception:
             log.exception("drawing the wall failed")
             keep_answer(cache_key, b"")
@@ -360,12 +371,12 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
                     live.cache.unlock(shared_name(cache_key), lock)
                 except Exception:
                     pass
-            with drawing:
+            with answers:
                 preparing.pop(cache_key).set()
 
     def start_preparing(config_state, data_state, scale: float, key: dict, cache_key: str) -> threading.Event:
         """Draw `key` in the background (once, however many ask); the event is set when it is done."""
-        with drawing:
+        with answers:
             done = preparing.get(cache_key)
             if done is None:
                 done = preparing[cache_key] = threading.Event()
