@@ -63,10 +63,12 @@ def test_a_wall_that_does_not_answer_gets_a_sentence_and_exit_1(tmp_path):
                            "starts a wall of its own)\n")
 
 
-def test_several_walls_are_not_served_yet_and_a_bad_size_or_file_is_a_usage_error(tmp_path):
+def test_a_wall_without_a_walls_folder_is_named_and_a_bad_size_or_file_is_a_usage_error(tmp_path):
     several = snapshot("--wall", "team-b", "--out", str(tmp_path / "x.png"))
-    assert several.returncode == 2
-    assert several.stderr.startswith("obeya snapshot: --wall team-b: several walls need OBEYA_WALLS_DIR")
+    assert several.returncode == 1
+    assert several.stderr == ("python -m obeya snapshot: --wall team-b: set OBEYA_WALLS_DIR to the folder with one "
+                              "config folder per wall\n")
+    assert not (tmp_path / "x.png").exists()
     size = snapshot("--size", "big", "--out", str(tmp_path / "x.png"))
     assert (size.returncode, size.stderr) == (2, "obeya snapshot: --size 'big' is not WIDTHxHEIGHT "
                                                  "(like 1920x1080, 640–7680 by 360–4320)\n")
