@@ -662,6 +662,7 @@
     fetch(serverPath("/_obeya/version?width=" + window.innerWidth + "&height=" + window.innerHeight), { cache: "no-store" })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
       .then(function (answer) {
+        showAsOf(answer.asOf);
         if (answer.version === version.seen && Date.now() < version.pollAt) { return; }
         version.seen = answer.version;
         version.pollAt = Date.now() + FULL_POLL_MS;
@@ -670,6 +671,16 @@
       })
       .catch(function () {})  // the server is away: checkServer says so; the next answer catches up
       .then(function () { version.asking = false; });
+  }
+
+  /* "as of HH:MM" on every data panel: the time of the server's last read. A read that found nothing new
+   * draws no new wall, so the words come with each version answer; a text is written only when it changed. */
+  function showAsOf(words) {
+    if (typeof words !== "string") { return; }
+    var spans = document.querySelectorAll("#wall .as-of");
+    for (var i = 0; i < spans.length; i += 1) {
+      if (spans[i].textContent !== words) { spans[i].textContent = words; }
+    }
   }
 
   function checkServer() {

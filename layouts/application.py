@@ -22,7 +22,7 @@ from plotly.io.json import to_json_plotly  # what Dash serializes callback answe
 
 from layouts.access import Secret, add_security_headers, content_security_policy, current_secret, require_token
 from layouts.api import ApiRoutes, add_api, is_api_path
-from layouts.components import Screen
+from layouts.components import Screen, as_of_words
 from layouts.remote import REMOTE_ASSETS, StandupRoutes, add_standup, is_remote_path
 from layouts.wall import BANNER_SECONDS, banner, page_counts, wall_body, wall_layout
 from layouts.words import words
@@ -171,10 +171,14 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
         return flask.send_file(image.path, mimetype=image.mime, max_age=300)
 
     def rendered_key(config_state, data_state, scale: float) -> dict:
-        # Digest and read time, not this process's counters: every worker of a server agrees on them.
+        # Digests, not this process's counters: every worker of every server agrees on them. A read that
+        # found the same numbers draws nothing new (the screens update "as of" themselves: as_of_words);
+        # the day does, once, for the week of schedule that goes with each drawing (layouts/wall.py).
         return {
             "config": config_state.digest or config_state.version,
-            "data": data_state.read_at.isoformat() if data_state.read_at else data_state.version,
+            "data": data_state.content or (data_state.read_at.isoformat() if data_state.read_at
+                                           else data_state.version),
+            "day": datetime.now(timezone.utc).date().isoformat(),
             "stale": data_state.stale_since.isoformat() if data_state.stale_since else None,
             "problem": data_state.problem,
             "scale": scale,
@@ -407,7 +411,9 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
                 and (cache_key in serialized or ready_answer(cache_key) is not None)
         if ready or scale not in announced:
             announced[scale] = cache_key
-        return flask.jsonify(version=json.dumps([announced[scale], turn], sort_keys=True, default=str))
+        return flask.jsonify(version=json.dumps([announced[scale], turn], sort_keys=True, default=str),
+                             asOf=as_of_words(data_state.data.as_of if data_state.data else None,
+                                              words(config_state.config)))
 
     @app.callback(Output("wall-banner", "children"), Input("poll", "n_intervals"), prevent_initial_call=True)
     def refresh_banner(_ticks):

@@ -71,13 +71,19 @@ def status_badge(status: Status, *, chip: bool = False, words: str | None = None
                      **(GLANCE if glance else {}))
 
 
+def as_of_words(as_of: datetime | None, say: Labels = ENGLISH) -> str:
+    """'as of HH:MM': when the numbers were last read. A drawing outlives reads that found nothing new, so
+    the version answer carries these words too, and the screen puts them in every `.as-of` (wall.js)."""
+    return say("freshness.as_of", time=say.time(as_of)) if as_of else say("freshness.no_data")
+
+
 def freshness(as_of: datetime | None, stale_since: datetime | None = None, problem: str | None = None,
               say: Labels = ENGLISH) -> html.Div:
     """'as of HH:MM', plus a stale badge when the database could not be read since then.
 
     "database too slow" is said in the badge, the kind of trouble people can act on at a glance.
     """
-    parts: list = [say("freshness.as_of", time=say.time(as_of)) if as_of else say("freshness.no_data")]
+    parts: list = [html.Span(as_of_words(as_of, say), className="as-of")]  # wall.js keeps it current
     if stale_since is not None:
         badge = "freshness.slow_since" if problem == "slow" else "freshness.stale_since"
         parts.append(html.Span([icon("bi-exclamation-triangle-fill"), " " + say(badge, time=say.time(stale_since))],

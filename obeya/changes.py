@@ -135,7 +135,8 @@ def actions_due(actions: ActionsView, today: date) -> tuple[ActionItem, ...]:
 
 def last_standup(now: datetime, starts: Iterable[time], days: Iterable[str], minutes: float) -> datetime:
     """When the last stand-up that has ended began: its start on a listed day, `minutes` long; `now` is in the
-    wall's zone. Without a schedule (or none in two weeks): a day before `now`."""
+    wall's zone. Without a schedule (or none in two weeks): a day before `now`, on the hour (a window that
+    moved with every read would make every read a new wall to draw, for a subtitle nobody reads by the minute)."""
     starts = sorted(starts)
     weekdays = {WEEKDAYS.index(day) for day in days}
     for back in range(LOOK_BACK_DAYS + 1):
@@ -146,7 +147,7 @@ def last_standup(now: datetime, starts: Iterable[time], days: Iterable[str], min
             moment = datetime.combine(day, start, now.tzinfo)
             if moment + timedelta(minutes=minutes) <= now:
                 return moment
-    return now - timedelta(hours=NO_SCHEDULE_HOURS)
+    return (now - timedelta(hours=NO_SCHEDULE_HOURS)).replace(minute=0, second=0, microsecond=0)
 
 
 def _pool(daily, window: tuple[date, date], pick, empty):

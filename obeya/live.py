@@ -59,6 +59,8 @@ class DataState:
     version: int  # grows with each successful read
     read_at: datetime | None = None  # when the database was last read, by whichever process
     reading: bool = False  # the first read is running: nothing to show yet, nothing wrong either
+    content: str = ""  # what `data` says, but not when it was read (content_digest): the wall is drawn again
+    # only when this changes, and the screens keep the time of the last read ("as of") up to date themselves
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,20 @@ class SharedRead:
     stale_since: datetime | None
     problem: ProblemKind | None
     read_at: datetime
+    content: str = ""  # content_digest(data), by the process that read it: the same for every process
 
 
 SHARED_READ = TypeAdapter(SharedRead)
+WALL_DATA = TypeAdapter(WallData)
+READ_TIME_LEFT_OUT = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def content_digest(data: WallData | None) -> str:
+    """A digest of what `data` shows, leaving out when it was read: a read that found nothing new draws
+    nothing new (the drawing is most of a wall's CPU; fifty walls on one server read every minute)."""
+    if data is None:
+        return ""
+    return hashlib.sha256(WALL_DATA.dump_json(dataclasses.replace(data, as_of=READ_TIME_LEFT_OUT))).hexdigest()[:20]
 
 
 class LiveWall:
@@ -252,7 +265,8 @@ class LiveWall:
         fresh = shared.problem is None and shared.data is not None
         self._note_rollup_zone(shared.data)
         self._data_state = DataState(shared.data if shared.data is not None else previous.data, shared.stale_since,
-                                     shared.problem, previous.version + (1 if fresh else 0), shared.read_at)
+                                     shared.problem, previous.version + (1 if fresh else 0), shared.read_at,
+                                     content=shared.content if shared.data is not None else previous.content)
 
     def _note_rollup_zone(self, data: WallData | None) -> None:
         zone = data.rollup_zone if data is not None else None
@@ -306,12 +320,13 @@ class LiveWall:
         now, started = self._now(), self._clock()
         log.info("reading the wall's numbers from the database")  # bench/load.py counts these lines
         try:
-            result = SharedRead(load_wall_data(self.engine, config, now=now, recounts=self.recounts), None, None, now)
+            data = load_wall_data(self.engine, config, now=now, recounts=self.recounts)
+            result = SharedRead(data, None, None, now, content_digest(data))
             seconds = config.wall.refresh_seconds
         except (SQLAlchemyError, OSError, SourceError) as error:
             kind = problem_kind(error)
             log.warning("database unreadable (%s), keeping the last good data: %s", PROBLEM_WORDS[kind], error)
-            result = SharedRead(previous.data, previous.stale_since or now, kind, now)
+            result = SharedRead(previous.data, previous.stale_since or now, kind, now, previous.content)
             seconds = min(config.wall.refresh_seconds, STALE_RETRY_SECONDS)
         # The period counts from the read's start, as every process's due time does: were it counted from
         # the end, a process due at the period's end would find it still there, and skip a whole period.

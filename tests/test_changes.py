@@ -43,9 +43,9 @@ def test_last_standup_is_the_last_one_that_ended():
     assert last_standup(monday, **schedule) == datetime(2026, 11, 27, 9, 15, tzinfo=AMSTERDAM)
 
 
-def test_without_a_schedule_it_is_a_day_ago():
-    now = datetime(2026, 12, 1, 9, 20, tzinfo=AMSTERDAM)
-    assert last_standup(now, starts=[], days=["mon"], minutes=10) == now - timedelta(hours=24)
+def test_without_a_schedule_it_is_a_day_ago_on_the_hour():
+    now = datetime(2026, 12, 1, 9, 20, 31, tzinfo=AMSTERDAM)
+    assert last_standup(now, starts=[], days=["mon"], minutes=10) == datetime(2026, 11, 30, 9, 0, tzinfo=AMSTERDAM)
 
 
 def test_new_comments_are_counted_by_cause_from_the_theme_counts_of_their_days():

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.request
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -187,3 +189,28 @@ def test_an_import_reaches_the_open_wall_within_seconds(tmp_path, config_copy):
                 if "The import reached the wall" in response.read().decode():
                     return
         pytest.fail("the imported comment did not reach the open wall\n" + server.output())
+
+
+def test_a_read_that_finds_the_same_numbers_draws_nothing_new_and_the_screen_gets_the_read_time(wall_app, caplog):
+    """Fifty walls read every minute; most reads find what the last one found. The wall is not drawn again
+    (its drawing is most of a server's CPU), and "as of" still says when the numbers were last read."""
+    from obeya.engine import make_engine
+    from obeya.rollups import mark_data_changed
+
+    client = wall_app.server.test_client()
+    assert client.post(ENDPOINT, json=poll_request(wall_app, {"height": 1080, "width": 1920}, None)).status_code == 200
+    size = "/_obeya/version?width=1920&height=1080"
+    before = client.get(size).get_json()
+    read_at = wall_app.live.data_state().read_at
+    caplog.set_level("DEBUG", logger="layouts.application")
+    with make_engine(str(wall_app.live.engine.url)).begin() as connection:  # a writer; nothing shown changed
+        mark_data_changed(connection)
+    deadline = time.monotonic() + 30  # the marker is looked at every 5 s
+    while wall_app.live.settle().read_at == read_at and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert wall_app.live.data_state().read_at > read_at, "the marker did not make the wall read again"
+    after = client.get(size).get_json()
+    assert after["version"] == before["version"], (before, after)
+    assert not any("drawing the wall" in record.message for record in caplog.records)
+    shown = wall_app.live.data_state().data.as_of.astimezone(ZoneInfo("Europe/Amsterdam"))
+    assert after["asOf"] == f"as of {shown:%H:%M}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
 from wall_driver import PANEL_ORDER
 
 
@@ -54,6 +55,17 @@ def test_nps_panel_shows_as_of_and_the_current_nps(show, known_data):
     rounded = round(known_data.overall_nps)
     number = rf"(?<![\d.]){rounded}(?![\d.])|(?<![\d.]){known_data.overall_nps:.1f}(?!\d)"
     assert re.search(number, text), f"NPS {known_data.overall_nps:.1f} not shown in: {text}"
+
+
+def test_as_of_on_screen_follows_the_servers_last_read_without_a_new_wall(show):
+    """A read that found the same numbers draws no new wall: the screen keeps "as of" current itself."""
+    wall = show("nps")
+    shown = wall.page.locator('#wall-panels > [data-panel="nps"] .as-of').first
+    current = shown.text_content()
+    assert re.fullmatch(r"as of \d{1,2}:\d\d", current), current
+    wall.page.evaluate("document.querySelectorAll('#wall .as-of').forEach(e => { e.textContent = 'as of 0:00'; })")
+    expect(shown).to_have_text(re.compile(r"as of \d{1,2}:\d\d"), timeout=10_000)
+    expect(shown).not_to_have_text("as of 0:00", timeout=10_000)
 
 
 def test_ftr_panel_shows_each_service_by_name(show, test_config):
