@@ -18,6 +18,14 @@ walls from one `OBEYA_WALLS_DIR` (copies of the config, all on the one
 database, each read for itself) at `/w/wall-01/` ...; without it, the single
 wall at `/`.
 
+With `--changes K` each wall has its own database (a copy of the demo file)
+and ingest token, and K times a minute one wall, in turn, gets a survey
+answer through `POST /w/<id>/api/v1/responses`, as a ticket system's webhook
+sends it: that wall has new numbers to draw; the others read the same
+numbers again each period and draw nothing new. Without it no number
+changes during the run: the refreshes counted are the walls the day's first
+drawing reaches.
+
 Reports p50/p95 of the version requests and of the refreshes (the poll
 callbacks that carried a redrawn wall), and database reads per refresh period
 across every worker of every server (each logs its reads). Targets: p95 of a
@@ -133,6 +141,61 @@ class Screen(threading.Thread):
         self.last_error = payload[:300]
 
 
+class Webhook(threading.Thread):
+    """A ticket system's automation: `per_minute` survey answers a minute, each to the next wall in turn."""
+
+    def __init__(self, port: int, walls: list[str], tokens: dict[str, str], per_minute: float, until: float) -> None:
+        super().__init__(daemon=True)
+        self.port, self.walls, self.tokens, self.until = port, walls, tokens, until
+        self.pause = 60 / per_minute
+        self.sent = 0
+        self.failures: list[bytes] = []
+
+    def run(self) -> None:
+        while time.monotonic() < self.until:
+            prefix = self.walls[self.sent % len(self.walls)]
+            now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            row = {"response_id": f"LOAD-{self.sent}-{time.time_ns()}", "ticket_id": f"INC-LOAD-{self.sent}",
+                   "service": "laptop", "responded_at": now, "score": self.sent % 11,
+                   "comment": f"answer {self.sent} of the load bench"}
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            try:
+                connection.request("POST", prefix + "/api/v1/responses", body=json.dumps([row]).encode(),
+                                   headers={"Content-Type": "application/json",
+                                            "Authorization": f"Bearer {self.tokens[prefix]}"})
+                response = connection.getresponse()
+                body = response.read()
+                if response.status != 200:
+                    self.failures.append(f"{response.status} {body[:200]!r}".encode())
+            except OSError as error:
+                self.failures.append(repr(error).encode())
+            finally:
+                connection.close()
+            self.sent += 1
+            time.sleep(self.pause)
+
+
+def own_databases(work: Path, walls: list[str], demo_url: str, data_dirs: list[Path]) -> dict[str, str]:
+    """Each wall on its own copy of the demo database, with an ingest token, in every server's data folder
+    (each server's secrets.json of the wall, as `python -m obeya walls database|token` writes it); the tokens."""
+    from obeya.walls import token_hash
+
+    demo = Path(demo_url.removeprefix("sqlite:///"))
+    tokens = {}
+    for prefix in walls:
+        wall_id = prefix.rpartition("/")[2]
+        database = work / "databases" / f"{wall_id}.db"
+        database.parent.mkdir(exist_ok=True)
+        shutil.copyfile(demo, database)
+        tokens[prefix] = f"ingest-{wall_id}-{time.time_ns()}"
+        for data_dir in data_dirs:
+            folder = data_dir / "walls" / wall_id
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "secrets.json").write_text(json.dumps({"tokens": {"ingest": token_hash(tokens[prefix])},
+                                                             "database_url": f"sqlite:///{database}"}))
+    return tokens
+
+
 class PrivateRedis:
     """redis-server on a free loopback port, no persistence, for this run only."""
 
@@ -168,6 +231,8 @@ def main() -> None:
                         "first time) not counted (default 0)")
     parser.add_argument("--refresh", type=int, default=REFRESH_SECONDS, help="the walls' refresh_seconds "
                         f"(default {REFRESH_SECONDS}; each new read is a new wall to draw, once per wall)")
+    parser.add_argument("--changes", type=float, default=0, help="survey answers a minute, each to the next wall "
+                        "in turn, through the ingest API (default 0: no number changes; needs --walls)")
     parser.add_argument("--redis", action="store_true", help="share through Redis even with one instance")
     parser.add_argument("--database-url", help="the wall's database (default: a fresh demo SQLite file)")
     args = parser.parse_args()
@@ -187,9 +252,16 @@ def main() -> None:
         for prefix in walls:
             shutil.copytree(config_dir, walls_dir / prefix.rpartition("/")[2])
         env["OBEYA_WALLS_DIR"] = str(walls_dir)  # every wall on OBEYA_DATABASE_URL, the one demo database
+    elif args.changes:
+        parser.error("--changes needs --walls")
+    if args.changes and not database_url.startswith("sqlite:///"):
+        parser.error("--changes copies the demo SQLite file for each wall: leave out --database-url")
+    data_dirs = [work / f"data-{index}" for index in range(args.instances)]
+    tokens = own_databases(work, walls, database_url, data_dirs) if args.changes else {}
     servers = [WallServer(config_dir, database_url, work / f"server-{index}.log",
                           command=SERVE[:-1] + (str(args.workers),),
-                          env={**env, "OBEYA_DATA_DIR": str(work / f"data-{index}")}) for index in range(args.instances)]
+                          env={**env, "OBEYA_DATA_DIR": str(data_dir)}) for index, data_dir in enumerate(data_dirs)]
+    webhook = None
     proxy = None
     try:
         for server in servers:
@@ -205,6 +277,9 @@ def main() -> None:
         for screen in screens:
             screen.start()
         time.sleep(max(counted_from - time.monotonic(), 0))
+        if args.changes:
+            webhook = Webhook(port, walls, tokens, args.changes, until)
+            webhook.start()
         reads_before = sum(server.output().count(READ_LOGGED) for server in servers)
         for screen in screens:
             screen.join()
@@ -228,12 +303,16 @@ def main() -> None:
     print(f"{args.instances} servers x {args.workers} workers{' behind the round-robin proxy' if proxy else ''}"
           f"{', Redis' if redis else ''}; {len(walls)} wall(s) x {args.screens} screens for {elapsed:.0f} s "
           f"after {args.warm_up} s of warm-up "
-          f"(refresh_seconds {args.refresh}, database {database_url.partition(':')[0]})")
+          f"(refresh_seconds {args.refresh}, database {database_url.partition(':')[0]}"
+          f"{', one per wall' if args.changes else ''})")
     print(f"  version requests: {len(versions)}, p50 {statistics.median(versions):.1f} ms, "
           f"p95 {percentile(versions, 0.95):.1f} ms; errors {sum(screen.errors for screen in screens)}")
     failed = [screen.last_error for screen in screens if screen.last_error]
     if failed:
         print(f"  an error answer: {failed[0]!r}")
+    if webhook:
+        print(f"  survey answers through the ingest API: {webhook.sent} ({args.changes:g} a minute), "
+              f"failed {len(webhook.failures)}{': ' + repr(webhook.failures[0]) if webhook.failures else ''}")
     if refreshes:
         print(f"  refreshes (a redrawn wall): {len(refreshes)}, p50 {statistics.median(refreshes):.1f} ms, "
               f"p95 {percentile(refreshes, 0.95):.1f} ms (target p95 < 200 ms)")
