@@ -210,32 +210,92 @@ class RedisCache:
         self.client.publish(self.prefix + channel, b"changed")
 
     def subscribe(self, channel: str, on_message: Callable[[], None]) -> Subscription:
-        """Call `on_message` (in a thread of its own) whenever `channel` is published to, from any process."""
+        """Call `on_message` whenever `channel` is published to, from any process (in the listener's thread:
+        one per Redis in a process, however many walls listen)."""
+        return _listener(self.client, self.url, self.prefix).add(self.prefix + channel, on_message)
+
+
+class _Listener:
+    """One connection and one thread per Redis in a process, subscribed to every channel under the prefix
+    (a pattern): fifty walls' news costs what one wall's does. Lost and back, it tells every listener to
+    look (news may have been published meanwhile)."""
+
+    def __init__(self, client, prefix: str) -> None:
+        self.client = client
+        self.pid = os.getpid()  # a forked worker starts its own: the thread stayed in the parent
+        self.pattern = prefix + "*"
+        self.mutex = threading.Lock()
+        self.listeners: dict[str, list[tuple[Callable[[], None], Subscription]]] = {}
+        self.connected = False
+        threading.Thread(target=self._listen, name="obeya-subscribe", daemon=True).start()
+
+    def add(self, channel: str, on_message: Callable[[], None]) -> Subscription:
         subscription = Subscription()
-        threading.Thread(target=self._listen, args=(self.prefix + channel, on_message, subscription),
-                         name="obeya-subscribe", daemon=True).start()
+        with self.mutex:
+            self.listeners.setdefault(channel, []).append((on_message, subscription))
+            connected = self.connected
+        if connected:  # else the listener tells it once it is
+            subscription.live.set()
+            _call(on_message)  # what was published before it listened
         return subscription
 
-    def _listen(self, channel: str, on_message: Callable[[], None], subscription: Subscription) -> None:
+    def _everyone(self) -> list[tuple[Callable[[], None], Subscription]]:
+        with self.mutex:
+            return [listener for listeners in self.listeners.values() for listener in listeners]
+
+    def _told(self, channel: str) -> list[Callable[[], None]]:
+        with self.mutex:
+            return [on_message for on_message, _ in self.listeners.get(channel, ())]
+
+    def _listen(self) -> None:
         while True:
             pubsub = self.client.pubsub(ignore_subscribe_messages=True)
             try:
-                pubsub.subscribe(channel)
-                subscription.live.set()
-                on_message()  # what was published while we were not listening: look now
+                pubsub.psubscribe(self.pattern)
+                with self.mutex:
+                    self.connected = True
+                for on_message, subscription in self._everyone():  # what was published while we were away
+                    subscription.live.set()
+                    _call(on_message)
                 while True:
-                    if pubsub.get_message(timeout=REDIS_RETRY_SECONDS) is not None:
-                        on_message()
-                    else:
+                    message = pubsub.get_message(timeout=REDIS_RETRY_SECONDS)
+                    if message is None:
                         pubsub.ping()  # a Redis that went away is noticed within seconds, not at the next news
+                        continue
+                    channel = message.get("channel")
+                    channel = channel.decode("utf-8", errors="replace") if isinstance(channel, bytes) else channel
+                    for on_message in self._told(channel):
+                        _call(on_message)
             except Exception:  # connection lost: the readers poll meanwhile (subscription.live is clear)
-                subscription.live.clear()
+                with self.mutex:
+                    self.connected = False
+                for _, subscription in self._everyone():
+                    subscription.live.clear()
                 time.sleep(REDIS_RETRY_SECONDS)
             finally:
                 try:
                     pubsub.close()
                 except Exception:
                     pass
+
+
+_LISTENERS: dict[tuple[str, str], _Listener] = {}
+_LISTENERS_MUTEX = threading.Lock()
+
+
+def _listener(client, url: str, prefix: str) -> _Listener:
+    with _LISTENERS_MUTEX:
+        listener = _LISTENERS.get((url, prefix))
+        if listener is None or listener.pid != os.getpid():
+            listener = _LISTENERS[(url, prefix)] = _Listener(client, prefix)
+        return listener
+
+
+def _call(on_message: Callable[[], None]) -> None:
+    try:
+        on_message()
+    except Exception:  # one listener's trouble is not every wall's
+        log.exception("handling news from Redis failed")
 
 
 class Subscription:

@@ -96,3 +96,37 @@ def test_two_servers_count_one_ingest_pace_through_redis():
             break
     assert answers[:3] == [None, None, None]
     assert isinstance(answers[3], int) and 1 <= answers[3] <= 61, "the fourth request of the minute is refused"
+
+
+def test_fifty_walls_hear_their_own_news_over_one_redis_connection():
+    """Stand-up news goes over Redis pub/sub; fifty walls on a server listen on one connection, and a wall
+    hears only its own news."""
+    import threading
+    import time
+    import uuid
+
+    from obeya.cache import MemoryCache
+    from obeya.walls import WallCache
+
+    run = uuid.uuid4().hex[:8]
+    shared = SharedCache(RedisCache("redis://127.0.0.1:6379/0", prefix=f"obeya-test-{run}:"), MemoryCache())
+    before = set(threading.enumerate())
+    heard: dict[str, threading.Event] = {}
+    subscriptions = []
+    for number in range(50):
+        wall = f"wall-{number:02d}"
+        heard[wall] = threading.Event()
+        # The first call is the catch-up each listener gets once it listens: the news comes after.
+        calls = iter([lambda: None])
+        subscriptions.append(WallCache(shared, wall).subscribe(
+            "state", lambda calls=calls, wall=wall: next(calls, heard[wall].set)()))
+    deadline = time.monotonic() + 10
+    while not all(subscription.live.is_set() for subscription in subscriptions) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(subscription.live.is_set() for subscription in subscriptions), "not every wall listens"
+    listeners = [thread for thread in set(threading.enumerate()) - before if thread.name == "obeya-subscribe"]
+    assert len(listeners) == 1
+    assert shared.shared.client.pubsub_channels(f"obeya-test-{run}:*") == []  # one pattern, no channel each
+    WallCache(shared, "wall-07").publish("state")
+    assert heard["wall-07"].wait(10), "wall-07 did not hear its news"
+    assert [wall for wall, event in heard.items() if event.is_set()] == ["wall-07"]
