@@ -58,7 +58,12 @@ def warm_up() -> None:
     import pandas  # noqa: F401  (plotly's serializer looks for it)
     import plotly.graph_objects as go
 
-    figure = go.Figure(go.Scatter(x=numpy.arange(3), y=numpy.array([0.5, 1.5, 2.5]), mode="lines+markers"))
+    # What the wall's charts set (each part of a figure is a module plotly imports on its first use).
+    figure = go.Figure(go.Scatter(x=numpy.arange(3), y=numpy.array([0.5, 1.5, 2.5]), mode="lines+markers+text",
+                                  line={"width": 2}, marker={"size": 4, "line": {"width": 1}},
+                                  textfont={"size": 12}),
+                       layout={"font": {"size": 12}, "margin": {"l": 0}, "xaxis": {"tickfont": {"size": 12}},
+                               "yaxis": {"tickfont": {"size": 12}}})
     figure.add_hline(y=1, line_dash="dot")
     figure.add_annotation(x=1, y=1, text="warm-up", font={"size": 12})
     to_json_plotly({"warm-up": figure, "text": ["a", 0.5, None]})
@@ -221,7 +226,11 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
         drawn[key] = body
         return body, True
 
+    frame = wall_layout(None, (), None, None, {})  # every id the callbacks name, and no wall drawn in it
+
     def serve_layout():
+        if flask.has_request_context() and flask.request.path != app.config.routes_pathname_prefix + "_dash-layout":
+            return frame  # Dash checks the ids at a worker's first request, whatever it asks: not a page to draw
         config_state = live.config_state()
         data_state = live.data_state()
         config = config_state.config
@@ -230,6 +239,9 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
         return wall_layout(config, config_state.problems, body, panel,
                            drawn_key(rendered_key(config_state, data_state, 1.0), complete))
 
+    # Dash checks the callbacks' ids against a layout and keeps it for good: the frame, not a drawn wall
+    # (fifty walls would each draw one at start and keep it in memory).
+    app.validation_layout = frame
     app.layout = serve_layout
 
     def poll_answer(viewport, rendered) -> tuple | None:

@@ -9,6 +9,7 @@ in layouts/geometry.py, which the stylesheets draw with too.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from layouts.glyph_widths import BOLD, REGULAR
 
@@ -22,6 +23,12 @@ SAFETY = 1.02  # widths are planned 2% wider than measured: rather a line too ma
 SOFT_HYPHEN = "\u00ad"  # where a long word may break (the catalogs use it in German compounds); invisible otherwise
 
 
+# Pure functions of their arguments, asked the same questions many times over: every candidate layout of a
+# journey measures the same cells again, at a handful of type sizes (most of drawing a wall, once cached not).
+MEASURED = 1 << 16
+
+
+@lru_cache(maxsize=MEASURED)
 def text_width(text: str, font_rem: float, *, bold: bool = False) -> float:
     """Width in rem of `text` on one line at `font_rem`."""
     table = BOLD if bold else REGULAR
@@ -50,6 +57,7 @@ def widest_part(text: str, font_rem: float, *, bold: bool = False) -> float:
                default=0.0)
 
 
+@lru_cache(maxsize=MEASURED)
 def estimated_lines(text: str, font_rem: float, width_rem: float, *, bold: bool = False) -> int:
     """How many lines `text` wraps to at `font_rem` in a box `width_rem` wide.
 

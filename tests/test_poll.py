@@ -72,7 +72,7 @@ def test_a_wall_drawn_by_one_worker_is_sent_by_every_other_without_drawing_it_ag
     draws = sum("drawing the wall" in record.message for record in caplog.records)
     sent = second.server.test_client().post(ENDPOINT, json=body)
     assert drawn.status_code == sent.status_code == 200 and drawn.get_data() == sent.get_data()
-    assert draws == 1 and sum("drawing the wall" in record.message for record in caplog.records) == 1
+    assert draws == 1 and sum("drawing the wall" in record.message for record in caplog.records) == 1, [r.message for r in caplog.records]
 
 
 def wait_for_numbers(url: str, seconds: float = 60) -> None:
