@@ -281,10 +281,12 @@ def main() -> None:
             webhook = Webhook(port, walls, tokens, args.changes, until)
             webhook.start()
         reads_before = sum(server.output().count(READ_LOGGED) for server in servers)
+        cpu_before = cpu_seconds(servers, redis)
         for screen in screens:
             screen.join()
         elapsed = time.monotonic() - counted_from
         reads = sum(server.output().count(READ_LOGGED) for server in servers) - reads_before
+        cpu = {name: seconds - cpu_before[name] for name, seconds in cpu_seconds(servers, redis).items()}
         memory = [resident_mib(server.process.pid) for server in servers]
     finally:
         if proxy:
@@ -318,7 +320,20 @@ def main() -> None:
               f"p95 {percentile(refreshes, 0.95):.1f} ms (target p95 < 200 ms)")
     print(f"  database reads: {reads} in {periods:.1f} refresh periods = {reads / periods / len(walls):.2f} per "
           f"period per wall (target: 1)")
+    print(f"  CPU while counted: servers {cpu['servers'] / elapsed:.0%}, the screens and the proxy (this process) "
+          f"{cpu['bench'] / elapsed:.0%}, Redis {cpu['redis'] / elapsed:.0%} of one core ({psutil.cpu_count()} here)")
     print(f"  memory at the end: {', '.join(f'{mib:.0f}' for mib in memory)} MiB per server (its workers included)")
+
+
+def cpu_seconds(servers: list, redis: PrivateRedis | None) -> dict[str, float]:
+    """CPU seconds used so far by the servers (their workers included), this process and Redis."""
+    def used(process: psutil.Process, children: bool) -> float:
+        times = process.cpu_times()
+        own = times.user + times.system
+        return own + (sum(used(child, False) for child in process.children(recursive=True)) if children else 0)
+    return {"servers": sum(used(psutil.Process(server.process.pid), True) for server in servers),
+            "bench": used(psutil.Process(), False),
+            "redis": used(psutil.Process(redis.process.pid), False) if redis else 0.0}
 
 
 def resident_mib(pid: int) -> float:
