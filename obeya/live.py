@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 STALE_RETRY_SECONDS = 30  # while the database fails, ask it again this often
 MARKER_SECONDS = 5  # how often the writers' change marker is checked between full reads
 MARKER_TIMEOUT_SECONDS = 5
+HUNG_GRACE_SECONDS = 10  # a read still running this long after its timeouts is hung: the screens say so
 LATEST_SECONDS = 24 * 3600  # the newest read stays in the cache this long, for processes that fell behind
 
 
@@ -118,6 +119,7 @@ class LiveWall:
         self._marker_seen = False
         self._marker_checked_at: float | None = None
         self._reader: threading.Thread | None = None
+        self._reader_started: tuple[float, datetime] | None = None  # the reader's start: clock, and wall time
         self._catching_up = threading.Lock()
         self._adopted_digest: str | None = None  # the config digest the numbers we show were read for
         self._logged_zone: str | None = None
@@ -160,10 +162,23 @@ class LiveWall:
         first failure; a retry follows after a short interval.
         """
         config_state = self.config_state()
-        if config_state.config is not None:
-            self._catch_up(config_state)
-            self._start_read_if_due(config_state)
-        return self._data_state
+        if config_state.config is None:
+            return self._data_state
+        self._catch_up(config_state)
+        self._start_read_if_due(config_state)
+        return self._unless_hung(self._data_state, config_state.config)
+
+    def _unless_hung(self, state: DataState, config: Config) -> DataState:
+        """`state`, marked "too slow" since its read began when that read hangs past every timeout: a
+        database behind a network that holds its bytes never answers nor fails, and the driver waits on
+        (nothing times out a socket that stays open). Its numbers stay; the read finishes when it flows again."""
+        reader, started = self._reader, self._reader_started
+        if reader is None or started is None or not reader.is_alive():
+            return state
+        if self._clock() - started[0] < config.wall.database_timeout_seconds + CONNECT_SECONDS + HUNG_GRACE_SECONDS:
+            return state
+        return dataclasses.replace(state, stale_since=state.stale_since or started[1], problem=state.problem or "slow",
+                                   reading=False)
 
     def _catch_up(self, config_state: ConfigState) -> None:
         """Take the numbers another process read since ours, from the cache (never the database), before
@@ -209,6 +224,7 @@ class LiveWall:
             self._marker_checked_at = now
             self._reader = threading.Thread(target=self._background_read, args=(config_state, read_due),
                                             name="obeya-read", daemon=True)
+            self._reader_started = (now, self._now())
             self._reader.start()
 
     def _retry_seconds(self, config: Config) -> float:

@@ -1,4 +1,4 @@
-"""A TCP proxy a test controls, to cut a wall's database connections without touching the server."""
+"""A TCP proxy a test controls, to cut or stall a wall's database connections without touching the server."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ class TcpProxy:
         self.listener.listen(16)
         self.port = self.listener.getsockname()[1]
         self.open = True
+        self.flowing = threading.Event()  # cleared by `hold`: connections stay open, no byte goes through
+        self.flowing.set()
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
@@ -40,10 +42,10 @@ class TcpProxy:
             for source, sink in ((client, server), (server, client)):
                 threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
+                self.flowing.wait()
                 sink.sendall(data)
         except OSError:
             pass
@@ -68,6 +70,14 @@ class TcpProxy:
 
     def restore(self) -> None:
         self.open = True
+
+    def hold(self) -> None:
+        """Keep every connection open and pass nothing on, as a stalled network or a hung proxy does."""
+        self.flowing.clear()
+
+    def release(self) -> None:
+        """Pass on what was held, and everything after it."""
+        self.flowing.set()
 
     def close(self) -> None:
         self.cut()

@@ -183,6 +183,32 @@ def test_cut_postgres_connections_keep_the_last_numbers_stale_until_it_answers_a
     assert recovered.version == good.version + 1
 
 
+
+def test_a_database_whose_network_holds_its_bytes_is_said_too_slow_and_the_numbers_stay(postgres_through_proxy,
+                                                                                       config_copy, clock):
+    """Nothing answers and nothing fails (a stalled proxy, a half-open connection): no timeout of the driver
+    fires. Past the wall's own timeouts the screens say "too slow since" the read began; when the bytes
+    flow again, the read finishes and the badge goes."""
+    from obeya.engine import CONNECT_SECONDS
+    from obeya.live import HUNG_GRACE_SECONDS
+
+    engine, proxy = postgres_through_proxy
+    live = LiveWall(config_copy.path, engine, clock=clock, now=lambda: NOW)
+    good = live.settle()
+    timeout = live.config_state().config.wall.database_timeout_seconds
+    proxy.hold()
+    try:
+        clock.seconds += 301
+        assert live.data_state().stale_since is None  # a read has begun, and may still answer in time
+        clock.seconds += timeout + CONNECT_SECONDS + HUNG_GRACE_SECONDS
+        hung = live.data_state()
+        assert (hung.data, hung.stale_since, hung.problem) == (good.data, NOW, "slow")
+    finally:
+        proxy.release()
+    recovered = live.settle()
+    assert (recovered.data, recovered.stale_since, recovered.problem) == (good.data, None, None)
+
+
 # --- several processes, one reader ----------------------------------------------
 
 
