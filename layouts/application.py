@@ -31,7 +31,7 @@ from obeya.alerts import SharedAlertLog, find_alerts
 from obeya.cache import cache_from_env
 from obeya.engine import make_engine
 from obeya.files import servable_image
-from obeya.live import LiveWall
+from obeya.live import LiveWall, kept_numbers_file
 from obeya.remote import Pairings, RemoteNotes, WallStateStore
 from obeya.walls import WallCache, WallMount
 
@@ -155,7 +155,8 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
     cache = own_cache()
     live = LiveWall(folder, engine, cache=cache,
                     notes=RemoteNotes(mount.notes_path if mount else settings.remote_notes_path(),
-                                      shared=cache if settings.cache_url() else None))
+                                      shared=cache if settings.cache_url() else None),
+                    kept=kept_numbers_file(mount.notes_path.parent if mount else settings.data_dir(), url))
     paths = {"requests_pathname_prefix": prefix + "/", "routes_pathname_prefix": "/"} if mount else {}
     app = local_dash(__name__, title="Obeya Wall", assets_ignore=REMOTE_ASSETS, **paths)
     app.live = live

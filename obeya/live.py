@@ -3,7 +3,9 @@
 `LiveWall` is what keeps a TV from going blank. It re-reads the YAML when a
 file changes and keeps the last good config (with the problems) when the new
 one is wrong; it reads the numbers at most once per refresh period and keeps
-the last good numbers (with the time they went stale) when the database fails.
+the last good numbers (with the time they went stale) when the database fails,
+and on disk (`kept`), so that a restarted server shows them at once, stale
+until the database answers again.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import os
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -102,8 +106,9 @@ class LiveWall:
     def __init__(self, config_dir: str | Path, engine: Engine, *,
                  clock: Callable[[], float] = time.monotonic,
                  now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-                 cache: ResultCache | None = None, notes: RemoteNotes | None = None):
+                 cache: ResultCache | None = None, notes: RemoteNotes | None = None, kept: Path | None = None):
         self.config_dir = Path(config_dir)
+        self.kept = kept  # the last good numbers on disk (a JSON file): what a restarted server shows first
         self.notes = notes  # annotations added on the remote: shown with annotations.yaml's
         self.engine = engine
         self.cache = cache or MemoryCache(clock)
@@ -112,7 +117,8 @@ class LiveWall:
         self._lock = threading.Lock()  # guards the config and the bookkeeping below; never held while reading
         self._fingerprint = None
         self._config_state = ConfigState(None, (), 0)
-        self._data_state = DataState(None, None, None, 0, reading=True)
+        self._data_state = self._kept_state()
+        self._kept_content = self._data_state.content
         self._data_read_at: float | None = None
         self._data_config_version = -1
         self._marker: str | None = None
@@ -283,6 +289,33 @@ class LiveWall:
         self._data_state = DataState(shared.data if shared.data is not None else previous.data, shared.stale_since,
                                      shared.problem, previous.version + (1 if fresh else 0), shared.read_at,
                                      content=shared.content if shared.data is not None else previous.content)
+        self._keep(shared)
+
+    def _kept_state(self) -> DataState:
+        """The numbers the last run kept (as of their read), or none yet: the first read is running."""
+        try:
+            if self.kept is not None and self.kept.exists():
+                read = SHARED_READ.validate_json(self.kept.read_bytes())
+                if read.data is not None:
+                    return DataState(read.data, None, None, 0, read.read_at, content=read.content)
+        except Exception as error:  # unreadable, or from code that kept other numbers: the database tells
+            log.warning("the last numbers in %s are not used: %s", self.kept, str(error).splitlines()[0])
+        return DataState(None, None, None, 0, reading=True)
+
+    def _keep(self, shared: SharedRead) -> None:
+        """Write the new numbers to `kept`, when they say something new (a read of the same numbers does not)."""
+        if self.kept is None or shared.data is None or shared.problem is not None \
+                or shared.content == self._kept_content:
+            return
+        try:
+            self.kept.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.kept.parent, prefix=".numbers-")
+            with os.fdopen(handle, "wb") as file:
+                file.write(SHARED_READ.dump_json(shared))
+            os.replace(temporary, self.kept)  # a restart reads the old file or the new one, never half of one
+            self._kept_content = shared.content
+        except OSError as error:
+            log.warning("the last numbers could not be kept in %s: %s", self.kept, error)
 
     def _note_rollup_zone(self, data: WallData | None) -> None:
         zone = data.rollup_zone if data is not None else None
@@ -356,6 +389,12 @@ class LiveWall:
         except Exception as error:
             log.warning("result cache not writable: %s", error)
         return result
+
+
+def kept_numbers_file(folder: Path, database_url: str) -> Path:
+    """Where a wall keeps its last good numbers in `folder` (its data folder): one file per database, so a
+    wall moved to another database never shows the numbers of the one before."""
+    return folder / f"last-numbers-{hashlib.sha256(database_url.encode()).hexdigest()[:12]}.json"
 
 
 def config_digest(directory: Path) -> str:

@@ -44,6 +44,21 @@ class ConfigCopy:
         return load_config(self.path)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_data_folder(tmp_path_factory):
+    """What walls built in the tests write for themselves (the last numbers, the remote's notes) goes to a
+    folder of the session's, never the project's data/."""
+    import os
+
+    before = os.environ.get("OBEYA_DATA_DIR")
+    os.environ["OBEYA_DATA_DIR"] = str(tmp_path_factory.mktemp("obeya-data"))
+    yield
+    if before is None:
+        os.environ.pop("OBEYA_DATA_DIR", None)
+    else:
+        os.environ["OBEYA_DATA_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def test_config_dir() -> Path:
     """The small valid config the tests run against."""

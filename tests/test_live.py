@@ -209,6 +209,39 @@ def test_a_database_whose_network_holds_its_bytes_is_said_too_slow_and_the_numbe
     assert (recovered.data, recovered.stale_since, recovered.problem) == (good.data, None, None)
 
 
+
+def test_a_restarted_server_shows_the_last_numbers_at_once_stale_while_the_database_is_away(
+        postgres_through_proxy, config_copy, clock, tmp_path):
+    """A TV never goes blank after a restart: the numbers the server had are on disk, shown as of their
+    read and marked stale while the database is away, replaced by the next read."""
+    from obeya.live import kept_numbers_file
+
+    engine, proxy = postgres_through_proxy
+    kept = kept_numbers_file(tmp_path / "data", str(engine.url))
+    good = LiveWall(config_copy.path, engine, clock=clock, now=lambda: NOW, kept=kept).settle()
+    assert kept.exists()
+    proxy.cut()
+    later = NOW + timedelta(hours=1)
+    restarted = LiveWall(config_copy.path, engine, clock=clock, now=lambda: later, kept=kept)
+    first = restarted.data_state()
+    assert (first.data, first.reading, first.read_at, first.stale_since) == (good.data, False, NOW, None)
+    stale = restarted.settle()
+    assert (stale.data, stale.stale_since) == (good.data, later) and stale.problem
+    other = LiveWall(config_copy.path, engine, clock=clock, kept=kept_numbers_file(tmp_path / "data", "sqlite:///x"))
+    assert other.data_state().data is None  # another database's numbers are never shown
+
+
+def test_kept_numbers_that_cannot_be_read_are_left_and_the_database_read(tmp_path, config_copy, caplog):
+    url = f"sqlite:///{tmp_path / 'wall.db'}"
+    fill(url)
+    kept = tmp_path / "last-numbers.json"
+    kept.write_text('{"data": {"as_of": "yesterday"}}')
+    live = LiveWall(config_copy.path, make_engine(url), kept=kept)
+    assert live.data_state().reading
+    assert live.settle().data is not None
+    assert f"the last numbers in {kept} are not used:" in caplog.text
+
+
 # --- several processes, one reader ----------------------------------------------
 
 

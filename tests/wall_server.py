@@ -64,7 +64,8 @@ class WallServer:
         or, `until="started"`, return at once, for a caller that asks the moment it listens."""
         env = {name: value for name, value in os.environ.items() if not name.startswith("OBEYA_")}
         env.update(OBEYA_HOST="127.0.0.1", OBEYA_PORT=str(self.port), OBEYA_CONFIG_DIR=str(self.config_dir),
-                   OBEYA_DATABASE_URL=self.database_url, PYTHONUNBUFFERED="1")
+                   OBEYA_DATABASE_URL=self.database_url, PYTHONUNBUFFERED="1",
+                   OBEYA_DATA_DIR=str(self.log_path.parent / "obeya-data"))  # what it writes: its own, not data/
         env.update(self.extra_env)
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen([sys.executable, *self.command], cwd=REPO_ROOT, env=env, stdout=self._log,
