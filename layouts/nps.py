@@ -2,9 +2,9 @@
 
 Page 1 is the whole team: the current NPS as a big number with status,
 interval, responses, change and the promoter/passive/detractor split, next
-to the trend. Where the room's type makes that card taller than the page (a
-small or far TV) the overview takes two pages: the card laid out across the
-page, then the trend. The next pages are small multiples, one chart per service.
+to the trend. Where the room's type makes that card taller than the page, or
+leaves the trend beside it too narrow for its labels (a small or far TV), the
+overview takes two pages: the card laid out across the page, then the trend. The next pages are small multiples, one chart per service.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from dash import dcc, html
 
-from layouts.charts import GRAPH_CONFIG, note_numbers, nps_range, nps_trend_figure, span_words
+from layouts.charts import (CHART_PX_PER_REM, GRAPH_CONFIG, note_numbers, note_words_fit, nps_range,
+                            nps_trend_figure, span_words)
 from layouts import geometry as g
 from layouts.components import (
     Screen,
@@ -50,16 +51,21 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
     period = period_name(current, data.period, say)
     subtitle = f"{say('nps.all_services')} · {period}"
     notes = config.annotations_for(None)
-    if summary_fits(data.nps_overall, data, subtitle, screen.stale_since is not None, say):
+    stale = screen.stale_since is not None
+    if summary_fits(data.nps_overall, data, subtitle, stale, say):
+        height = trend_height(data, subtitle, stale, say)
         pages = [[panel_heading(say("nps.title"), subtitle, **heading),
-                  overview(data.nps_overall, data, screen, notes=notes, say=say)]]
+                  overview(data.nps_overall, data, screen, notes=notes, height_rem=height, say=say)]]
     else:  # the card across page 1, the trend on page 2
+        trend_subtitle = f"{subtitle} · {say('nps.charts', span=span)}"
+        height = trend_height(data, trend_subtitle, stale, say)
         pages = [[panel_heading(say("nps.title"), subtitle, **heading),
                   html.Div(html.Div(summary(data.nps_overall, data, say, grouped=True),
                                     className="nps-summary nps-summary-across"),
                            className="nps-overview nps-overview-alone")],
-                 [panel_heading(say("nps.title"), f"{subtitle} · {say('nps.charts', span=span)}", **heading),
-                  html.Div(trend(data.nps_overall, data, screen, notes, say), className="nps-overview nps-overview-alone")]]
+                 [panel_heading(say("nps.title"), trend_subtitle, **heading),
+                  html.Div(trend(data.nps_overall, data, screen, notes, height, say),
+                           className="nps-overview nps-overview-alone")]]
     services = [data.nps_by_service[s.id] for s in config.services if s.id in data.nps_by_service]
     per_page = g.current().cards_per_page(SERVICES_PER_PAGE)
     chunks = [services[i:i + per_page] for i in range(0, len(services), per_page)]
@@ -99,31 +105,46 @@ def share(part: int, counts: NpsCounts, say: Labels = ENGLISH) -> str:
 
 
 def overview(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[Annotation] = (),
-             say: Labels = ENGLISH) -> html.Div:
+             height_rem: float | None = None, say: Labels = ENGLISH) -> html.Div:
     """The big number with everything that qualifies it, next to the trend."""
     return html.Div(
         [
             html.Div(summary(series, data, say),
                      className="nps-summary" + (" nps-summary-missing" if series.current.estimate is None else "")),
-            trend(series, data, screen, notes, say),
+            trend(series, data, screen, notes, height_rem, say),
         ],
         className="nps-overview",
     )
 
 
 def trend(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[Annotation] = (),
-          say: Labels = ENGLISH) -> html.Div:
-    """The weekly or monthly trend with its band, and what the chart's marks mean."""
+          height_rem: float | None = None, say: Labels = ENGLISH) -> html.Div:
+    """The weekly or monthly trend with its band, and what the chart's marks mean; the events' words above
+    the chart where they leave the plot its height (`height_rem`, the trend's, None: no limit), else in the
+    legend under it."""
+    height_px = None if height_rem is None else height_rem * CHART_PX_PER_REM
+    words = note_words_fit(series.periods, notes, height_px)
+    missing = any(p.estimate is None for p in series.periods)
+    legend = chart_legend(not_enough=(data.min_responses, "responses") if missing else None,
+                          notes=() if words else notes, say=say)
     return html.Div(
         [
-            dcc.Graph(figure=nps_trend_figure(series, screen.theme, screen.scale, notes=notes, say=say),
+            dcc.Graph(figure=nps_trend_figure(series, screen.theme, screen.scale, notes=notes, note_words=words,
+                                              say=say),
                       config=GRAPH_CONFIG, className="chart nps-trend-chart", responsive=True),
-            chart_legend(not_enough=(data.min_responses, "responses"), say=say)
-            if any(p.estimate is None for p in series.periods) else None,
+            legend,
             data_notes(data, say),
         ],
         className="nps-trend",
     )
+
+
+def trend_height(data: WallData, subtitle: str, stale: bool, say: Labels = ENGLISH) -> float:
+    """Estimated height in rem of the trend chart on page 1 (or 2) under a heading with `subtitle`: the page,
+    less the heading and a line of legend under the chart."""
+    room = g.current()
+    legend = g.FS_SMALL * g.BODY_LINE
+    return room.page_height_rem - heading_height(say("nps.title"), subtitle, stale, say) - g.PAGE_GAP_REM - legend
 
 
 # The summary card as panel-nps.css draws it, in rem of the wall's zoomed type: its text and spacing keep
@@ -133,6 +154,10 @@ SUMMARY_PADDING_X_REM = 1.2
 FACT_LABEL_REM = 8.4
 FACT_GAPS_REM = 0.6
 SPLIT_BAR_REM = 1.1 + 0.5  # the bar and the legend's margin above it
+OVERVIEW_GAP_REM = 1.2  # between the card and the trend
+# The trend beside the card needs this much width for its period labels, the responses row and the target's
+# label to stay on one line each: seven period names of the smallest type, with the axis labels either side.
+TREND_MIN_WIDTH_REM = 30.0
 
 
 def summary_height(series: NpsSeries, data: WallData, say: Labels = ENGLISH) -> float:
@@ -164,9 +189,17 @@ def summary_height(series: NpsSeries, data: WallData, say: Labels = ENGLISH) -> 
     return 2 / room.scale + line + hero + target + facts_height + split_height + 4 * space
 
 
+def trend_width_beside() -> float:
+    """The trend's width in rem beside the summary card, in the room being drawn for."""
+    return g.current().page_width_rem - SUMMARY_WIDTH_REM - OVERVIEW_GAP_REM
+
+
 def summary_fits(series: NpsSeries, data: WallData, subtitle: str, stale: bool, say: Labels = ENGLISH) -> bool:
-    """Whether the summary card fits the page beside the trend, under the heading."""
+    """Whether the summary card fits the page beside the trend, under the heading, and leaves the trend
+    wide enough to be read."""
     room = g.current()
+    if trend_width_beside() < TREND_MIN_WIDTH_REM:
+        return False
     available = room.page_height_rem - heading_height(say("nps.title"), subtitle, stale, say) - g.PAGE_GAP_REM
     return summary_height(series, data, say) <= available
 
@@ -178,17 +211,16 @@ def summary(series: NpsSeries, data: WallData, say: Labels = ENGLISH, grouped: b
     estimate = current.estimate
     unit = "week" if data.period == "week" else "month"
     if estimate is None:
-        return [
-            html.Div(say("nps.label"), className="nps-label"),
-            html.Div(say("nps.not_enough"), className="nps-hero-missing not-enough", **GLANCE),
-            target_line(series, say),
-            html.Div(
-                [fact(say("nps.responses"), say.number(current.counts.responses),
-                      say("nps.needed", minimum=data.min_responses)),
-                 change_fact(series, unit, say)],
-                className="nps-facts",
-            ),
-        ]
+        missing = [html.Div(say("nps.label"), className="nps-label"),
+                   html.Div(say("nps.not_enough"), className="nps-hero-missing not-enough", **GLANCE),
+                   target_line(series, say)]
+        facts = html.Div(
+            [fact(say("nps.responses"), say.number(current.counts.responses),
+                  say("nps.needed", minimum=data.min_responses)),
+             change_fact(series, unit, say)],
+            className="nps-facts",
+        )
+        return [html.Div(missing, className="nps-summary-number"), facts] if grouped else [*missing, facts]
     number = [html.Div(say("nps.label"), className="nps-label"),
               html.Div(nps_number(estimate.value, say), className="nps-hero", **GLANCE),
               target_line(series, say)]
