@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 
 from layouts.geometry import FS_SMALL, SCREEN_HEIGHT_REM
 from layouts.glyph_widths import FONT_STACK
+from layouts.textfit import text_width
 from layouts.words import ENGLISH, Labels
 from obeya.config import Annotation
 from obeya.metrics import NpsCounts
@@ -66,6 +67,7 @@ GRAPH_CONFIG = {"staticPlot": True, "displayModeBar": False, "responsive": True}
 NOT_ENOUGH_SYMBOL = "circle-open"  # the placeholder of a period below the minimum
 NOTE_ROW_PX = 32  # height of one row of event labels above a chart
 NOTE_SHARE = 0.35  # the event labels above a full trend take at most this share of its height
+NOTE_SHIFT_PX = 4  # between an event's line and its label
 MARK_REACH = 0.08  # a small chart's event mark is about this share of its plot wide: closer ones share a mark
 
 
@@ -247,14 +249,40 @@ def _label_rows(periods: Sequence[PeriodValue], notes: Sequence[Annotation]) -> 
     return rows
 
 
-def note_words_fit(periods: Sequence[PeriodValue], notes: Sequence[Annotation], height_px: float | None) -> bool:
-    """Whether the events' words fit above a full trend `height_px` high (1080p pixels; None: as tall as it
-    needs): their rows take at most NOTE_SHARE of it. Where they do not (a small or far TV), the chart marks
-    the events by number and the legend under it names them, so the plot keeps its height."""
+def note_words_fit(periods: Sequence[PeriodValue], notes: Sequence[Annotation], size_px: tuple[float, float] | None,
+                   margins_px: tuple[float, float] = (0.0, 0.0), numbers: dict[Annotation, int] | None = None) -> bool:
+    """Whether the events' words fit above a full trend of `size_px` (width, height in 1080p pixels; None: as
+    big as it needs) with the plot `margins_px` (left, right) in from its edges: their rows take at most
+    NOTE_SHARE of its height, and each label, running from its line as `annotate` draws it, ends inside the
+    chart. Where they do not (a small or far TV), the chart marks the events by number and the legend under it
+    names them, so the plot keeps its height and no label is cut off."""
     rows = _label_rows(periods, notes)
-    if height_px is None or not rows:
+    if size_px is None or not rows:
         return True
-    return 10 + NOTE_ROW_PX * (max(rows.values()) + 1) <= height_px * NOTE_SHARE
+    width, height = size_px
+    if 10 + NOTE_ROW_PX * (max(rows.values()) + 1) > height * NOTE_SHARE:
+        return False
+    left, right = margins_px
+    plot = width - left - right
+    count = len(periods)
+    numbers = numbers or note_numbers(notes)
+    for note in rows:
+        index = note_position(periods, note.date)
+        x = left + (index + 0.5) / count * plot  # the line, from the chart's left edge
+        label = NOTE_SHIFT_PX + _words_px(f"{numbers.get(note, '')} {note.text}")
+        if (x - label < 0) if _runs_left(index, count) else (x + label > width):
+            return False
+    return True
+
+
+def _runs_left(index: float, count: int) -> bool:
+    """Whether an event's label runs left from its line: near the right edge of the plot."""
+    return index > count * 0.65
+
+
+def _words_px(text: str) -> float:
+    """The width of `text` in the chart's smallest type, in 1080p pixels (as measured in the wall's font)."""
+    return text_width(text, FS_SMALL) * CHART_PX_PER_REM
 
 
 def annotate(figure: go.Figure, periods: Sequence[PeriodValue], notes: Sequence[Annotation], *, theme: str,
@@ -290,10 +318,10 @@ def annotate(figure: go.Figure, periods: Sequence[PeriodValue], notes: Sequence[
         placed.append((index, row))
         # plotly reads tags in text: the team's words stay words
         text = (f"<b>{number}</b> " if number else "") + html.escape(note.text, quote=False)
-        runs_left = index > count * 0.65
+        runs_left = _runs_left(index, count)
         figure.add_annotation(xref="x", x=index, yref="paper", y=1, yanchor="bottom",
-                              yshift=px(NOTE_ROW_PX * row, scale), showarrow=False,
-                              xanchor="right" if runs_left else "left", xshift=px(-4 if runs_left else 4, scale),
+                              yshift=px(NOTE_ROW_PX * row, scale), showarrow=False, xanchor="right" if runs_left
+                              else "left", xshift=px(-NOTE_SHIFT_PX if runs_left else NOTE_SHIFT_PX, scale),
                               text=text, font=dict(size=px(BASE_FONT_PX, scale), color=colours["annotation"]))
     # A small chart marks its lines above the plot, so the marks hide no values; lines too close for a mark
     # each share one ("3–5"), so the plot keeps its height.
@@ -468,6 +496,15 @@ def ftr_range(series: Sequence[FtrSeries]) -> tuple[float, float]:
     first, *more = series
     return _value_range(first.periods, first.target, 0, 100, padding=4,
                         more=[(other.periods, other.target) for other in more])
+
+
+def nps_trend_margins(series: NpsSeries, say: Labels = ENGLISH) -> tuple[float, float]:
+    """About how far the full NPS trend's plot sits in from its left and right edges, in 1080p pixels: the
+    responses row's label on the left, the target's label on the right (`note_words_fit`'s margins)."""
+    left = 10 + 6 + max(_words_px(say("chart.responses")), _words_px(signed_tick(-100, say)))  # margin, tick
+    if series.target is None:
+        return left, 10
+    return left, _text_width(say("chart.target", value=signed_tick(series.target, say))) + 8 + 12
 
 
 def nps_trend_figure(series: NpsSeries, theme: str = "dark", scale: float = 1.0, *,

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dash import dcc, html
 
 from layouts.charts import (CHART_PX_PER_REM, GRAPH_CONFIG, note_numbers, note_words_fit, nps_range,
-                            nps_trend_figure, span_words)
+                            nps_trend_figure, nps_trend_margins, span_words)
 from layouts import geometry as g
 from layouts.components import (
     Screen,
@@ -53,18 +53,18 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
     notes = config.annotations_for(None)
     stale = screen.stale_since is not None
     if summary_fits(data.nps_overall, data, subtitle, stale, say):
-        height = trend_height(data, subtitle, stale, say)
+        size = (trend_width_beside(), trend_height(data, subtitle, stale, say))
         pages = [[panel_heading(say("nps.title"), subtitle, **heading),
-                  overview(data.nps_overall, data, screen, notes=notes, height_rem=height, say=say)]]
+                  overview(data.nps_overall, data, screen, notes=notes, size_rem=size, say=say)]]
     else:  # the card across page 1, the trend on page 2
         trend_subtitle = f"{subtitle} · {say('nps.charts', span=span)}"
-        height = trend_height(data, trend_subtitle, stale, say)
+        size = (g.current().page_width_rem, trend_height(data, trend_subtitle, stale, say))
         pages = [[panel_heading(say("nps.title"), subtitle, **heading),
                   html.Div(html.Div(summary(data.nps_overall, data, say, grouped=True),
                                     className="nps-summary nps-summary-across"),
                            className="nps-overview nps-overview-alone")],
                  [panel_heading(say("nps.title"), trend_subtitle, **heading),
-                  html.Div(trend(data.nps_overall, data, screen, notes, height, say),
+                  html.Div(trend(data.nps_overall, data, screen, notes, size, say),
                            className="nps-overview nps-overview-alone")]]
     services = [data.nps_by_service[s.id] for s in config.services if s.id in data.nps_by_service]
     per_page = g.current().cards_per_page(SERVICES_PER_PAGE)
@@ -105,25 +105,25 @@ def share(part: int, counts: NpsCounts, say: Labels = ENGLISH) -> str:
 
 
 def overview(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[Annotation] = (),
-             height_rem: float | None = None, say: Labels = ENGLISH) -> html.Div:
-    """The big number with everything that qualifies it, next to the trend."""
+             size_rem: tuple[float, float] | None = None, say: Labels = ENGLISH) -> html.Div:
+    """The big number with everything that qualifies it, next to the trend (`size_rem`: see `trend`)."""
     return html.Div(
         [
             html.Div(summary(series, data, say),
                      className="nps-summary" + (" nps-summary-missing" if series.current.estimate is None else "")),
-            trend(series, data, screen, notes, height_rem, say),
+            trend(series, data, screen, notes, size_rem, say),
         ],
         className="nps-overview",
     )
 
 
 def trend(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[Annotation] = (),
-          height_rem: float | None = None, say: Labels = ENGLISH) -> html.Div:
+          size_rem: tuple[float, float] | None = None, say: Labels = ENGLISH) -> html.Div:
     """The weekly or monthly trend with its band, and what the chart's marks mean; the events' words above
-    the chart where they leave the plot its height (`height_rem`, the trend's, None: no limit), else in the
-    legend under it."""
-    height_px = None if height_rem is None else height_rem * CHART_PX_PER_REM
-    words = note_words_fit(series.periods, notes, height_px)
+    the chart where they fit it and leave the plot its height (`size_rem`: the trend's width and height,
+    None: no limit), else in the legend under it."""
+    size_px = None if size_rem is None else (size_rem[0] * CHART_PX_PER_REM, size_rem[1] * CHART_PX_PER_REM)
+    words = note_words_fit(series.periods, notes, size_px, nps_trend_margins(series, say))
     missing = any(p.estimate is None for p in series.periods)
     legend = chart_legend(not_enough=(data.min_responses, "responses") if missing else None,
                           notes=() if words else notes, say=say)

@@ -139,7 +139,7 @@ NO_RESPONSES = (0, 0, 0)
 def six_events() -> list[Annotation]:
     """Six events of the team in the last three months, as the demo's annotations.yaml has them."""
     starts = complete_periods(TODAY, "week", 26)
-    return [Annotation(date=starts[i], text=f"Event number {i} of the team, in words") for i in (11, 14, 16, 19, 20, 21)]
+    return [Annotation(date=starts[i], text=f"Event number {i}") for i in (11, 14, 16, 19, 20, 21)]
 
 
 def trend_chart(page):
@@ -175,6 +175,24 @@ def test_on_a_43_inch_tv_the_trend_names_its_events_under_it_so_the_plot_keeps_i
     with geometry.drawing_for(geometry.room(55, 5, 2.5)):  # the default room has the height for the words
         page = nps.render(config, wall_data(series([NO_RESPONSES] * 26)), SCREEN)[0]
     assert len([a for a in trend_chart(page).figure.layout.annotations if "Event number" in a.text]) == 6
+
+
+def test_an_event_label_too_long_for_the_chart_is_named_in_the_legend_not_cut_off(test_config):
+    # 60 characters at week 16 of 26 run right past the chart's edge beside the card on the default TV
+    starts = complete_periods(TODAY, "week", 26)
+    long = Annotation(date=starts[16], text="A new self-service portal for every laptop order, in 3 steps")
+    config = dataclasses.replace(test_config, annotations=(long,), actions=())
+    data = wall_data(series([ENOUGH] * 26))
+    with geometry.drawing_for(geometry.room(55, 5, 2.5)):
+        page = nps.render(config, data, SCREEN)[0]
+    figure = trend_chart(page).figure
+    assert not [a for a in figure.layout.annotations if long.text in a.text]
+    assert long.text in text_of(with_class(page, "chart-legend")[0])
+    short = dataclasses.replace(config, annotations=(long.model_copy(update={"text": "New portal"}),))
+    with geometry.drawing_for(geometry.room(55, 5, 2.5)):
+        page = nps.render(short, data, SCREEN)[0]
+    assert [a.text for a in trend_chart(page).figure.layout.annotations if "New portal" in a.text] == [
+        "<b>1</b> New portal"]
 
 
 def test_services_follow_on_their_own_page_with_value_status_and_target(test_config):
