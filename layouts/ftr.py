@@ -30,17 +30,14 @@ from layouts.components import (
     data_notes,
     waiting_page,
 )
-from layouts.journey_fit import heading_height
-from layouts.textfit import estimated_lines, text_width
+from layouts.chart_cards import CARD_ROW_GAP_REM, cards_per_page
+from layouts.textfit import estimated_lines
 from layouts.words import ENGLISH, Labels, words
 from obeya.config import Annotation, Config
 from obeya.snapshot import FtrSeries, WallData
 
 SERVICES_PER_PAGE = 6
-GRIDS = {6: (3, 2), 4: (2, 2), 3: (3, 1), 2: (2, 1), 1: (1, 1)}  # cards on a page: (columns, rows), grid_class's
-# A card's chart is readable from this height in rem: three value labels of the smallest type with air between
-# them, and the row of event marks above the plot.
-CHART_MIN_REM = 8.0
+CARD_PADDING_Y_REM = 0.6 + 0.5  # .ftr-card's, top and bottom
 MISS_REASON_ICONS = {"reopened": "bi-arrow-counterclockwise", "reassigned": "bi-arrow-left-right"}
 
 
@@ -52,9 +49,10 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
     services = [data.ftr_by_service[s.id] for s in config.services if s.id in data.ftr_by_service]
     period = period_name(data.nps_overall.current, data.period, say)
     span = span_words(len(data.nps_overall.periods), data.period, say)
-    per_page, across = cards_per_page(config, data, services, f"{say('ftr.subtitle')} · {period} · "
-                                      f"{say('nps.charts', span=span)} · {say('common.page', number=9, total=9)}",
-                                      screen.stale_since is not None, say)
+    longest = f"{say('ftr.subtitle')} · {period} · {say('nps.charts', span=span)} · " \
+              f"{say('common.page', number=9, total=9)}"
+    per_page, across = cards_per_page(config, data, services, "tickets", (say("ftr.title"), longest),
+                                      screen.stale_since is not None, card_words_height, say)
     chunks = [services[i:i + per_page] for i in range(0, len(services), per_page)] or [[]]
     pages = []
     shared = ftr_range(services) if services else None  # one scale for every service, on every page
@@ -81,74 +79,16 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
     return pages
 
 
-def cards_per_page(config: Config, data: WallData, services: Sequence[FtrSeries], subtitle: str, stale: bool,
-                   say: Labels = ENGLISH) -> tuple[int, bool]:
-    """How many cards a page holds in the room being drawn for, and whether they are laid out across the page:
-    the most of the grid the room holds whose charts keep CHART_MIN_REM on every page, else one card across."""
-    room = g.current()
-    most = room.cards_per_page(SERVICES_PER_PAGE)
-    body = room.page_height_rem - heading_height(say("ftr.title"), subtitle, stale, say) - g.PAGE_GAP_REM
-    for per_page in (count for count in GRIDS if count <= most):
-        columns, rows = GRIDS[per_page]
-        width = (room.page_width_rem - (columns - 1) * CARD_GAP_REM) / columns - 2 * CARD_PADDING_X_REM
-        chunks = [services[i:i + per_page] for i in range(0, len(services), per_page)] or [[]]
-        shortest = min(
-            (body - legend_height(config, data, chunk, say)) / rows - (rows - 1) * CARD_GAP_REM / rows
-            - max((card_words_height(series, width) for series in chunk), default=0.0)
-            for chunk in chunks)
-        if shortest >= CHART_MIN_REM:
-            return per_page, False
-    return 1, True
-
-
-# The card as panel-ftr.css draws it, in rem.
-CARD_GAP_REM = 0.8  # --gap, between cards
-CARD_PADDING_X_REM = 0.9
-CARD_PADDING_Y_REM = 0.6 + 0.5
-CARD_ROW_GAP_REM = 0.3
-LEGEND_ITEM_GAP_REM = 1.6  # .chart-legend's column gap
-LEGEND_ROW_GAP_REM = 0.2
-LEGEND_MARK_REM = 1.6  # an event's number box or the band's swatch, and the space after it
-
-
 def card_words_height(series: FtrSeries, width: float) -> float:
-    """Height in rem of a stacked card without its chart: name, figures, expected experience, foot, gaps."""
+    """Height in rem of a card without its chart, `width` rem inside: name, figures, expected experience, foot
+    and the gaps between them, as panel-ftr.css draws them."""
     room = g.current()
     small_line = g.FS_SMALL * g.BODY_LINE
-    verdict = room.glance(g.FS_SMALL) * g.BODY_LINE + 0.3 + small_line + 0.15  # the chip and the gap under it
+    verdict = room.glance(g.FS_SMALL) * g.BODY_LINE + 0.3 + small_line + 0.15  # the chip, the gap in points
     figures = max(room.glance(g.FS_H1), verdict)
-    expected = estimated_lines(f"“{series.expected_experience}”", g.FS_SMALL, width) * g.FS_SMALL * 1.2
+    expected = estimated_lines(f"\u201c{series.expected_experience}\u201d", g.FS_SMALL, width) * g.FS_SMALL * 1.2
     name = estimated_lines(series.name, g.FS_H3, width, bold=True) * g.FS_H3 * 1.15
     return CARD_PADDING_Y_REM + name + figures + expected + small_line + 4 * CARD_ROW_GAP_REM
-
-
-def legend_height(config: Config, data: WallData, chunk: Sequence[FtrSeries], say: Labels = ENGLISH) -> float:
-    """Height in rem of the legend under a page of cards, with the gap above it (0 without one): its items wrap
-    across the page as the browser's flex row does."""
-    legend = small_charts_legend(config, data, chunk, "tickets", say)
-    if legend is None:
-        return 0.0
-    width = g.current().page_width_rem
-    lines, used = 1, 0.0
-    for item in legend.children:
-        item_width = LEGEND_MARK_REM + text_width(text_of(item), g.FS_SMALL)
-        if used and used + LEGEND_ITEM_GAP_REM + item_width > width:
-            lines, used = lines + 1, item_width
-        else:
-            used += (LEGEND_ITEM_GAP_REM if used else 0.0) + item_width
-    return g.PAGE_GAP_REM + lines * g.FS_SMALL * g.BODY_LINE + (lines - 1) * LEGEND_ROW_GAP_REM
-
-
-def text_of(component) -> str:
-    """The words of a component and its children."""
-    if isinstance(component, str):
-        return component
-    children = getattr(component, "children", None)
-    if children is None:
-        return ""
-    if not isinstance(children, (list, tuple)):
-        children = [children]
-    return "".join(text_of(child) for child in children)
 
 
 def gap_words(gap: float, say: Labels = ENGLISH) -> str:

@@ -30,8 +30,9 @@ from layouts.components import (
     data_notes,
     waiting_page,
 )
+from layouts.chart_cards import CARD_ROW_GAP_REM, cards_per_page
 from layouts.journey_fit import heading_height
-from layouts.textfit import text_width
+from layouts.textfit import estimated_lines, text_width
 from layouts.words import ENGLISH, Labels, words
 from obeya.config import Annotation, Config
 from obeya.metrics import NpsCounts
@@ -67,7 +68,9 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
                   html.Div(trend(data.nps_overall, data, screen, notes, size, say),
                            className="nps-overview nps-overview-alone")]]
     services = [data.nps_by_service[s.id] for s in config.services if s.id in data.nps_by_service]
-    per_page = g.current().cards_per_page(SERVICES_PER_PAGE)
+    longest = f"{period} · {say('nps.charts', span=span)} · {say('common.page', number=9, total=9)}"
+    per_page, across = cards_per_page(config, data, services, "responses", (say("nps.by_service"), longest), stale,
+                                      lambda series, width: card_words_height(series, width, say), say)
     chunks = [services[i:i + per_page] for i in range(0, len(services), per_page)]
     shared = nps_range(services) if services else None  # one scale for every service, on every page
     for number, chunk in enumerate(chunks, start=1):
@@ -78,7 +81,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
         page = [
             panel_heading(say("nps.by_service"), subtitle, **heading),
             html.Div([service_card(series, data, screen, notes=config.annotations_for(series.service_id),
-                                   numbers=numbers, value_range=shared, say=say)
+                                   numbers=numbers, value_range=shared, across=across, say=say)
                       for series in chunk],
                      className="card-grid card-grid-" + grid_class(len(chunk), paged=len(chunks) > 1, per_page=per_page)),
         ]
@@ -312,8 +315,9 @@ def split(counts: NpsCounts, say: Labels = ENGLISH) -> html.Div:
 
 def service_card(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[Annotation] = (),
                  numbers: dict[Annotation, int] | None = None, value_range: tuple[float, float] | None = None,
-                 say: Labels = ENGLISH) -> html.Div:
-    """One service: its current NPS (or why there is none), status against its target, and its trend."""
+                 across: bool = False, say: Labels = ENGLISH) -> html.Div:
+    """One service: its current NPS (or why there is none), status against its target, and its trend; `across`:
+    the words in a column left of the chart, which takes the card's whole height."""
     estimate = series.current.estimate
     needed = say("nps.card_needed", count=say.number(series.current.counts.responses), minimum=data.min_responses)
     if estimate is None:
@@ -337,5 +341,24 @@ def service_card(series: NpsSeries, data: WallData, screen: Screen, notes: Seque
                                               notes=notes, numbers=numbers, value_range=value_range, say=say),
                       config=GRAPH_CONFIG, className="chart nps-card-chart", responsive=True),
         ],
-        className="nps-card",
+        className="nps-card" + (" nps-card-across" if across else ""),
     )
+
+
+CARD_PADDING_Y_REM = 0.6 + 0.4  # .nps-card's, top and bottom
+
+
+def card_words_height(series: NpsSeries, width: float, say: Labels = ENGLISH) -> float:
+    """Height in rem of a service's card without its chart, `width` rem inside: name, figures, status and the
+    gaps between them, as panel-nps.css draws them."""
+    room = g.current()
+    name = estimated_lines(series.name, g.FS_H3, width, bold=True) * g.FS_H3 * 1.15
+    figures = room.glance(g.FS_H1) if series.current.estimate is not None else 2 * g.FS_H3 * 1.3
+    chip = room.glance(g.FS_SMALL) * g.BODY_LINE + 0.3  # its padding and border
+    status = chip
+    if series.target is not None:  # the target goes under the chip where they do not fit side by side
+        chip_width = text_width(say(f"status.{series.status}"), room.glance(g.FS_SMALL), bold=True) + 2.6
+        target_width = text_width(say("nps.target", value=nps_number(series.target, say)), g.FS_SMALL)
+        if chip_width + 0.7 + target_width > width:
+            status += g.FS_SMALL * g.BODY_LINE + 0.2
+    return CARD_PADDING_Y_REM + name + figures + status + 3 * CARD_ROW_GAP_REM

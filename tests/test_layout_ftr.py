@@ -112,7 +112,7 @@ def test_too_few_tickets_show_not_enough_tickets_not_a_rate(test_config):
 
 def test_services_go_three_to_a_page_where_two_rows_would_leave_their_charts_strips(test_config):
     # 3 × 2 cards of the smallest type (an 85" TV at 3 m) left each chart about 5rem; one row of three keeps
-    # ftr.CHART_MIN_REM, so six services make two pages and seven three
+    # chart_cards.CHART_MIN_REM, so six services make two pages and seven three
     six = config_with_services(test_config, 6)
     assert [len(cards(page)) for page in ftr.render(six, wall_data(six), SCREEN)] == [3, 3]
     seven = config_with_services(test_config, 7)
@@ -181,11 +181,8 @@ def test_on_a_43_inch_tv_at_5_m_each_service_gets_a_page_with_its_chart_beside_i
     data = wall_data(config)
     with geometry.drawing_for(geometry.room(43, 5, 2.5)):
         pages = ftr.render(config, data, SCREEN)
-        per_page, across = ftr.cards_per_page(config, data, list(data.ftr_by_service.values()), "Resolved tickets",
-                                              False)
     assert len(pages) == 6
     assert all(len(cards(page)) == 1 and "ftr-card-across" in cards(page)[0].className for page in pages)
-    assert (per_page, across) == (1, True)
     with geometry.drawing_for(geometry.room(55, 5, 2.5)):  # the default room keeps two stacked cards a page
         pages = ftr.render(config, data, SCREEN)
     assert len(pages) == 3

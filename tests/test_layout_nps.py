@@ -195,6 +195,24 @@ def test_an_event_label_too_long_for_the_chart_is_named_in_the_legend_not_cut_of
         "<b>1</b> New portal"]
 
 
+def test_on_a_43_inch_tv_at_5_m_each_service_gets_a_page_with_its_chart_beside_its_words(test_config):
+    # with the events named under them, two stacked cards a page left each chart about 4rem (a plot of 114px
+    # at 1080p, its value labels on top of each other); one card across the page gives it the card's height
+    config = config_with_services(dataclasses.replace(test_config, annotations=tuple(six_events()), actions=()), 6)
+    config = dataclasses.replace(config, annotations=tuple(note.model_copy(update={"service": "service-0"})
+                                                           for note in config.annotations))
+    data = wall_data(series([ENOUGH] * 26), {s.id: series([ENOUGH] * 26, service_id=s.id, name=s.name,
+                                                         target=s.nps_target) for s in config.services})
+    with geometry.drawing_for(geometry.room(43, 5, 2.5)):
+        pages = [page for page in nps.render(config, data, SCREEN) if with_class(page, "nps-card")]
+    assert len(pages) == 6
+    assert all(len(cards) == 1 and "nps-card-across" in cards[0].className
+               for cards in (with_class(page, "nps-card") for page in pages))
+    with geometry.drawing_for(geometry.room(55, 5, 2.5)):  # the default room keeps two stacked cards a page
+        pages = [page for page in nps.render(config, data, SCREEN) if with_class(page, "nps-card")]
+    assert [len(with_class(page, "nps-card")) for page in pages] == [2, 2, 2]
+
+
 def test_services_follow_on_their_own_page_with_value_status_and_target(test_config):
     data = wall_data(series([ENOUGH] * 6), services_data(test_config))
     pages = nps.render(test_config, data, SCREEN)
