@@ -3,10 +3,11 @@
 One card per service: the rate per period with its Wilson band and the
 target line, the current rate, the gap to target in points, status, the
 experience the customer should get in words, and why tickets missed.
-Six cards to a page (3 × 2); more services make more pages. Where the room's
-type leaves a card's chart too short to read (a small or far TV), fewer cards
-go on a page; where even one card's chart would be a strip, each service gets
-a page with its card laid out across it: the words left, the chart right.
+Up to six cards to a page (3 × 2); more services make more pages. Where the
+room's type leaves a card's chart too short to read (a small or far TV), fewer
+cards go on a page; where even one card's chart would be a strip, each service
+gets a page with its card laid out across it, the words left, the chart right
+(layouts/chart_cards.py).
 """
 
 from __future__ import annotations
@@ -36,13 +37,12 @@ from layouts.words import ENGLISH, Labels, words
 from obeya.config import Annotation, Config
 from obeya.snapshot import FtrSeries, WallData
 
-SERVICES_PER_PAGE = 6
 CARD_PADDING_Y_REM = 0.6 + 0.5  # .ftr-card's, top and bottom
 MISS_REASON_ICONS = {"reopened": "bi-arrow-counterclockwise", "reassigned": "bi-arrow-left-right"}
 
 
 def render(config: Config, data: WallData | None, screen: Screen) -> list:
-    """Pages of the ftr panel: the key services, six to a page."""
+    """Pages of the ftr panel: the key services, up to six to a page (`cards_per_page`)."""
     say = words(config)
     if data is None:
         return [waiting_page(say("ftr.title"), screen, say)]

@@ -4,7 +4,9 @@ Page 1 is the whole team: the current NPS as a big number with status,
 interval, responses, change and the promoter/passive/detractor split, next
 to the trend. Where the room's type makes that card taller than the page, or
 leaves the trend beside it too narrow for its labels (a small or far TV), the
-overview takes two pages: the card laid out across the page, then the trend. The next pages are small multiples, one chart per service.
+overview takes two pages: the card laid out across the page, then the trend.
+The next pages are small multiples, one chart per service, as many to a page
+as keep their charts readable (layouts/chart_cards.py).
 """
 
 from __future__ import annotations
@@ -38,11 +40,9 @@ from obeya.config import Annotation, Config
 from obeya.metrics import NpsCounts
 from obeya.snapshot import NpsSeries, WallData
 
-SERVICES_PER_PAGE = 6  # a 3×2 grid of small charts
-
 
 def render(config: Config, data: WallData | None, screen: Screen) -> list:
-    """Pages of the nps panel: the overall picture, then the services six to a page."""
+    """Pages of the nps panel: the overall picture, then the services up to six to a page (`cards_per_page`)."""
     say = words(config)
     if data is None:
         return [waiting_page(say("nps.title"), screen, say)]
