@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 
 from layouts.geometry import FS_SMALL, SCREEN_HEIGHT_REM
 from layouts.glyph_widths import FONT_STACK
+from layouts.textfit import text_width
 from layouts.words import ENGLISH, Labels
 from obeya.config import Annotation
 from obeya.metrics import NpsCounts
@@ -57,6 +58,7 @@ PALETTES = {
 
 # The smallest chart text at 1080p: the wall's smallest type (--fs-small), zoomed with it through `scale`.
 BASE_FONT_PX = round(FS_SMALL * 1080 / SCREEN_HEIGHT_REM, 1)
+CHART_PX_PER_REM = 1080 / SCREEN_HEIGHT_REM  # a rem of the (zoomed) wall in a chart's 1080p pixels
 FONT_FAMILY = FONT_STACK  # wall.css's --font: Atkinson, then the vendored Noto fonts for what it lacks
 
 # dcc.Graph(config=GRAPH_CONFIG): a picture, not a tool.
@@ -64,6 +66,8 @@ GRAPH_CONFIG = {"staticPlot": True, "displayModeBar": False, "responsive": True}
 
 NOT_ENOUGH_SYMBOL = "circle-open"  # the placeholder of a period below the minimum
 NOTE_ROW_PX = 32  # height of one row of event labels above a chart
+NOTE_SHARE = 0.35  # the event labels above a full trend take at most this share of its height
+NOTE_SHIFT_PX = 4  # between an event's line and its label
 MARK_REACH = 0.08  # a small chart's event mark is about this share of its plot wide: closer ones share a mark
 
 
@@ -226,6 +230,61 @@ def note_numbers(notes: Sequence[Annotation]) -> dict[Annotation, int]:
     return {note: number for number, note in enumerate(ordered, start=1)}
 
 
+def _label_rows(periods: Sequence[PeriodValue], notes: Sequence[Annotation]) -> dict[Annotation, int]:
+    """The row above the plot each event's words take (0 nearest the plot): events close together get the
+    next row up, so their labels never cross."""
+    count = len(periods)
+    reach = count * 0.35  # how far a label runs, in periods
+    placed: list[tuple[int, int]] = []
+    rows: dict[Annotation, int] = {}
+    for note in sorted(notes, key=lambda note: note.date):
+        index = note_position(periods, note.date)
+        if index is None:
+            continue
+        row = 0
+        while any(abs(index - other) < reach and other_row == row for other, other_row in placed):
+            row += 1
+        placed.append((index, row))
+        rows[note] = row
+    return rows
+
+
+def note_words_fit(periods: Sequence[PeriodValue], notes: Sequence[Annotation], size_px: tuple[float, float] | None,
+                   margins_px: tuple[float, float] = (0.0, 0.0), numbers: dict[Annotation, int] | None = None) -> bool:
+    """Whether the events' words fit above a full trend of `size_px` (width, height in 1080p pixels; None: as
+    big as it needs) with the plot `margins_px` (left, right) in from its edges: their rows take at most
+    NOTE_SHARE of its height, and each label, running from its line as `annotate` draws it, ends inside the
+    chart. Where they do not (a small or far TV), the chart marks the events by number and the legend under it
+    names them, so the plot keeps its height and no label is cut off."""
+    rows = _label_rows(periods, notes)
+    if size_px is None or not rows:
+        return True
+    width, height = size_px
+    if 10 + NOTE_ROW_PX * (max(rows.values()) + 1) > height * NOTE_SHARE:
+        return False
+    left, right = margins_px
+    plot = width - left - right
+    count = len(periods)
+    numbers = numbers or note_numbers(notes)
+    for note in rows:
+        index = note_position(periods, note.date)
+        x = left + (index + 0.5) / count * plot  # the line, from the chart's left edge
+        label = NOTE_SHIFT_PX + _words_px(f"{numbers.get(note, '')} {note.text}")
+        if (x - label < 0) if _runs_left(index, count) else (x + label > width):
+            return False
+    return True
+
+
+def _runs_left(index: float, count: int) -> bool:
+    """Whether an event's label runs left from its line: near the right edge of the plot."""
+    return index > count * 0.65
+
+
+def _words_px(text: str) -> float:
+    """The width of `text` in the chart's smallest type, in 1080p pixels (as measured in the wall's font)."""
+    return text_width(text, FS_SMALL) * CHART_PX_PER_REM
+
+
 def annotate(figure: go.Figure, periods: Sequence[PeriodValue], notes: Sequence[Annotation], *, theme: str,
              scale: float, compact: bool, numbers: dict[Annotation, int] | None = None) -> None:
     """Mark the team's dated events: a dotted line at the period holding the date with a numbered mark at its
@@ -241,14 +300,12 @@ def annotate(figure: go.Figure, periods: Sequence[PeriodValue], notes: Sequence[
     count = len(periods)
     placed: list[tuple[int, int]] = []
     marks: list[tuple[float, int]] = []  # a small chart's lines and their numbers, marked above its plot
+    label_rows = _label_rows(periods, notes)
     for note in sorted(notes, key=lambda note: note.date):
         index = note_position(periods, note.date)
         if index is None:
             continue
-        reach = count * 0.35  # how far a label runs, in periods
-        row = 0
-        while any(abs(index - other) < reach and other_row == row for other, other_row in placed):
-            row += 1
+        row = label_rows[note]
         figure.add_shape(type="line", xref="x", x0=index, x1=index, yref="paper", y0=0, y1=1,
                          line=dict(color=colours["annotation"], width=px(2, scale), dash="dot"), layer="below")
         number = numbers.get(note)
@@ -261,10 +318,10 @@ def annotate(figure: go.Figure, periods: Sequence[PeriodValue], notes: Sequence[
         placed.append((index, row))
         # plotly reads tags in text: the team's words stay words
         text = (f"<b>{number}</b> " if number else "") + html.escape(note.text, quote=False)
-        runs_left = index > count * 0.65
+        runs_left = _runs_left(index, count)
         figure.add_annotation(xref="x", x=index, yref="paper", y=1, yanchor="bottom",
-                              yshift=px(NOTE_ROW_PX * row, scale), showarrow=False,
-                              xanchor="right" if runs_left else "left", xshift=px(-4 if runs_left else 4, scale),
+                              yshift=px(NOTE_ROW_PX * row, scale), showarrow=False, xanchor="right" if runs_left
+                              else "left", xshift=px(-NOTE_SHIFT_PX if runs_left else NOTE_SHIFT_PX, scale),
                               text=text, font=dict(size=px(BASE_FONT_PX, scale), color=colours["annotation"]))
     # A small chart marks its lines above the plot, so the marks hide no values; lines too close for a mark
     # each share one ("3–5"), so the plot keeps its height.
@@ -296,13 +353,15 @@ def trend_figure(periods: Sequence[PeriodValue], target: float | None, *, theme:
                  value_range: tuple[float, float], suffix: str = "", compact: bool = False,
                  counts_label: str | None = None, target_label: str | None = None,
                  notes: Sequence[Annotation] = (), numbers: dict[Annotation, int] | None = None,
-                 say: Labels = ENGLISH) -> go.Figure:
+                 note_words: bool = True, say: Labels = ENGLISH) -> go.Figure:
     """A trend of one value per period with its 95% band, the target line and not-enough placeholders.
 
     `counts_label` (e.g. "responses") adds a row with the number behind each
     point, every other one when they would crowd, above the period labels.
     `compact` is the small-multiple version: no period labels (the page says
     what the charts span), so the line gets the height, and fewer y ticks.
+    Without `note_words` (`note_words_fit`) the events are marked by number
+    only, as on a small chart, and the legend under the chart names them.
     """
     colours = palette(theme)
     count = len(periods)
@@ -382,7 +441,7 @@ def trend_figure(periods: Sequence[PeriodValue], target: float | None, *, theme:
     figure.update_yaxes(range=[low, high], tickmode="array", tickvals=y_ticks,
                         ticktext=[value_text(tick) for tick in y_ticks], fixedrange=True, side="left")
 
-    annotate(figure, periods, notes, theme=theme, scale=scale, compact=compact, numbers=numbers)
+    annotate(figure, periods, notes, theme=theme, scale=scale, compact=compact or not note_words, numbers=numbers)
 
     if counts_label:
         # The n behind each point, as a row between the plot and the period labels.
@@ -439,10 +498,19 @@ def ftr_range(series: Sequence[FtrSeries]) -> tuple[float, float]:
                         more=[(other.periods, other.target) for other in more])
 
 
+def nps_trend_margins(series: NpsSeries, say: Labels = ENGLISH) -> tuple[float, float]:
+    """About how far the full NPS trend's plot sits in from its left and right edges, in 1080p pixels: the
+    responses row's label on the left, the target's label on the right (`note_words_fit`'s margins)."""
+    left = 10 + 6 + max(_words_px(say("chart.responses")), _words_px(signed_tick(-100, say)))  # margin, tick
+    if series.target is None:
+        return left, 10
+    return left, _text_width(say("chart.target", value=signed_tick(series.target, say))) + 8 + 12
+
+
 def nps_trend_figure(series: NpsSeries, theme: str = "dark", scale: float = 1.0, *,
                      compact: bool = False, notes: Sequence[Annotation] = (),
                      numbers: dict[Annotation, int] | None = None, value_range: tuple[float, float] | None = None,
-                     say: Labels = ENGLISH) -> go.Figure:
+                     note_words: bool = True, say: Labels = ENGLISH) -> go.Figure:
     """NPS per period with its 95% band, the labelled target line and not-enough placeholders.
 
     The full chart also writes the number of responses under the points and
@@ -454,7 +522,7 @@ def nps_trend_figure(series: NpsSeries, theme: str = "dark", scale: float = 1.0,
     target_label = signed_tick(series.target, say) if compact and series.target is not None else None
     return trend_figure(series.periods, series.target, theme=theme, scale=scale, value_range=value_range,
                         compact=compact, counts_label=None if compact else say("chart.responses"),
-                        target_label=target_label, notes=notes, numbers=numbers, say=say)
+                        target_label=target_label, notes=notes, numbers=numbers, note_words=note_words, say=say)
 
 
 def ftr_trend_figure(series: FtrSeries, theme: str = "dark", scale: float = 1.0, *,

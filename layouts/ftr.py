@@ -3,7 +3,11 @@
 One card per service: the rate per period with its Wilson band and the
 target line, the current rate, the gap to target in points, status, the
 experience the customer should get in words, and why tickets missed.
-Six cards to a page (3 × 2); more services make more pages.
+Up to six cards to a page (3 × 2); more services make more pages. Where the
+room's type leaves a card's chart too short to read (a small or far TV), fewer
+cards go on a page; where even one card's chart would be a strip, each service
+gets a page with its card laid out across it, the words left, the chart right
+(layouts/chart_cards.py).
 """
 
 from __future__ import annotations
@@ -27,24 +31,29 @@ from layouts.components import (
     data_notes,
     waiting_page,
 )
+from layouts.chart_cards import CARD_ROW_GAP_REM, cards_per_page
+from layouts.textfit import estimated_lines
 from layouts.words import ENGLISH, Labels, words
 from obeya.config import Annotation, Config
 from obeya.snapshot import FtrSeries, WallData
 
-SERVICES_PER_PAGE = 6
+CARD_PADDING_Y_REM = 0.6 + 0.5  # .ftr-card's, top and bottom
 MISS_REASON_ICONS = {"reopened": "bi-arrow-counterclockwise", "reassigned": "bi-arrow-left-right"}
 
 
 def render(config: Config, data: WallData | None, screen: Screen) -> list:
-    """Pages of the ftr panel: the key services, six to a page."""
+    """Pages of the ftr panel: the key services, up to six to a page (`cards_per_page`)."""
     say = words(config)
     if data is None:
         return [waiting_page(say("ftr.title"), screen, say)]
     services = [data.ftr_by_service[s.id] for s in config.services if s.id in data.ftr_by_service]
-    per_page = g.current().cards_per_page(SERVICES_PER_PAGE)
-    chunks = [services[i:i + per_page] for i in range(0, len(services), per_page)] or [[]]
     period = period_name(data.nps_overall.current, data.period, say)
     span = span_words(len(data.nps_overall.periods), data.period, say)
+    longest = f"{say('ftr.subtitle')} · {period} · {say('nps.charts', span=span)} · " \
+              f"{say('common.page', number=9, total=9)}"
+    per_page, across = cards_per_page(config, data, services, "tickets", (say("ftr.title"), longest),
+                                      screen.stale_since is not None, card_words_height, say)
+    chunks = [services[i:i + per_page] for i in range(0, len(services), per_page)] or [[]]
     pages = []
     shared = ftr_range(services) if services else None  # one scale for every service, on every page
     for number, chunk in enumerate(chunks, start=1):
@@ -56,7 +65,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
         if chunk:
             numbers = note_numbers(page_notes(config, data, chunk))
             page.append(html.Div([service_card(series, data, screen, notes=config.annotations_for(series.service_id),
-                                               numbers=numbers, value_range=shared, say=say)
+                                               numbers=numbers, value_range=shared, across=across, say=say)
                                   for series in chunk],
                                  className="card-grid card-grid-" + grid_class(len(chunk), paged=len(chunks) > 1, per_page=per_page)))
         else:
@@ -70,6 +79,18 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
     return pages
 
 
+def card_words_height(series: FtrSeries, width: float) -> float:
+    """Height in rem of a card without its chart, `width` rem inside: name, figures, expected experience, foot
+    and the gaps between them, as panel-ftr.css draws them."""
+    room = g.current()
+    small_line = g.FS_SMALL * g.BODY_LINE
+    verdict = room.glance(g.FS_SMALL) * g.BODY_LINE + 0.3 + small_line + 0.15  # the chip, the gap in points
+    figures = max(room.glance(g.FS_H1), verdict)
+    expected = estimated_lines(f"\u201c{series.expected_experience}\u201d", g.FS_SMALL, width) * g.FS_SMALL * 1.2
+    name = estimated_lines(series.name, g.FS_H3, width, bold=True) * g.FS_H3 * 1.15
+    return CARD_PADDING_Y_REM + name + figures + expected + small_line + 4 * CARD_ROW_GAP_REM
+
+
 def gap_words(gap: float, say: Labels = ENGLISH) -> str:
     """The gap to target in whole points: '+5 pts', '−4 pts', '0 pts'."""
     return say("ftr.gap", points=say.signed(gap, 0))
@@ -77,8 +98,9 @@ def gap_words(gap: float, say: Labels = ENGLISH) -> str:
 
 def service_card(series: FtrSeries, data: WallData, screen: Screen, notes: Sequence[Annotation] = (),
                  numbers: dict[Annotation, int] | None = None, value_range: tuple[float, float] | None = None,
-                 say: Labels = ENGLISH) -> html.Div:
-    """One key service: rate, status, gap, expected experience, the trend and why tickets missed."""
+                 across: bool = False, say: Labels = ENGLISH) -> html.Div:
+    """One key service: rate, status, gap, expected experience, the trend and why tickets missed; `across`:
+    the words in a column left of the chart, which takes the card's whole height."""
     current = series.current
     estimate = current.estimate
     if estimate is None:
@@ -121,5 +143,5 @@ def service_card(series: FtrSeries, data: WallData, screen: Screen, notes: Seque
                       className="chart ftr-card-chart", responsive=True),
             html.Div(foot, className="ftr-card-foot") if foot else None,
         ],
-        className="ftr-card",
+        className="ftr-card" + (" ftr-card-across" if across else ""),
     )

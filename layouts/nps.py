@@ -2,9 +2,11 @@
 
 Page 1 is the whole team: the current NPS as a big number with status,
 interval, responses, change and the promoter/passive/detractor split, next
-to the trend. Where the room's type makes that card taller than the page (a
-small or far TV) the overview takes two pages: the card laid out across the
-page, then the trend. The next pages are small multiples, one chart per service.
+to the trend. Where the room's type makes that card taller than the page, or
+leaves the trend beside it too narrow for its labels (a small or far TV), the
+overview takes two pages: the card laid out across the page, then the trend.
+The next pages are small multiples, one chart per service, as many to a page
+as keep their charts readable (layouts/chart_cards.py).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from collections.abc import Sequence
 
 from dash import dcc, html
 
-from layouts.charts import GRAPH_CONFIG, note_numbers, nps_range, nps_trend_figure, span_words
+from layouts.charts import (CHART_PX_PER_REM, GRAPH_CONFIG, note_numbers, note_words_fit, nps_range,
+                            nps_trend_figure, nps_trend_margins, span_words)
 from layouts import geometry as g
 from layouts.components import (
     Screen,
@@ -29,18 +32,17 @@ from layouts.components import (
     data_notes,
     waiting_page,
 )
+from layouts.chart_cards import CARD_ROW_GAP_REM, cards_per_page
 from layouts.journey_fit import heading_height
-from layouts.textfit import text_width
+from layouts.textfit import estimated_lines, text_width
 from layouts.words import ENGLISH, Labels, words
 from obeya.config import Annotation, Config
 from obeya.metrics import NpsCounts
 from obeya.snapshot import NpsSeries, WallData
 
-SERVICES_PER_PAGE = 6  # a 3×2 grid of small charts
-
 
 def render(config: Config, data: WallData | None, screen: Screen) -> list:
-    """Pages of the nps panel: the overall picture, then the services six to a page."""
+    """Pages of the nps panel: the overall picture, then the services up to six to a page (`cards_per_page`)."""
     say = words(config)
     if data is None:
         return [waiting_page(say("nps.title"), screen, say)]
@@ -50,18 +52,25 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
     period = period_name(current, data.period, say)
     subtitle = f"{say('nps.all_services')} · {period}"
     notes = config.annotations_for(None)
-    if summary_fits(data.nps_overall, data, subtitle, screen.stale_since is not None, say):
+    stale = screen.stale_since is not None
+    if summary_fits(data.nps_overall, data, subtitle, stale, say):
+        size = (trend_width_beside(), trend_height(data, subtitle, stale, say))
         pages = [[panel_heading(say("nps.title"), subtitle, **heading),
-                  overview(data.nps_overall, data, screen, notes=notes, say=say)]]
+                  overview(data.nps_overall, data, screen, notes=notes, size_rem=size, say=say)]]
     else:  # the card across page 1, the trend on page 2
+        trend_subtitle = f"{subtitle} · {say('nps.charts', span=span)}"
+        size = (g.current().page_width_rem, trend_height(data, trend_subtitle, stale, say))
         pages = [[panel_heading(say("nps.title"), subtitle, **heading),
                   html.Div(html.Div(summary(data.nps_overall, data, say, grouped=True),
                                     className="nps-summary nps-summary-across"),
                            className="nps-overview nps-overview-alone")],
-                 [panel_heading(say("nps.title"), f"{subtitle} · {say('nps.charts', span=span)}", **heading),
-                  html.Div(trend(data.nps_overall, data, screen, notes, say), className="nps-overview nps-overview-alone")]]
+                 [panel_heading(say("nps.title"), trend_subtitle, **heading),
+                  html.Div(trend(data.nps_overall, data, screen, notes, size, say),
+                           className="nps-overview nps-overview-alone")]]
     services = [data.nps_by_service[s.id] for s in config.services if s.id in data.nps_by_service]
-    per_page = g.current().cards_per_page(SERVICES_PER_PAGE)
+    longest = f"{period} · {say('nps.charts', span=span)} · {say('common.page', number=9, total=9)}"
+    per_page, across = cards_per_page(config, data, services, "responses", (say("nps.by_service"), longest), stale,
+                                      lambda series, width: card_words_height(series, width, say), say)
     chunks = [services[i:i + per_page] for i in range(0, len(services), per_page)]
     shared = nps_range(services) if services else None  # one scale for every service, on every page
     for number, chunk in enumerate(chunks, start=1):
@@ -72,7 +81,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
         page = [
             panel_heading(say("nps.by_service"), subtitle, **heading),
             html.Div([service_card(series, data, screen, notes=config.annotations_for(series.service_id),
-                                   numbers=numbers, value_range=shared, say=say)
+                                   numbers=numbers, value_range=shared, across=across, say=say)
                       for series in chunk],
                      className="card-grid card-grid-" + grid_class(len(chunk), paged=len(chunks) > 1, per_page=per_page)),
         ]
@@ -99,31 +108,46 @@ def share(part: int, counts: NpsCounts, say: Labels = ENGLISH) -> str:
 
 
 def overview(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[Annotation] = (),
-             say: Labels = ENGLISH) -> html.Div:
-    """The big number with everything that qualifies it, next to the trend."""
+             size_rem: tuple[float, float] | None = None, say: Labels = ENGLISH) -> html.Div:
+    """The big number with everything that qualifies it, next to the trend (`size_rem`: see `trend`)."""
     return html.Div(
         [
             html.Div(summary(series, data, say),
                      className="nps-summary" + (" nps-summary-missing" if series.current.estimate is None else "")),
-            trend(series, data, screen, notes, say),
+            trend(series, data, screen, notes, size_rem, say),
         ],
         className="nps-overview",
     )
 
 
 def trend(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[Annotation] = (),
-          say: Labels = ENGLISH) -> html.Div:
-    """The weekly or monthly trend with its band, and what the chart's marks mean."""
+          size_rem: tuple[float, float] | None = None, say: Labels = ENGLISH) -> html.Div:
+    """The weekly or monthly trend with its band, and what the chart's marks mean; the events' words above
+    the chart where they fit it and leave the plot its height (`size_rem`: the trend's width and height,
+    None: no limit), else in the legend under it."""
+    size_px = None if size_rem is None else (size_rem[0] * CHART_PX_PER_REM, size_rem[1] * CHART_PX_PER_REM)
+    words = note_words_fit(series.periods, notes, size_px, nps_trend_margins(series, say))
+    missing = any(p.estimate is None for p in series.periods)
+    legend = chart_legend(not_enough=(data.min_responses, "responses") if missing else None,
+                          notes=() if words else notes, say=say)
     return html.Div(
         [
-            dcc.Graph(figure=nps_trend_figure(series, screen.theme, screen.scale, notes=notes, say=say),
+            dcc.Graph(figure=nps_trend_figure(series, screen.theme, screen.scale, notes=notes, note_words=words,
+                                              say=say),
                       config=GRAPH_CONFIG, className="chart nps-trend-chart", responsive=True),
-            chart_legend(not_enough=(data.min_responses, "responses"), say=say)
-            if any(p.estimate is None for p in series.periods) else None,
+            legend,
             data_notes(data, say),
         ],
         className="nps-trend",
     )
+
+
+def trend_height(data: WallData, subtitle: str, stale: bool, say: Labels = ENGLISH) -> float:
+    """Estimated height in rem of the trend chart on page 1 (or 2) under a heading with `subtitle`: the page,
+    less the heading and a line of legend under the chart."""
+    room = g.current()
+    legend = g.FS_SMALL * g.BODY_LINE
+    return room.page_height_rem - heading_height(say("nps.title"), subtitle, stale, say) - g.PAGE_GAP_REM - legend
 
 
 # The summary card as panel-nps.css draws it, in rem of the wall's zoomed type: its text and spacing keep
@@ -133,6 +157,10 @@ SUMMARY_PADDING_X_REM = 1.2
 FACT_LABEL_REM = 8.4
 FACT_GAPS_REM = 0.6
 SPLIT_BAR_REM = 1.1 + 0.5  # the bar and the legend's margin above it
+OVERVIEW_GAP_REM = 1.2  # between the card and the trend
+# The trend beside the card needs this much width for its period labels, the responses row and the target's
+# label to stay on one line each: seven period names of the smallest type, with the axis labels either side.
+TREND_MIN_WIDTH_REM = 30.0
 
 
 def summary_height(series: NpsSeries, data: WallData, say: Labels = ENGLISH) -> float:
@@ -164,9 +192,17 @@ def summary_height(series: NpsSeries, data: WallData, say: Labels = ENGLISH) -> 
     return 2 / room.scale + line + hero + target + facts_height + split_height + 4 * space
 
 
+def trend_width_beside() -> float:
+    """The trend's width in rem beside the summary card, in the room being drawn for."""
+    return g.current().page_width_rem - SUMMARY_WIDTH_REM - OVERVIEW_GAP_REM
+
+
 def summary_fits(series: NpsSeries, data: WallData, subtitle: str, stale: bool, say: Labels = ENGLISH) -> bool:
-    """Whether the summary card fits the page beside the trend, under the heading."""
+    """Whether the summary card fits the page beside the trend, under the heading, and leaves the trend
+    wide enough to be read."""
     room = g.current()
+    if trend_width_beside() < TREND_MIN_WIDTH_REM:
+        return False
     available = room.page_height_rem - heading_height(say("nps.title"), subtitle, stale, say) - g.PAGE_GAP_REM
     return summary_height(series, data, say) <= available
 
@@ -178,17 +214,16 @@ def summary(series: NpsSeries, data: WallData, say: Labels = ENGLISH, grouped: b
     estimate = current.estimate
     unit = "week" if data.period == "week" else "month"
     if estimate is None:
-        return [
-            html.Div(say("nps.label"), className="nps-label"),
-            html.Div(say("nps.not_enough"), className="nps-hero-missing not-enough", **GLANCE),
-            target_line(series, say),
-            html.Div(
-                [fact(say("nps.responses"), say.number(current.counts.responses),
-                      say("nps.needed", minimum=data.min_responses)),
-                 change_fact(series, unit, say)],
-                className="nps-facts",
-            ),
-        ]
+        missing = [html.Div(say("nps.label"), className="nps-label"),
+                   html.Div(say("nps.not_enough"), className="nps-hero-missing not-enough", **GLANCE),
+                   target_line(series, say)]
+        facts = html.Div(
+            [fact(say("nps.responses"), say.number(current.counts.responses),
+                  say("nps.needed", minimum=data.min_responses)),
+             change_fact(series, unit, say)],
+            className="nps-facts",
+        )
+        return [html.Div(missing, className="nps-summary-number"), facts] if grouped else [*missing, facts]
     number = [html.Div(say("nps.label"), className="nps-label"),
               html.Div(nps_number(estimate.value, say), className="nps-hero", **GLANCE),
               target_line(series, say)]
@@ -280,8 +315,9 @@ def split(counts: NpsCounts, say: Labels = ENGLISH) -> html.Div:
 
 def service_card(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[Annotation] = (),
                  numbers: dict[Annotation, int] | None = None, value_range: tuple[float, float] | None = None,
-                 say: Labels = ENGLISH) -> html.Div:
-    """One service: its current NPS (or why there is none), status against its target, and its trend."""
+                 across: bool = False, say: Labels = ENGLISH) -> html.Div:
+    """One service: its current NPS (or why there is none), status against its target, and its trend; `across`:
+    the words in a column left of the chart, which takes the card's whole height."""
     estimate = series.current.estimate
     needed = say("nps.card_needed", count=say.number(series.current.counts.responses), minimum=data.min_responses)
     if estimate is None:
@@ -305,5 +341,24 @@ def service_card(series: NpsSeries, data: WallData, screen: Screen, notes: Seque
                                               notes=notes, numbers=numbers, value_range=value_range, say=say),
                       config=GRAPH_CONFIG, className="chart nps-card-chart", responsive=True),
         ],
-        className="nps-card",
+        className="nps-card" + (" nps-card-across" if across else ""),
     )
+
+
+CARD_PADDING_Y_REM = 0.6 + 0.4  # .nps-card's, top and bottom
+
+
+def card_words_height(series: NpsSeries, width: float, say: Labels = ENGLISH) -> float:
+    """Height in rem of a service's card without its chart, `width` rem inside: name, figures, status and the
+    gaps between them, as panel-nps.css draws them."""
+    room = g.current()
+    name = estimated_lines(series.name, g.FS_H3, width, bold=True) * g.FS_H3 * 1.15
+    figures = room.glance(g.FS_H1) if series.current.estimate is not None else 2 * g.FS_H3 * 1.3
+    chip = room.glance(g.FS_SMALL) * g.BODY_LINE + 0.3  # its padding and border
+    status = chip
+    if series.target is not None:  # the target goes under the chip where they do not fit side by side
+        chip_width = text_width(say(f"status.{series.status}"), room.glance(g.FS_SMALL), bold=True) + 2.6
+        target_width = text_width(say("nps.target", value=nps_number(series.target, say)), g.FS_SMALL)
+        if chip_width + 0.7 + target_width > width:
+            status += g.FS_SMALL * g.BODY_LINE + 0.2
+    return CARD_PADDING_Y_REM + name + figures + status + 3 * CARD_ROW_GAP_REM

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from dash import dcc
 
-from layouts import ftr
+from layouts import ftr, geometry
 from layouts.components import Screen
 from obeya.config import Annotation, Service
 from obeya.metrics import FtrCounts, NpsCounts
@@ -110,13 +110,15 @@ def test_too_few_tickets_show_not_enough_tickets_not_a_rate(test_config):
     assert "fewer than 30" in text_of(page)
 
 
-def test_six_services_fit_one_page_and_seven_make_two(test_config):
+def test_services_go_three_to_a_page_where_two_rows_would_leave_their_charts_strips(test_config):
+    # 3 × 2 cards of the smallest type (an 85" TV at 3 m) left each chart about 5rem; one row of three keeps
+    # chart_cards.CHART_MIN_REM, so six services make two pages and seven three
     six = config_with_services(test_config, 6)
-    assert len(ftr.render(six, wall_data(six), SCREEN)) == 1
+    assert [len(cards(page)) for page in ftr.render(six, wall_data(six), SCREEN)] == [3, 3]
     seven = config_with_services(test_config, 7)
     pages = ftr.render(seven, wall_data(seven), SCREEN)
-    assert [len(cards(page)) for page in pages] == [6, 1]
-    assert "page 2 of 2" in text_of(pages[1])
+    assert [len(cards(page)) for page in pages] == [3, 3, 1]
+    assert "page 3 of 3" in text_of(pages[2])
 
 
 def test_without_data_the_panel_says_it_is_waiting_for_the_database(test_config):
@@ -158,3 +160,30 @@ def test_the_legend_names_the_band_and_numbers_the_events_as_the_charts_do(test_
     chart = find(page, lambda c: isinstance(c, dcc.Graph))[0].figure
     marks = {a.x: a.text for a in chart.layout.annotations if a.name == "note-mark"}
     assert marks[2] == f"<b>{number['New portal']}</b>" and marks[3] == f"<b>{number['Training']}</b>"
+
+
+def demo_like(config):
+    """Six services with the demo's long promises and six events on the first one, as the shipped wall has."""
+    services = tuple(
+        Service(id=f"service-{i}", name=f"Service number {i}", nps_target=30, ftr_target=80,
+                expected_experience="A broken laptop is swapped or fixed the same day, with your files intact.")
+        for i in range(6))
+    starts = complete_periods(TODAY, "week", WEEKS)
+    events = tuple(Annotation(date=starts[i % WEEKS], text=f"Event {i}: the team changed something", service="service-0")
+                   for i in range(6))
+    return dataclasses.replace(config, services=services, annotations=events, actions=())
+
+
+def test_on_a_43_inch_tv_at_5_m_each_service_gets_a_page_with_its_chart_beside_its_words(test_config):
+    # two stacked cards a page left each chart a strip of about 1rem; one card across the page gives it the
+    # height of the card
+    config = demo_like(test_config)
+    data = wall_data(config)
+    with geometry.drawing_for(geometry.room(43, 5, 2.5)):
+        pages = ftr.render(config, data, SCREEN)
+    assert len(pages) == 6
+    assert all(len(cards(page)) == 1 and "ftr-card-across" in cards(page)[0].className for page in pages)
+    with geometry.drawing_for(geometry.room(55, 5, 2.5)):  # the default room keeps two stacked cards a page
+        pages = ftr.render(config, data, SCREEN)
+    assert len(pages) == 3
+    assert all(len(cards(page)) == 2 and "ftr-card-across" not in cards(page)[0].className for page in pages)

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from dash import dcc
 
-from layouts import nps
+from layouts import geometry, nps
 from layouts.components import Screen
-from obeya.config import Service
+from obeya.config import Annotation, Service
 from obeya.metrics import NpsCounts
 from obeya.snapshot import WallData, complete_periods, nps_series
 from tests.component_tree import find, text_of, texts, with_class
@@ -131,6 +131,86 @@ def test_first_page_holds_the_trend_chart_at_screen_scale(test_config):
     assert len(graphs) == 1
     assert graphs[0].figure.layout.font.size == 48.6  # the wall's smallest type (0.9rem of 2160 px)
     assert graphs[0].config["staticPlot"] is True
+
+
+NO_RESPONSES = (0, 0, 0)
+
+
+def six_events() -> list[Annotation]:
+    """Six events of the team in the last three months, as the demo's annotations.yaml has them."""
+    starts = complete_periods(TODAY, "week", 26)
+    return [Annotation(date=starts[i], text=f"Event number {i}") for i in (11, 14, 16, 19, 20, 21)]
+
+
+def trend_chart(page):
+    graphs = [graph for graph in find(page, lambda c: isinstance(c, dcc.Graph)) if "nps-trend-chart" in graph.className]
+    return graphs[0] if graphs else None
+
+
+def test_without_responses_on_a_43_inch_tv_at_5_m_the_trend_gets_a_page_of_its_own(test_config):
+    # beside the card the trend would be 18rem wide: its period names turned on end, its ticks on top of each other
+    data = wall_data(series([NO_RESPONSES] * 26))
+    with geometry.drawing_for(geometry.room(43, 5, 2.5)):
+        first, second = nps.render(test_config, data, SCREEN)[:2]
+    assert "Not enough responses" in texts(first) and trend_chart(first) is None
+    assert trend_chart(second) is not None and "charts: last 26 weeks" in text_of(second)
+    with geometry.drawing_for(geometry.room(55, 5, 2.5)):  # the default room keeps the card beside the trend
+        first = nps.render(test_config, data, SCREEN)[0]
+    assert "Not enough responses" in texts(first) and trend_chart(first) is not None
+
+
+def test_on_a_43_inch_tv_the_trend_names_its_events_under_it_so_the_plot_keeps_its_height(test_config):
+    # six rows of event words above the chart would take more than half its height
+    config = dataclasses.replace(test_config, annotations=tuple(six_events()), actions=())
+    for data in (wall_data(series([NO_RESPONSES] * 26)), wall_data(series([ENOUGH] * 26))):
+        with geometry.drawing_for(geometry.room(43, 5, 2.5)):
+            page = next(page for page in nps.render(config, data, SCREEN) if trend_chart(page) is not None)
+        figure = trend_chart(page).figure
+        words = [a.text for a in figure.layout.annotations if "Event number" in a.text]
+        marks = [a.text for a in figure.layout.annotations if a.name == "note-mark"]
+        assert words == [] and marks, "the chart marks the events by number only"
+        assert figure.layout.margin.t <= 42, "one row of marks above the plot (10 + 32 px), not six rows of words"
+        legend = text_of(with_class(page, "chart-legend")[0])
+        assert all(note.text in legend for note in config.annotations)
+    with geometry.drawing_for(geometry.room(55, 5, 2.5)):  # the default room has the height for the words
+        page = nps.render(config, wall_data(series([NO_RESPONSES] * 26)), SCREEN)[0]
+    assert len([a for a in trend_chart(page).figure.layout.annotations if "Event number" in a.text]) == 6
+
+
+def test_an_event_label_too_long_for_the_chart_is_named_in_the_legend_not_cut_off(test_config):
+    # 60 characters at week 16 of 26 run right past the chart's edge beside the card on the default TV
+    starts = complete_periods(TODAY, "week", 26)
+    long = Annotation(date=starts[16], text="A new self-service portal for every laptop order, in 3 steps")
+    config = dataclasses.replace(test_config, annotations=(long,), actions=())
+    data = wall_data(series([ENOUGH] * 26))
+    with geometry.drawing_for(geometry.room(55, 5, 2.5)):
+        page = nps.render(config, data, SCREEN)[0]
+    figure = trend_chart(page).figure
+    assert not [a for a in figure.layout.annotations if long.text in a.text]
+    assert long.text in text_of(with_class(page, "chart-legend")[0])
+    short = dataclasses.replace(config, annotations=(long.model_copy(update={"text": "New portal"}),))
+    with geometry.drawing_for(geometry.room(55, 5, 2.5)):
+        page = nps.render(short, data, SCREEN)[0]
+    assert [a.text for a in trend_chart(page).figure.layout.annotations if "New portal" in a.text] == [
+        "<b>1</b> New portal"]
+
+
+def test_on_a_43_inch_tv_at_5_m_each_service_gets_a_page_with_its_chart_beside_its_words(test_config):
+    # with the events named under them, two stacked cards a page left each chart about 4rem (a plot of 114px
+    # at 1080p, its value labels on top of each other); one card across the page gives it the card's height
+    config = config_with_services(dataclasses.replace(test_config, annotations=tuple(six_events()), actions=()), 6)
+    config = dataclasses.replace(config, annotations=tuple(note.model_copy(update={"service": "service-0"})
+                                                           for note in config.annotations))
+    data = wall_data(series([ENOUGH] * 26), {s.id: series([ENOUGH] * 26, service_id=s.id, name=s.name,
+                                                         target=s.nps_target) for s in config.services})
+    with geometry.drawing_for(geometry.room(43, 5, 2.5)):
+        pages = [page for page in nps.render(config, data, SCREEN) if with_class(page, "nps-card")]
+    assert len(pages) == 6
+    assert all(len(cards) == 1 and "nps-card-across" in cards[0].className
+               for cards in (with_class(page, "nps-card") for page in pages))
+    with geometry.drawing_for(geometry.room(55, 5, 2.5)):  # the default room keeps two stacked cards a page
+        pages = [page for page in nps.render(config, data, SCREEN) if with_class(page, "nps-card")]
+    assert [len(with_class(page, "nps-card")) for page in pages] == [2, 2, 2]
 
 
 def test_services_follow_on_their_own_page_with_value_status_and_target(test_config):

@@ -12,9 +12,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import delete
 
 from obeya.config import load_config
+from obeya.database import make_engine, survey_responses
 from obeya.legibility import MIN_CAP_ARCMINUTES, arcminutes, screen_height_m
+from obeya.rollups import refresh_rollups
 from test_browser_layout import panels_problems, problems_report
 from tests.wall_server import demo_wall
 from wall_driver import ACTIVE_PAGE, PANEL_ORDER, SharedWalls, WallServer, fill_test_database, quick_config
@@ -176,4 +179,83 @@ def test_the_demo_personas_and_journeys_fit_a_43_inch_tv_at_5_m(browser_context,
         found = panels_problems(wall, ["personas", "journey"], SIZES[0])
         assert not found, problems_report(found)
         assert "Priya Raman (continued)" in wall.jump_to("personas").panel_text("personas")
+        assert walls.new_errors() == []
+
+
+# Runs in the page: each chart on the active page as a viewer sees it: the plot's size, the event labels that
+# run off the chart, whether value labels sit on top of each other and period names are turned on end.
+CHARTS_SEEN = """
+(activePage) => Array.from(document.querySelectorAll(activePage + ' .chart')).map(chart => {
+  const box = chart.querySelector('svg.main-svg').getBoundingClientRect();
+  const plot = chart.querySelector('.bglayer rect.bg').getBoundingClientRect();
+  const values = Array.from(chart.querySelectorAll('.ytick text')).map(t => t.getBoundingClientRect())
+      .sort((a, b) => a.top - b.top);
+  return {
+    name: chart.className,
+    plotHeight: plot.height,
+    labelsOff: Array.from(chart.querySelectorAll('.annotation-text')).filter(text => {
+      const r = text.getBoundingClientRect();
+      return r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1;
+    }).map(text => text.textContent),
+    valuesOverlap: values.some((r, i) => i > 0 && r.top < values[i - 1].bottom - 0.5),
+    periodsOnEnd: Array.from(chart.querySelectorAll('.xtick text')).some(t => (t.getAttribute('transform') || '')
+                                                                            .includes('rotate')),
+  };
+})
+"""
+READABLE_PLOT = 0.2  # of the screen's height: a plot lower than this on a TV is a strip
+
+
+def charts_problems(wall, panel: str, size: tuple[int, int]) -> list[str]:
+    """On every page of `panel`: plots lower than READABLE_PLOT, event labels off the chart, value labels on top
+    of each other, period names on end."""
+    problems = []
+    pages = wall.page_count(panel)
+    for number in range(pages):
+        wall.wait_for_page(panel, number)
+        wall.settle()
+        for chart in wall.page.evaluate(CHARTS_SEEN, ACTIVE_PAGE):
+            where = f"{panel} page {number + 1} {chart['name']}"
+            if chart["plotHeight"] < READABLE_PLOT * size[1]:
+                problems.append(f"{where}: plot {chart['plotHeight']:.0f}px high")
+            if chart["labelsOff"]:
+                problems.append(f"{where}: labels off the chart: {chart['labelsOff']}")
+            if chart["valuesOverlap"]:
+                problems.append(f"{where}: value labels on top of each other")
+            if chart["periodsOnEnd"]:
+                problems.append(f"{where}: period names on end")
+        if number + 1 < pages:
+            wall.press("ArrowRight")
+    return problems
+
+
+def without_survey_responses(database_url: str) -> None:
+    """A new team: the demo's tickets, no survey answered yet."""
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(delete(survey_responses))
+    refresh_rollups(engine)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("responses", ["demo", "none"])
+def test_the_trends_on_a_43_inch_tv_at_5_m_keep_their_height_and_their_labels(browser_context, tmp_path_factory,
+                                                                              responses):
+    # before: with no responses the NPS trend beside its card had a plot 128px high with value labels on top of
+    # each other, period names on end and every event label off its left edge; the first-time-right plots were
+    # 9 and 112px high
+    folder = tmp_path_factory.mktemp(f"wall-demo-43in-{responses}")
+    config_dir, database_url = demo_wall(folder)
+    if responses == "none":
+        without_survey_responses(database_url)
+    wall_yaml = config_dir / "wall.yaml"
+    wall_yaml.write_text(wall_yaml.read_text(encoding="utf-8").replace("diagonal_inches: 55", "diagonal_inches: 43"),
+                         encoding="utf-8")
+    with WallServer(config_dir, database_url, folder / "server.log") as server, \
+            SharedWalls(browser_context, server) as walls:
+        for size in SIZES:
+            wall = walls.at(size)
+            problems = charts_problems(wall.jump_to("nps"), "nps", size) + charts_problems(wall.jump_to("ftr"),
+                                                                                          "ftr", size)
+            assert not problems, "\n".join(problems)
         assert walls.new_errors() == []
