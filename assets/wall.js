@@ -663,6 +663,11 @@
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
       .then(function (answer) {
         showAsOf(answer.asOf);
+        if (version.seen === null) {  // the page came drawn for a version: no poll for that one
+          var drawn = document.getElementById("wall");
+          version.seen = (drawn && drawn.dataset.version) || null;
+          if (version.seen) { version.pollAt = Date.now() + FULL_POLL_MS; }
+        }
         if (answer.version === version.seen && Date.now() < version.pollAt) { return; }
         version.seen = answer.version;
         version.pollAt = Date.now() + FULL_POLL_MS;

@@ -237,8 +237,10 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
         config = config_state.config
         panel = flask.request.args.get("panel") if flask.has_request_context() else None
         body, complete = rendered_body(config_state, data_state, 1.0) if config else (None, True)
-        return wall_layout(config, config_state.problems, body, panel,
-                           drawn_key(rendered_key(config_state, data_state, 1.0), complete))
+        key = rendered_key(config_state, data_state, 1.0)
+        version = json.dumps([json.dumps(key, sort_keys=True), banner_turn() if config_state.problems else None],
+                             sort_keys=True, default=str) if config and complete else ""
+        return wall_layout(config, config_state.problems, body, panel, drawn_key(key, complete), version)
 
     # Dash checks the callbacks' ids against a layout and keeps it for good: the frame, not a drawn wall
     # (fifty walls would each draw one at start and keep it in memory).

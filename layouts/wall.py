@@ -278,7 +278,7 @@ def banner(problems: tuple[Problem, ...], say: Labels = ENGLISH, turn: int = 0) 
 
 
 def wall_layout(config: Config | None, problems: tuple[Problem, ...], body: list | None,
-                active_panel: str | None, rendered_key: dict) -> html.Div:
+                active_panel: str | None, rendered_key: dict, version: str = "") -> html.Div:
     """The whole page: #wall around `body` (from `wall_body`), the stores and the poll timer.
 
     With no good config the body is the list of problems. `active_panel` (a
@@ -308,5 +308,6 @@ def wall_layout(config: Config | None, problems: tuple[Problem, ...], body: list
         id="wall",
         className=f"theme-{theme}",
         lang=config.wall.language if config is not None else "en",
-        **{"data-active-panel": panel, "data-kiosk": "0"},
+        # data-version: what /_obeya/version answers for this drawing: wall.js runs no poll for it
+        **{"data-active-panel": panel, "data-kiosk": "0", "data-version": version},
     )
