@@ -306,7 +306,8 @@ def annotate(figure: go.Figure, periods: Sequence[PeriodValue], notes: Sequence[
         if index is None:
             continue
         row = label_rows[note]
-        figure.add_shape(type="line", xref="x", x0=index, x1=index, yref="paper", y0=0, y1=1,
+        # Over the plot only: a line through the row of counts below it would strike its numbers through.
+        figure.add_shape(type="line", xref="x", x0=index, x1=index, yref="y domain", y0=0, y1=1,
                          line=dict(color=colours["annotation"], width=px(2, scale), dash="dot"), layer="below")
         number = numbers.get(note)
         if compact:

@@ -307,6 +307,7 @@ class LiveWall:
         if self.kept is None or shared.data is None or shared.problem is not None \
                 or shared.content == self._kept_content:
             return
+        temporary = None
         try:
             self.kept.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.kept.parent, prefix=".numbers-")
@@ -314,8 +315,10 @@ class LiveWall:
                 file.write(SHARED_READ.dump_json(shared))
             os.replace(temporary, self.kept)  # a restart reads the old file or the new one, never half of one
             self._kept_content = shared.content
-        except OSError as error:
+        except OSError as error:  # a full disk: the wall goes on, a restart shows older numbers or none
             log.warning("the last numbers could not be kept in %s: %s", self.kept, error)
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
 
     def _note_rollup_zone(self, data: WallData | None) -> None:
         zone = data.rollup_zone if data is not None else None
