@@ -299,10 +299,14 @@ class Service(Strict):
     expected_experience: Annotated[Text, about("what the customer should experience, in their words")]
     nps_target: Annotated[float, Field(ge=-100, le=100), about("the service's NPS target (−100–100)")]
     ftr_target: Annotated[float, Field(ge=0, le=100), about("the first-time-right target, in percent (0–100)")]
-    # Other spellings of the id in exports and team SQL: display names, codes.
+    # Other spellings of the id in exports and team SQL: codes, older names (`name` is matched too).
     aliases: Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]],
-                       about("other spellings of the id in exports and team SQL (display names, codes), "
-                             "matched without regard to case")] = []
+                       about("other spellings of the id in exports and team SQL (codes, older names; the "
+                             "name is matched too), without regard to case")] = []
+
+    def spellings(self) -> set[str]:
+        """The casefolded names the service goes by besides its id: its `name` and its aliases."""
+        return {spelling.strip().casefold() for spelling in (self.name, *self.aliases)}
 
 
 class ServicesFile(Strict):
@@ -594,12 +598,16 @@ class Config:
         return next((service for service in self.services if service.id == service_id), None)
 
     def service_id_for(self, spelling: str | None) -> str | None:
-        """The service id that `spelling` (an id or one of its aliases, any case) names; None when unknown."""
+        """The service id that `spelling` names: an id, one of its aliases or its `name` ("Laptop & workplace",
+        as exports write it), in any case; None when unknown. An id wins over another service's alias or name."""
         if spelling is None:
             return None
         wanted = str(spelling).strip().casefold()
         for service in self.services:
-            if wanted == service.id.casefold() or wanted in (alias.strip().casefold() for alias in service.aliases):
+            if wanted == service.id.casefold():
+                return service.id
+        for service in self.services:
+            if wanted in service.spellings():
                 return service.id
         return None
 

@@ -27,6 +27,8 @@ class ImportColumn:
     reads: str  # how a value is read: "text", "comment", "factors", "timestamp", "score", "boolean" or "flag"
     required: bool = True
     derived_from: tuple[str, ...] = ()  # columns it is derived from when the file lacks it (any one will do)
+    look_alikes: tuple[str, ...] = ()  # headers that sound like this column but hold something else
+    look_alike_reason: str = ""  # why, after the header's name, in the missing column's message
 
 
 @dataclass(frozen=True)
@@ -60,17 +62,33 @@ RESPONSES = ImportKind(
     key="response_id",
     moment="responded_at",
     columns=(
-        ImportColumn("response_id", ("response_id", "id", "survey_id", "sys_id"), "text"),
+        ImportColumn("response_id", ("response_id", "id", "survey_id", "sys_id", "issue_id"), "text"),
         ImportColumn("ticket_id", TICKET_ALIASES, "text"),
         ImportColumn("service", SERVICE_ALIASES, "text"),
         ImportColumn(
             "responded_at",
-            ("responded_at", "created_at", "submitted_at", "sys_created_on", "taken_on", "date"),
+            (
+                "responded_at", "created_at", "submitted_at", "sys_created_on", "taken_on",
+                "satisfaction_date", "Custom field (Satisfaction date)", "completion_time", "date", "created",
+            ),
             "timestamp",
         ),
-        ImportColumn("score", ("score", "rating", "actual_value", "nps", "answer"), "score"),
         ImportColumn(
-            "comment", ("comment", "feedback", "string_value", "comments", "text"), "comment", required=False
+            "score",
+            ("score", "rating", "actual_value", "nps", "answer", "nps_score", "Custom field (NPS)"),
+            "score",
+            # Jira Service Management's own rating is one to five stars, not the 0–10 answer NPS counts
+            look_alikes=("satisfaction_rating", "custom field (satisfaction rating)", "satisfaction"),
+            look_alike_reason="is a 1–5 star rating, not the 0–10 answer to \"would you recommend us\" "
+                              "that NPS counts, so it is not read as a score",
+        ),
+        ImportColumn(
+            "comment",
+            (
+                "comment", "feedback", "string_value", "comments", "text",
+                "satisfaction_comment", "Custom field (Satisfaction comment)", "Custom field (NPS comment)",
+            ),
+            "comment", required=False,
         ),
         ImportColumn("factors", ("factors", "reasons", "survey_reasons", "drivers"), "factors", required=False),
     ),
@@ -158,6 +176,9 @@ def match_columns(
         sources = f", and no {_or_list(column.derived_from)} column to derive it from" if column.derived_from else ""
         hint = f" (name it with --map {column.name}=HEADER)" if names == "header" else ""
         problems.append(f"missing column {column.name}: no {names} {_or_list(column.aliases)}{sources}{hint}")
+        look_alikes = {normalised_header(alias) for alias in column.look_alikes}
+        problems += [f"{names} {name!r} {column.look_alike_reason}" for name in header
+                     if normalised_header(name) in look_alikes]
     if problems:
         shown = ", ".join(name for name in header if name) or "none"
         problems.append(f"{names}s found: {shown}")

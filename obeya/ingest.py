@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from obeya.config import Config
+from obeya.console import counted
 from obeya.csvfile import ImportFileError
 from obeya.headers import IMPORT_KINDS, ImportKind, match_columns
 from obeya.importer import ImportResult, RollupRefreshFailed, import_records
@@ -146,7 +147,7 @@ def ingest(engine: Engine, kind: str | ImportKind, rows, config: Config, *, repl
     if not isinstance(rows, list):
         return problem(400, f"the body must be a JSON list of rows (objects), not a JSON {_json_type(rows)}")
     if len(rows) > max_rows:
-        return problem(413, f"{len(rows):,} rows in one request; send at most {max_rows:,} at a time")
+        return problem(413, f"{counted(len(rows), 'row')} in one request; send at most {max_rows:,} at a time")
     header, records = json_records(rows)
     if not rows:
         return Answer(200, _written(kind, ImportResult(committed=True), 0))
@@ -164,7 +165,7 @@ def ingest(engine: Engine, kind: str | ImportKind, rows, config: Config, *, repl
         key_name = header[columns[kind.key]]
         listed = [{"index": found.line, kind.key: _key_of(rows[found.line], key_name), "problem": found.message}
                   for found in result.problems]
-        return problem(422, f"{result.rejected:,} of {result.rows_read:,} rows invalid: nothing written",
+        return problem(422, f"{result.rejected:,} of {counted(result.rows_read, 'row')} invalid: nothing written",
                        rejected=result.rejected, rows=listed)
     return Answer(200, _written(kind, result, len(rows)))
 

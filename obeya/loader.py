@@ -251,6 +251,7 @@ def reference_problems(documents: dict[str, Document], config: Config) -> list[P
     unique(documents["services.yaml"], "services", config.services, "service")
     unique(documents["themes.yaml"], "themes", config.themes, "theme")
     unique(documents["actions.yaml"], "actions", config.actions, "action")
+    problems += _ambiguous_service_spellings(documents["services.yaml"], config)
 
     personas = {persona.id: persona.id for persona in config.personas}
     personas.update({_slug(persona.name): persona.id for persona in config.personas})
@@ -294,6 +295,23 @@ def reference_problems(documents: dict[str, Document], config: Config) -> list[P
                     ("personas", p, "avatar"), f"personas[{p}].avatar: image '{persona.avatar}' {reason}"
                 )
             )
+    return problems
+
+
+def _ambiguous_service_spellings(document: Document, config: Config) -> list[Problem]:
+    """A name or alias that is also another service's id, name or alias: rows spelt so would be counted for
+    whichever service came first, so it is a problem where it is written."""
+    problems = []
+    for s, service in enumerate(config.services):
+        for path, spelling in ((("services", s, "name"), service.name),
+                               *((("services", s, "aliases", a), alias) for a, alias in enumerate(service.aliases))):
+            wanted = spelling.strip().casefold()
+            # each clash is named once, where the later of the two spellings is (an id always clashes)
+            other = next((other for o, other in enumerate(config.services) if other.id != service.id
+                          and (wanted == other.id.casefold() or (o < s and wanted in other.spellings()))), None)
+            if other is not None:
+                problems.append(document.problem(path, f"{key_path(path)}: '{spelling}' also names service "
+                                                       f"'{other.id}'; give each service its own spellings"))
     return problems
 
 

@@ -12,6 +12,9 @@ import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import get_month_names
+
+from obeya.labels import LANGUAGES
 from obeya.themes import split_factors
 
 
@@ -99,16 +102,32 @@ _OTHER_TIMESTAMP = re.compile(
     r"\s*(?P<zone>Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)?",
     re.IGNORECASE,
 )
-# Jira's "01/Dec/26 9:15 AM" (dd/MMM/yy h:mm a), also with a four-digit year or a full month name
+# Jira's "01/Dec/26 9:15 AM" (dd/MMM/yy h:mm a), also with a four-digit year or a full month name,
+# in any shipped language: a Dutch Jira writes "01/mrt/26", a German one "01/März/26"
 _NAMED_MONTH_TIMESTAMP = re.compile(
-    r"(?P<day>\d{1,2})[-/ ](?P<month>[A-Za-z]{3,9})\.?[-/ ](?P<year>\d{2}|\d{4})"
+    r"(?P<day>\d{1,2})[-/ ](?P<month>[^\W\d_]{3,9})\.?[-/ ](?P<year>\d{2}|\d{4})"
     r"(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d\d)(?::(?P<second>\d\d))?(?:\s*(?P<half>[AaPp][Mm]))?)?"
 )
 EARLIEST, LATEST = datetime(1900, 1, 1), datetime(2200, 1, 1)  # what the roll-ups can count
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
-_MONTH_NUMBERS = {**{name[:3].casefold(): number for number, name in enumerate(_MONTHS, 1)},
-                  **{name.casefold(): number for number, name in enumerate(_MONTHS, 1)}, "sept": 9}
+
+
+def _month_numbers() -> dict[str, int]:
+    """{month name or abbreviation, casefolded and without its dot: month number} in every shipped
+    language (Babel's names: "mrt", "März", "Sept."), plus the first three letters of each."""
+    numbers: dict[str, int] = {"sept": 9}
+    for language in LANGUAGES:
+        for width in ("abbreviated", "wide"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale=language).items():
+                    name = name.casefold().rstrip(".")
+                    numbers.setdefault(name, number)
+                    numbers.setdefault(name[:3], number)
+    return numbers
+
+
+_MONTH_NUMBERS = _month_numbers()
 
 
 class TimestampReader:

@@ -161,6 +161,17 @@ def test_stage_naming_a_service_by_alias_or_name_suggests_the_id(config_copy):
     ]
 
 
+def test_a_service_name_or_alias_that_also_names_another_service_is_a_problem(config_copy):
+    config_copy.edit("services.yaml", "    ftr_target: 90", "    ftr_target: 90\n    aliases: [LIS, Lab analysers]")
+    config_copy.edit("services.yaml", "name: Lab information system", "name: analysers")
+    assert problems(config_copy) == [
+        "services.yaml:8:11: services[1].name: 'analysers' also names service 'analysers'; "
+        "give each service its own spellings",
+        "services.yaml:12:20: services[1].aliases[1]: 'Lab analysers' also names service 'analysers'; "
+        "give each service its own spellings",
+    ]
+
+
 def test_annotation_with_a_misspelt_service_suggests_the_id(config_copy):
     config_copy.write("annotations.yaml", "annotations:\n  - date: 2026-03-02\n    text: New analyser\n"
                                           "    service: analyser\n")

@@ -485,12 +485,13 @@ def test_missing_columns_are_named_with_the_headers_the_file_has(capsys, wall):
     assert obeya_import(capsys, "responses", CUSTOM) == (
         1,
         [
-            f"{CUSTOM}:1: missing column response_id: no header response_id, id, survey_id or sys_id "
+            f"{CUSTOM}:1: missing column response_id: no header response_id, id, survey_id, sys_id or issue_id "
             "(name it with --map response_id=HEADER)",
             f"{CUSTOM}:1: missing column responded_at: no header responded_at, created_at, submitted_at, "
-            "sys_created_on, taken_on or date (name it with --map responded_at=HEADER)",
-            f"{CUSTOM}:1: missing column score: no header score, rating, actual_value, nps or answer "
-            "(name it with --map score=HEADER)",
+            "sys_created_on, taken_on, satisfaction_date, Custom field (Satisfaction date), completion_time, date "
+            "or created (name it with --map responded_at=HEADER)",
+            f"{CUSTOM}:1: missing column score: no header score, rating, actual_value, nps, answer, nps_score or "
+            "Custom field (NPS) (name it with --map score=HEADER)",
             f"{CUSTOM}:1: headers found: Survey, Ticket, Service, When, How likely to recommend, Remarks",
             f"{CUSTOM}: nothing imported",
         ],
@@ -721,20 +722,10 @@ def test_a_negative_count_is_refused():
         read_flag("-1")
 
 
-# --- the wall's config: time zone, service aliases ------------------------------
+# --- the wall's config: time zone, service names and aliases ------------------------------
 
 SERVICENOW_INCIDENTS = "servicenow-incidents.csv"
 JSM = "jsm-issues.csv"
-
-
-def with_aliases(folder: Path) -> Path:
-    """The config in `folder` with the display names of a ServiceNow export as aliases."""
-    services = folder / "services.yaml"
-    services.write_text(services.read_text(encoding="utf-8")
-                        .replace("  - id: laptop\n", '  - id: laptop\n    aliases: ["Laptop & workplace"]\n')
-                        .replace("  - id: access\n", '  - id: access\n    aliases: ["Accounts & access"]\n'),
-                        encoding="utf-8")
-    return folder
 
 
 def test_timestamps_without_a_zone_and_the_rollups_follow_wall_yaml_timezone(capsys, wall, tmp_path, monkeypatch):
@@ -762,7 +753,8 @@ def test_timestamps_without_a_zone_and_the_rollups_follow_wall_yaml_timezone(cap
 
 def test_a_servicenow_incident_export_derives_first_time_right_and_names_unknown_services(capsys, wall, tmp_path,
                                                                                          monkeypatch):
-    monkeypatch.setenv("OBEYA_CONFIG_DIR", str(with_aliases(utc_wall_config(tmp_path))))
+    # "Laptop & workplace" and "Accounts & access" are the services' names in services.yaml: no aliases needed
+    monkeypatch.setenv("OBEYA_CONFIG_DIR", str(utc_wall_config(tmp_path)))
     assert obeya_import(capsys, "ftr", SERVICENOW_INCIDENTS) == (0, [
         f"Importing first-time-right results from {SERVICENOW_INCIDENTS} (UTF-8 with BOM, comma-separated) "
         f"into {wall.url}",
@@ -789,13 +781,44 @@ def test_a_servicenow_incident_export_derives_first_time_right_and_names_unknown
     ]
 
 
+def test_a_dutch_jira_nps_export_is_read_with_its_display_names_and_month_names(capsys, wall, tmp_path, monkeypatch):
+    monkeypatch.setenv("OBEYA_CONFIG_DIR", str(utc_wall_config(tmp_path)))
+    export = write(tmp_path, "jsm-nps.csv", (
+        "Issue key,Issue id,Summary,Created,Component/s,Satisfaction date,Custom field (NPS),"
+        "Custom field (NPS comment)\n"
+        "ITSM-501,10501,Laptop swap,28/nov/26 9:00,Laptop & workplace,01/dec/26 10:15,9,Snel geholpen\n"
+        "ITSM-502,10502,Geen toegang,30/nov/26 16:10,Accounts & Access,02/dec/26 08:05,3,Drie keer gebeld\n"
+        "ITSM-503,10503,Wifi,01/mrt/26 16:10,Wi-Fi & VPN,02/mrt/26 08:05,10,\n"
+    ))
+    assert obeya_import(capsys, "responses", export)[1][1:] == [
+        'Columns: response_id="Issue id", ticket_id="Issue key", service=Component/s, '
+        'responded_at="Satisfaction date", score="Custom field (NPS)", comment="Custom field (NPS comment)"',
+        f"{export}: 3 rows read: 3 imported, 0 duplicates skipped, 0 rejected",
+    ]
+    assert {key: (row["service"], row["responded_at"], row["score"]) for key, row in wall.rows().items()} == {
+        "10501": ("laptop", datetime(2026, 12, 1, 10, 15), 9),
+        "10502": ("access", datetime(2026, 12, 2, 8, 5), 3),
+        "10503": ("network", datetime(2026, 3, 2, 8, 5), 10),
+    }
+
+
+def test_a_jira_satisfaction_rating_is_not_taken_for_a_score(capsys, wall, tmp_path, monkeypatch):
+    monkeypatch.setenv("OBEYA_CONFIG_DIR", str(utc_wall_config(tmp_path)))
+    code, out, _ = obeya_import(capsys, "responses", JSM)
+    assert code == 1
+    assert f"{JSM}:1: header 'Custom field (Satisfaction rating)' is a 1–5 star rating, not the 0–10 answer to " \
+           '"would you recommend us" that NPS counts, so it is not read as a score' in out
+    assert out[-1] == f"{JSM}: nothing imported"
+    assert wall.rows() == {}
+
+
 def test_replace_writes_over_known_rows_and_recounts_their_old_and_new_days(capsys, wall, tmp_path, monkeypatch):
-    config = with_aliases(utc_wall_config(tmp_path))
+    config = utc_wall_config(tmp_path)
     monkeypatch.setenv("OBEYA_CONFIG_DIR", str(config))
     obeya_import(capsys, "ftr", SERVICENOW_INCIDENTS)
     services = config / "services.yaml"  # the team decides printers belong to the laptop service
     services.write_text(services.read_text(encoding="utf-8").replace(
-        '["Laptop & workplace"]', '["Laptop & workplace", Printers]'), encoding="utf-8")
+        "  - id: laptop\n", "  - id: laptop\n    aliases: [Printers]\n"), encoding="utf-8")
 
     assert obeya_import(capsys, "ftr", SERVICENOW_INCIDENTS, "--replace")[1][-1] == (
         f"{SERVICENOW_INCIDENTS}: 5 rows read: 0 imported, 5 replaced, 0 duplicates skipped, 0 rejected"
@@ -857,6 +880,11 @@ def test_an_invalid_config_imports_nothing_and_says_how_to_go_on(capsys, wall, t
         ("1/dec/26 12:30 PM", datetime(2026, 12, 1, 12, 30)),
         ("15/Sep/2026 17:45", datetime(2026, 9, 15, 17, 45)),
         ("15-March-2026", datetime(2026, 3, 15)),
+        ("01/mrt/26 9:15", datetime(2026, 3, 1, 9, 15)),  # a Dutch Jira
+        ("12 mei 2026", datetime(2026, 5, 12)),
+        ("3-okt.-2026 14:00", datetime(2026, 10, 3, 14, 0)),
+        ("01/März/26 9:15", datetime(2026, 3, 1, 9, 15)),  # a German one
+        ("01/Dez./2026", datetime(2026, 12, 1)),
     ],
 )
 def test_jira_dates_with_a_month_name(text, moment):

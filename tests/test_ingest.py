@@ -101,6 +101,15 @@ def test_a_replay_writes_nothing_new_and_says_so(api):
         assert connection.scalar(select(survey_responses.c.score).where(survey_responses.c.response_id == "R1")) == 2
 
 
+def test_a_row_may_name_its_service_as_the_wall_names_it(api):
+    response = api.post("/api/v1/responses", [answer("R1", service="Lab information system")])
+    assert (response.status_code, response.json["added"], response.json["unknown_services"]) == (200, 1, {})
+    with api.engine.connect() as connection:
+        assert connection.scalar(select(survey_responses.c.service)) == "lims"
+    one_bad = api.post("/api/v1/responses", [answer("R2", score=11)])
+    assert (one_bad.status_code, one_bad.json["error"]) == (422, "1 of 1 row invalid: nothing written")
+
+
 def test_an_invalid_row_is_named_in_a_422_and_nothing_of_the_request_is_written(api):
     rows = [answer("R1"), answer("R2", score=11), answer("R3", responded_at="yesterday"), "not a row"]
     response = api.post("/api/v1/responses", rows)
