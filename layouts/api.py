@@ -22,8 +22,8 @@ from collections.abc import Callable
 import flask
 
 from layouts.access import WALL_PASS, TokenSource, current_secret, has_pass
-from obeya.engine import make_engine
-from obeya.ingest import Answer, Limits, RateLimit, ingest, problem
+from obeya.engine import PROBLEM_WORDS, make_engine
+from obeya.ingest import WRITER_SETTING, Answer, Limits, RateLimit, ingest, problem
 from obeya.live import LiveWall
 from obeya.summary import wall_summary
 
@@ -51,9 +51,11 @@ class ApiRoutes:
 
     def __init__(self, live: LiveWall, database_url: str, *, ingest_token: TokenSource, wall_token: TokenSource,
                  limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic,
-                 make_writer: Callable[[str], object] = make_engine, counter=None) -> None:
+                 make_writer: Callable[[str], object] = make_engine, counter=None,
+                 writer_setting: str = WRITER_SETTING) -> None:
         self.live = live
-        self.database_url = database_url
+        self.database_url = database_url  # the writer's: OBEYA_INGEST_DATABASE_URL, else the wall's own
+        self.writer_setting = writer_setting  # where the operator sets it, for the answer to a refused write
         self.ingest_token = ingest_token
         self.wall_token = wall_token
         self.limits = limits
@@ -100,7 +102,8 @@ class ApiRoutes:
             return _json(problem(503, "the wall's config has never loaded: fix it (python -m obeya validate), "
                                       "then send again; nothing written"))
         replace = request.args.get("replace", "").lower() in ("1", "true", "yes")
-        return _json(ingest(self.engine(), kind, rows, config, replace=replace, max_rows=self.limits.max_rows))
+        return _json(ingest(self.engine(), kind, rows, config, replace=replace, max_rows=self.limits.max_rows,
+                            writer_setting=self.writer_setting))
 
     def _too_big(self, length: int | None) -> flask.Response:
         size = f"{length:,} bytes" if length is not None else "the body"
@@ -116,8 +119,14 @@ class ApiRoutes:
         config = self.live.config_state().config
         state = self.live.data_state()
         if config is None or state.data is None:
-            return _json(problem(503, "the wall has no numbers yet (reading the database); ask again shortly",
-                                 retry_after=5), {"Retry-After": "5"})
+            if state.problem is None:
+                return _json(problem(503, "the wall has no numbers yet (reading the database); ask again shortly",
+                                     retry_after=5), {"Retry-After": "5"})
+            # never read, and the reads fail: say why (the kind, never a host or user), and ask later
+            return _json(problem(503, f"the wall has no numbers: it cannot read the database "
+                                      f"({PROBLEM_WORDS.get(state.problem, state.problem)}) and keeps trying; "
+                                      "the server's log says more", problem=state.problem, retry_after=60),
+                         {"Retry-After": "60"})
         return _json(Answer(200, wall_summary(config, state.data, state.stale_since)))
 
 

@@ -31,9 +31,10 @@ from obeya.alerts import SharedAlertLog, find_alerts
 from obeya.cache import cache_from_env
 from obeya.engine import make_engine
 from obeya.files import servable_image
+from obeya.ingest import WRITER_SETTING
 from obeya.live import LiveWall, kept_numbers_file
 from obeya.remote import Pairings, RemoteNotes, WallStateStore
-from obeya.walls import WallCache, WallMount
+from obeya.walls import WallCache, WallMount, writer_for
 
 log = logging.getLogger(__name__)
 DESIGN_HEIGHT = 1080
@@ -130,10 +131,11 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
         return _create_app(mount.wall.config_dir, mount.database_url, *_mounted_tokens(mount), mount=mount)
     url = database_url or settings.database_url()
     folder = config_dir or settings.config_dir()
+    ingest_token = ingest_token or settings.ingest_token()
     if prepare:
-        database.prepare_database(url, folder)
+        database.prepare_database(url, folder, writer=(settings.ingest_database_url() or url) if ingest_token else None)
     return _create_app(folder, url, token or settings.wall_token(), remote_token or settings.remote_token(),
-                       ingest_token or settings.ingest_token())
+                       ingest_token)
 
 
 def _mounted_tokens(mount: WallMount) -> tuple:
@@ -456,8 +458,10 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
         require_token(app.server, token,
                       exempt=lambda path: is_api_path(path) or (remote_token is not None and is_remote_path(path)))
     writer = (lambda address: mount.engines.get(address)) if mount else make_engine
-    add_api(app.server, ApiRoutes(live, url, ingest_token=ingest_token, wall_token=token, make_writer=writer,
-                                  counter=live.cache))
+    writer_url, writer_setting = (writer_for(mount.wall.id, url) if mount
+                                  else (settings.ingest_database_url() or url, WRITER_SETTING))
+    add_api(app.server, ApiRoutes(live, writer_url, ingest_token=ingest_token, wall_token=token, make_writer=writer,
+                                  counter=live.cache, writer_setting=writer_setting))
     app.server.before_request(answer_polls_from_the_drawn_wall)  # after the token check, never before
     state_cache = own_cache()  # its own: the numbers' cache in one process keeps only a few entries
     routes = StandupRoutes(live, WallStateStore(state_cache), panel_pages,

@@ -79,13 +79,16 @@ def as_of_words(as_of: datetime | None, say: Labels = ENGLISH) -> str:
 
 def freshness(as_of: datetime | None, stale_since: datetime | None = None, problem: str | None = None,
               say: Labels = ENGLISH) -> html.Div:
-    """'as of HH:MM', plus a stale badge when the database could not be read since then.
+    """'as of HH:MM', plus a stale badge when the database could not be read since then ('no data yet',
+    plus since when the wall has been trying, when it never could).
 
     "database too slow" is said in the badge, the kind of trouble people can act on at a glance.
     """
     parts: list = [html.Span(as_of_words(as_of, say), className="as-of")]  # wall.js keeps it current
     if stale_since is not None:
-        badge = "freshness.slow_since" if problem == "slow" else "freshness.stale_since"
+        # numbers that were never read are not stale: the wall has been trying to read them since then
+        badge = ("freshness.slow_since" if problem == "slow" else "freshness.trying_since" if as_of is None
+                 else "freshness.stale_since")
         parts.append(html.Span([icon("bi-exclamation-triangle-fill"), " " + say(badge, time=say.time(stale_since))],
                                className="stale-badge"))
     return html.Div(parts, className="freshness")

@@ -29,6 +29,7 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    make_url,
     select,
 )
 
@@ -146,7 +147,8 @@ def has_column(bind, table: Table, name: str) -> bool:
     return any(column["name"].lower() == name for column in inspect(bind).get_columns(table.name))
 
 
-def prepare_database(url: str, config_dir: str | Path | None = None, *, demo: bool = False) -> None:
+def prepare_database(url: str, config_dir: str | Path | None = None, *, demo: bool = False,
+                     writer: str | None = None, writer_setting: str = "OBEYA_INGEST_DATABASE_URL") -> None:
     """Create the wall's tables where they are missing, before the wall starts reading.
 
     The embedded default database is filled with demo data (days counted in
@@ -155,11 +157,14 @@ def prepare_database(url: str, config_dir: str | Path | None = None, *, demo: bo
     `demo` (a wall's own embedded file, on a server of several). A database that cannot be
     reached, or a read-only user, is not fatal: the wall starts and shows what
     it can; a user that may do more than read is warned about in the log.
+    `writer` is the URL the ingest API writes with, when it is on: the tables
+    are created through it, and the log says when it cannot write them
+    (naming `writer_setting`, where its URL is set).
     Raises DatabaseUrlError for a URL that cannot be used.
     """
     from obeya.config import ConfigError, load_config
     from obeya.demo import ensure_demo_database  # the demo writes through this module
-    from obeya.privileges import privilege_warnings
+    from obeya.privileges import privilege_warnings, writer_problem
     from obeya.theme_rollups import ThemeRules
 
     try:
@@ -168,20 +173,39 @@ def prepare_database(url: str, config_dir: str | Path | None = None, *, demo: bo
         config = None  # the wall shows the config's problems; the demo counts in the zone and themes it knows
 
     engine = make_engine(url)
+    owner = make_engine(writer) if writer and writer != url else engine
     try:
         if demo or is_embedded_default(url):
             ensure_demo_database(engine, zone=config.wall.timezone if config else None,
                                  rules=ThemeRules.of(config) if config else None)
             return
-        if not has_schema(engine):
-            create_schema(engine)
+        _create_missing_tables(owner, url)
+        if writer:
+            problem = writer_problem(owner, writer_setting)
+            if problem:
+                log.warning("ingest API: %s", problem)
         for warning in privilege_warnings(engine):
             log.warning("database user: %s", warning)
     except SQLAlchemyError as error:
-        log.warning("could not create the wall's tables (a read-only user?); the wall starts and reads what "
-                    "there is: %s", error)
+        log.warning("could not check the wall's database; the wall starts and reads what there is: %s", error)
     finally:
         engine.dispose()
+        owner.dispose()
+
+
+def _create_missing_tables(engine: Engine, url: str) -> None:
+    """Create the wall's tables when some are missing; a user that may not is told how to go on (logged)."""
+    if has_schema(engine):
+        return
+    try:
+        create_schema(engine)
+    except SQLAlchemyError as error:
+        user = make_url(url).username or "the database user"
+        log.warning(
+            "the wall's tables are not all there and %s may not create them (%s); the wall starts, reads what "
+            "there is and says which table is missing. Create them once as a user that may (the database's "
+            "owner): OBEYA_DATABASE_URL=<that user's URL> python -m obeya rollups, or import a file with it",
+            user, (str(getattr(error, "orig", None) or error).strip().splitlines() or ["refused"])[0])
 
 
 def has_schema(engine: Engine) -> bool:

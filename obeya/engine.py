@@ -217,6 +217,15 @@ _PHRASES = (
 )
 
 
+def is_permission_denied(error: BaseException) -> bool:
+    """True when the database refused `error`'s statement because the user may not do it (a reader that
+    was asked to write): PostgreSQL's 42501, MariaDB's 1142 and 1143."""
+    original = getattr(error, "orig", None) or error
+    state = getattr(original, "sqlstate", None) or getattr(getattr(original, "diag", None), "sqlstate", None)
+    number = original.args[0] if getattr(original, "args", None) and isinstance(original.args[0], int) else None
+    return state == "42501" or number in (1142, 1143)
+
+
 def problem_kind(error: BaseException) -> ProblemKind:
     """What kind of database problem `error` is, judged by codes first and the driver's words second."""
     if isinstance(getattr(error, "problem", None), str):  # obeya.queries.SourceError knows its kind

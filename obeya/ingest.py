@@ -27,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from obeya.config import Config
 from obeya.console import counted
 from obeya.csvfile import ImportFileError
+from obeya.engine import is_permission_denied
 from obeya.headers import IMPORT_KINDS, ImportKind, match_columns
 from obeya.importer import ImportResult, RollupRefreshFailed, import_records
 from obeya.values import TimestampReader
@@ -34,6 +35,8 @@ from obeya.values import TimestampReader
 MAX_BODY_BYTES = 1_000_000  # one request: a webhook sends one answer, a catch-up batch a few hundred
 MAX_ROWS = 1_000
 REQUESTS_PER_MINUTE = 120  # per token: a busy service desk's surveys, with room for a catch-up
+
+WRITER_SETTING = "OBEYA_INGEST_DATABASE_URL"  # where a single wall's operator names the ingest API's writer
 
 
 @dataclass(frozen=True)
@@ -135,13 +138,13 @@ def _json_type(value) -> str:
 
 
 def ingest(engine: Engine, kind: str | ImportKind, rows, config: Config, *, replace: bool = False,
-           max_rows: int = MAX_ROWS) -> Answer:
+           max_rows: int = MAX_ROWS, writer_setting: str = WRITER_SETTING) -> Answer:
     """Check and write one request's rows in one transaction; the answer names what was added, or why not.
 
     200: {"added", "unchanged" (the id was there already: left as it was), "updated" (with `replace`),
     "received", "unknown_services"}. 400: the body is not a list. 413: too many rows. 422: a missing
     column or invalid rows, each named by its index in the list and its id; nothing written.
-    503: the database refused; nothing written.
+    503: the database refused; nothing written (a user that may not write is told to set `writer_setting`).
     """
     kind = IMPORT_KINDS[kind] if isinstance(kind, str) else kind
     if not isinstance(rows, list):
@@ -159,8 +162,12 @@ def ingest(engine: Engine, kind: str | ImportKind, rows, config: Config, *, repl
         result = import_records(engine, kind, records, len(header), columns, replace=replace, config=config,
                                 timestamps=TimestampReader(config.wall.timezone))
     except (RollupRefreshFailed, SQLAlchemyError) as error:
-        return problem(503, f"the database refused the {kind.noun}, nothing written: "
-                            f"{getattr(error, 'orig', None) or error}")
+        reason = getattr(error, "orig", None) or error
+        if is_permission_denied(error.__cause__ if isinstance(error, RollupRefreshFailed) else error):
+            return problem(503, f"the database user may not write the {kind.noun}, nothing written ({reason}); "
+                                f"the wall reads as a read-only user, so set {writer_setting} to the URL of a "
+                                "user that may write its tables (the tables' owner)")
+        return problem(503, f"the database refused the {kind.noun}, nothing written: {reason}")
     if not result.committed:
         key_name = header[columns[kind.key]]
         listed = [{"index": found.line, kind.key: _key_of(rows[found.line], key_name), "problem": found.message}

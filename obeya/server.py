@@ -66,7 +66,9 @@ def serve(workers: int = 2, threads: int = SERVE_THREADS) -> int:
     hide_tokens_in_logs()  # gunicorn's error log names the URL of a request that failed
     factory = _prepare_walls() if settings.walls_dir() else None
     if factory is None:
-        prepare_database(settings.database_url(), settings.config_dir())
+        url = settings.database_url()
+        prepare_database(url, settings.config_dir(),
+                         writer=(settings.ingest_database_url() or url) if settings.ingest_token() else None)
     elif not factory:
         return 2
     cache_dir = None

@@ -106,6 +106,12 @@ def ingest_token() -> str | None:
     return _text("OBEYA_INGEST_TOKEN")
 
 
+def ingest_database_url() -> str | None:
+    """The database the ingest API writes to (`OBEYA_INGEST_DATABASE_URL`, a user that may write the wall's
+    tables); None: the wall's own URL, when the wall reads as a user that may also write."""
+    return _text("OBEYA_INGEST_DATABASE_URL")
+
+
 def admin_token() -> str | None:
     """The token of the index of walls at `/` (`OBEYA_ADMIN_TOKEN`, with `OBEYA_WALLS_DIR`); None: no index."""
     return _text("OBEYA_ADMIN_TOKEN")

@@ -230,6 +230,14 @@ def database_url_for(wall_id: str, secrets_: WallSecrets | None = None) -> str:
     return own or settings.named_database_url() or embedded_database_url(wall_id)
 
 
+def writer_for(wall_id: str, url: str) -> tuple[str, str]:
+    """(the URL the wall's ingest API writes with, where the operator sets it): `OBEYA_INGEST_DATABASE_URL`
+    for a wall on the shared database, else the wall's own database (its user must then be one that writes)."""
+    if url == settings.named_database_url():
+        return settings.ingest_database_url() or url, "OBEYA_INGEST_DATABASE_URL"
+    return url, f"the wall's own database URL (python -m obeya walls database {wall_id} URL)"
+
+
 def is_embedded(wall_id: str, url: str) -> bool:
     return url == embedded_database_url(wall_id)
 
@@ -293,7 +301,10 @@ def prepare_wall(wall: WallFolder) -> str:
     from obeya.database import prepare_database
 
     url = database_url_for(wall.id)
-    prepare_database(url, wall.config_dir, demo=is_embedded(wall.id, url))
+    writer, setting = writer_for(wall.id, url)
+    ingest_on = WallSecrets(wall.id).token_hash("ingest") is not None
+    prepare_database(url, wall.config_dir, demo=is_embedded(wall.id, url), writer=writer if ingest_on else None,
+                     writer_setting=setting)
     return url
 
 

@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from typing import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
-from obeya.engine import normalised_url
+from obeya.engine import make_engine, normalised_url
 
 # The plain URLs operators are handed: the wall picks the shipped drivers (psycopg 3, PyMySQL).
 SERVERS = {
@@ -58,3 +58,36 @@ def fresh_database(kind: str, tmp_path) -> Iterator[str]:
             else:
                 connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
         admin.dispose()
+
+
+@contextmanager
+def database_user(kind: str, admin_url: str, grants: list[str]) -> Iterator[Engine]:
+    """An engine for a new login on the wall's database with only `grants` ({user}, {database} filled in);
+    the login is dropped afterwards."""
+    name = f"obeya_reader_{uuid.uuid4().hex[:8]}"
+    database = make_url(admin_url).database
+    account = name if kind == "postgresql" else f"'{name}'@'127.0.0.1'"
+    create = [f"CREATE ROLE {name} LOGIN"] if kind == "postgresql" else [f"CREATE USER {account}"]
+    admin = make_engine(admin_url)
+    with admin.begin() as connection:
+        for statement in create + grants:
+            connection.execute(text(statement.format(user=account, database=database)))
+    reader = make_engine(make_url(admin_url).set(username=name, password=None).render_as_string(hide_password=False))
+    try:
+        yield reader
+    finally:
+        reader.dispose()
+        with admin.begin() as connection:
+            if kind == "postgresql":
+                connection.execute(text(f"DROP OWNED BY {name}"))
+                connection.execute(text(f"DROP ROLE {name}"))
+            else:
+                connection.execute(text(f"DROP USER {account}"))
+        admin.dispose()
+
+
+READ_ONLY = {
+    "postgresql": ["GRANT CONNECT ON DATABASE {database} TO {user}", "GRANT USAGE ON SCHEMA public TO {user}",
+                   "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {user}"],
+    "mariadb": ["GRANT SELECT ON {database}.* TO {user}"],
+}

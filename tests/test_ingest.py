@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
+import flask
 import pytest
 from sqlalchemy import func, select
 
@@ -18,7 +19,7 @@ from obeya.database import ftr_results, prepare_database, survey_responses
 from obeya.engine import make_engine
 from obeya.ingest import Limits
 from obeya.live import MARKER_SECONDS, LiveWall
-from tests.db_servers import KINDS, fresh_database
+from tests.db_servers import KINDS, READ_ONLY, database_user, fresh_database
 
 INGEST = "ingest-s3cret"
 WALL = "wall-s3cret"
@@ -52,16 +53,15 @@ def clock():
 class Api:
     """The API of a wall over the test config and a fresh database, spoken to as a webhook would."""
 
-    def __init__(self, config_dir, database_url: str, clock: Clock, limits: Limits = Limits(), **tokens) -> None:
-        import flask
-
+    def __init__(self, config_dir, database_url: str, clock: Clock, limits: Limits = Limits(),
+                 writer_url: str | None = None, **tokens) -> None:
         prepare_database(database_url, config_dir)
         self.engine = make_engine(database_url)
         self.live = LiveWall(config_dir, make_engine(database_url, read_only=True), clock=clock,
                              now=lambda: NOW + timedelta(seconds=clock.seconds - 1000))
         server = flask.Flask(__name__)
         tokens = {"ingest_token": INGEST, "wall_token": None, **tokens}
-        add_api(server, ApiRoutes(self.live, database_url, limits=limits, clock=clock, **tokens))
+        add_api(server, ApiRoutes(self.live, writer_url or database_url, limits=limits, clock=clock, **tokens))
         self.client = server.test_client()
 
     def post(self, path: str, rows, token: str | None = INGEST, **options):
@@ -281,6 +281,22 @@ def test_the_summary_takes_the_walls_token_never_the_ingest_token(test_config_di
     assert api.client.get("/api/v1/summary", headers={"Authorization": f"Bearer {WALL}"}).status_code == 200
 
 
+def test_a_summary_of_a_wall_that_cannot_read_says_why_and_when_to_ask_again(test_config_dir, tmp_path, clock):
+    from sqlalchemy import create_engine
+    empty = f"sqlite:///{tmp_path / 'no-tables.db'}"
+    create_engine(empty).connect().close()  # a database file without the wall's tables: a reader cannot make them
+    live = LiveWall(test_config_dir, make_engine(empty, read_only=True), clock=clock)
+    live.settle()
+    server = flask.Flask(__name__)
+    add_api(server, ApiRoutes(live, empty, ingest_token=INGEST, wall_token=None, clock=clock))
+    response = server.test_client().get("/api/v1/summary")
+    assert (response.status_code, response.headers["Retry-After"]) == (503, "60")
+    assert response.json == {
+        "error": "the wall has no numbers: it cannot read the database (a table the wall reads is missing) and "
+                 "keeps trying; the server's log says more",
+        "problem": "missing_table", "retry_after": 60}
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_posted_comments_are_tagged_and_the_summary_gives_their_themes(config_copy, database_url, clock):
     config_copy.write("themes.yaml", "themes:\n  - {id: waiting, name: Waiting, cause: process, phrases: [waited]}\n")
@@ -295,3 +311,21 @@ def test_posted_comments_are_tagged_and_the_summary_gives_their_themes(config_co
     assert (waiting["id"], waiting["name"], waiting["cause"]) == ("waiting", "Waiting", "process")
     assert (waiting["mentions"], waiting["detractor_mentions"], waiting["share"]) == (10, 10, 33.3)
     assert waiting["impact"] < 0  # without the waiting, NPS would be higher
+
+
+@pytest.mark.parametrize("kind", ["postgresql", "mariadb"])
+def test_a_read_only_writer_gets_a_503_that_says_where_to_name_a_writer(kind, test_config_dir, tmp_path, clock):
+    with fresh_database(kind, tmp_path) as owner_url:
+        prepare_database(owner_url, test_config_dir)
+        with database_user(kind, owner_url, READ_ONLY[kind]) as reader:
+            reader_url = reader.url.render_as_string(hide_password=False)
+            api = Api(test_config_dir, owner_url, clock, writer_url=reader_url)
+            refused = api.post("/api/v1/responses", [answer("R1")])
+            assert refused.status_code == 503
+            assert refused.json["error"].startswith("the database user may not write the survey responses, "
+                                                    "nothing written (")
+            assert refused.json["error"].endswith(
+                "the wall reads as a read-only user, so set OBEYA_INGEST_DATABASE_URL to the URL of a user that may "
+                "write its tables (the tables' owner)")
+            assert api.stored() == 0
+            api.engine.dispose()

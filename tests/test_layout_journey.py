@@ -190,12 +190,12 @@ def test_without_data_the_map_still_renders_and_says_no_live_numbers_yet(test_co
     assert "no data yet" in words  # the freshness line of a data panel
 
 
-def test_a_stale_wall_says_since_when(test_config):
+def test_a_wall_that_cannot_read_says_since_when(test_config):
     stale = Screen(scale=1.0, theme="dark", stale_since=datetime(2024, 3, 13, 9, 40))
 
     words = texts(journey.render(test_config, None, stale)[0])
 
-    assert " stale since 09:40" in words
+    assert " trying to read since 09:40" in words  # never read: not "stale"
 
 
 def test_narrow_columns_switch_to_compact_numbers_with_the_words_by_the_label(test_config):

@@ -249,6 +249,14 @@ def test_stale_data_shows_the_stale_badge(test_config):
     assert "stale since 09:30" in text_of(page)
 
 
+def test_numbers_never_read_are_not_called_stale(test_config):
+    screen = Screen(stale_since=datetime(2024, 3, 13, 9, 30), problem="missing_table")
+    words = text_of(nps.render(test_config, None, screen)[0])
+    assert "no data yet" in words and "trying to read since 09:30" in words
+    assert "stale" not in words
+    assert "A table the wall reads is missing" in words or "a table the wall reads is missing" in words
+
+
 def test_without_data_the_panel_says_it_is_waiting_for_the_database(test_config):
     pages = nps.render(test_config, None, SCREEN)
     assert len(pages) == 1

@@ -6,16 +6,14 @@ hears every warning; a user the test creates with SELECT only hears none.
 
 from __future__ import annotations
 
-import uuid
-from contextlib import contextmanager
 from typing import Iterator
 
 import pytest
-from sqlalchemy import make_url, text
+from sqlalchemy import make_url
 
-from obeya.database import create_schema, make_engine
-from obeya.privileges import privilege_warnings
-from tests.db_servers import fresh_database
+from obeya.database import create_schema, make_engine, prepare_database
+from obeya.privileges import privilege_warnings, writer_problem
+from tests.db_servers import READ_ONLY, database_user, fresh_database
 
 TABLES = "survey_responses, ftr_results, nps_daily, ftr_daily"
 
@@ -39,38 +37,6 @@ def wall_database(request, tmp_path) -> Iterator[tuple[str, str]]:
         create_schema(engine)
         engine.dispose()
         yield request.param, url
-
-
-@contextmanager
-def database_user(kind: str, admin_url: str, grants: list[str]) -> Iterator[str]:
-    """A new login on the wall's database with only `grants` ({user}, {database} filled in); dropped afterwards."""
-    name = f"obeya_reader_{uuid.uuid4().hex[:8]}"
-    database = make_url(admin_url).database
-    account = name if kind == "postgresql" else f"'{name}'@'127.0.0.1'"
-    create = [f"CREATE ROLE {name} LOGIN"] if kind == "postgresql" else [f"CREATE USER {account}"]
-    admin = make_engine(admin_url)
-    with admin.begin() as connection:
-        for statement in create + grants:
-            connection.execute(text(statement.format(user=account, database=database)))
-    reader = make_engine(make_url(admin_url).set(username=name, password=None).render_as_string(hide_password=False))
-    try:
-        yield reader
-    finally:
-        reader.dispose()
-        with admin.begin() as connection:
-            if kind == "postgresql":
-                connection.execute(text(f"DROP OWNED BY {name}"))
-                connection.execute(text(f"DROP ROLE {name}"))
-            else:
-                connection.execute(text(f"DROP USER {account}"))
-        admin.dispose()
-
-
-READ_ONLY = {
-    "postgresql": ["GRANT CONNECT ON DATABASE {database} TO {user}", "GRANT USAGE ON SCHEMA public TO {user}",
-                   "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {user}"],
-    "mariadb": ["GRANT SELECT ON {database}.* TO {user}"],
-}
 
 
 def test_the_admin_user_hears_everything_it_could_do_and_how_to_make_a_reader(wall_database):
@@ -114,3 +80,42 @@ def test_sqlite_has_no_users_to_warn_about(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'wall.db'}")
     create_schema(engine)
     assert privilege_warnings(engine) == []
+
+
+def test_a_read_only_user_cannot_be_the_ingest_writer_and_hears_where_to_set_one(wall_database):
+    kind, url = wall_database
+    with database_user(kind, url, READ_ONLY[kind]) as reader:
+        user = reader.url.username if kind == "postgresql" else f"{reader.url.username}@127.0.0.1"
+        assert writer_problem(reader, "OBEYA_INGEST_DATABASE_URL") == (
+            f"The database user {user} cannot write what the ingest API writes (it lacks INSERT, UPDATE, DELETE on "
+            "survey_responses, ftr_results, nps_daily, ftr_daily, theme_daily, rollup_settings), so every "
+            "POST /api/v1/... is refused: set OBEYA_INGEST_DATABASE_URL to the URL of a user that may (the tables' "
+            'owner; see the README, "Data that flows in")')
+    owner = make_engine(url)
+    try:
+        assert writer_problem(owner, "OBEYA_INGEST_DATABASE_URL") is None
+    finally:
+        owner.dispose()
+
+
+def test_the_start_says_when_the_ingest_writer_cannot_write_and_when_a_reader_cannot_create_tables(
+        wall_database, tmp_path, caplog):
+    kind, url = wall_database
+    with database_user(kind, url, READ_ONLY[kind]) as reader:
+        reader_url = reader.url.render_as_string(hide_password=False)
+        prepare_database(url, writer=reader_url)
+        assert [record.getMessage().split(" (")[0] for record in caplog.records
+                if record.getMessage().startswith("ingest API")] == [
+            "ingest API: The database user " + (reader.url.username if kind == "postgresql"
+                                                else f"{reader.url.username}@127.0.0.1")
+            + " cannot write what the ingest API writes"]
+    caplog.clear()
+    with fresh_database(kind, tmp_path / "empty") as empty_url, \
+            database_user(kind, empty_url, READ_ONLY[kind]) as reader:
+        prepare_database(reader.url.render_as_string(hide_password=False))
+        messages = [record.getMessage() for record in caplog.records]
+        assert messages[0].startswith(f"the wall's tables are not all there and {reader.url.username} may not "
+                                      "create them (")
+        assert messages[0].endswith("Create them once as a user that may (the database's owner): "
+                                    "OBEYA_DATABASE_URL=<that user's URL> python -m obeya rollups, or import a "
+                                    "file with it")
