@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 
 import flask
+from werkzeug.exceptions import HTTPException
 
 from layouts.access import WALL_PASS, TokenSource, current_secret, has_pass
 from obeya.engine import PROBLEM_WORDS, make_engine
@@ -36,7 +37,7 @@ def is_api_path(path: str, prefix: str = "") -> bool:
     return path.startswith(prefix + API_PREFIX + "/")
 
 
-def _json(answer: Answer, headers: dict | None = None) -> flask.Response:
+def json_answer(answer: Answer, headers: dict | None = None) -> flask.Response:
     return flask.Response(json.dumps(answer.body, ensure_ascii=False), status=answer.status,
                           mimetype="application/json", headers={"Cache-Control": "no-store", **(headers or {})})
 
@@ -52,8 +53,12 @@ class ApiRoutes:
     def __init__(self, live: LiveWall, database_url: str, *, ingest_token: TokenSource, wall_token: TokenSource,
                  limits: Limits = Limits(), clock: Callable[[], float] = time.monotonic,
                  make_writer: Callable[[str], object] = make_engine, counter=None,
-                 writer_setting: str = WRITER_SETTING) -> None:
+                 writer_setting: str = WRITER_SETTING, wall_id: str | None = None) -> None:
         self.live = live
+        # what the answers call the tokens: the variables of a single wall, the command of one of several
+        self.token_names = ({"ingest": f"python -m obeya walls token {wall_id} --kind ingest",
+                             "wall": f"python -m obeya walls token {wall_id}"} if wall_id else
+                            {"ingest": "OBEYA_INGEST_TOKEN", "wall": "OBEYA_WALL_TOKEN"})
         self.database_url = database_url  # the writer's: OBEYA_INGEST_DATABASE_URL, else the wall's own
         self.writer_setting = writer_setting  # where the operator sets it, for the answer to a refused write
         self.ingest_token = ingest_token
@@ -71,19 +76,21 @@ class ApiRoutes:
     def write(self, kind: str) -> flask.Response:
         """POST rows of `kind`: checked, written in one transaction, answered with what was added."""
         ingest_token = current_secret(self.ingest_token)
-        if ingest_token is None:
-            flask.abort(404)  # no ingest token: the API does not exist
+        if ingest_token is None:  # no ingest token: the API does not exist
+            return json_answer(problem(404, f"this wall takes no posted rows: the ingest API is on once it has an "
+                                      f"ingest token ({self.token_names['ingest']})"))
         if not ingest_token.matches(_bearer()):
-            return _json(problem(401, "send the ingest token as 'Authorization: Bearer <OBEYA_INGEST_TOKEN>'"),
+            return json_answer(problem(401, f"send the ingest token as 'Authorization: Bearer <token>' "
+                                      f"({self.token_names['ingest']})"),
                          {"WWW-Authenticate": 'Bearer realm="obeya-ingest"'})
         retry_after = self.rate.retry_after(ingest_token.key)
         if retry_after is not None:
-            return _json(problem(429, f"more than {self.limits.requests_per_minute} requests in a minute; "
+            return json_answer(problem(429, f"more than {self.limits.requests_per_minute} requests in a minute; "
                                       f"try again in {retry_after} s", retry_after=retry_after),
                          {"Retry-After": str(retry_after)})
         request = flask.request
         if request.mimetype != "application/json":
-            return _json(problem(415, f"send the rows as JSON (Content-Type: application/json), "
+            return json_answer(problem(415, f"send the rows as JSON (Content-Type: application/json), "
                                       f"not {request.mimetype or 'no content type'}"))
         limit = self.limits.max_body_bytes
         if request.content_length is not None and request.content_length > limit:
@@ -94,40 +101,41 @@ class ApiRoutes:
         try:
             rows = json.loads(body)
         except (ValueError, UnicodeDecodeError) as error:
-            return _json(problem(400, f"the body is not JSON: {error}"))
+            return json_answer(problem(400, f"the body is not JSON: {error}"))
         except RecursionError:  # within the size limit, a hostile body can nest deeper than the parser goes
-            return _json(problem(400, "the body is not JSON rows: it nests too deep"))
+            return json_answer(problem(400, "the body is not JSON rows: it nests too deep"))
         config = self.live.config_state().config
         if config is None:
-            return _json(problem(503, "the wall's config has never loaded: fix it (python -m obeya validate), "
+            return json_answer(problem(503, "the wall's config has never loaded: fix it (python -m obeya validate), "
                                       "then send again; nothing written"))
         replace = request.args.get("replace", "").lower() in ("1", "true", "yes")
-        return _json(ingest(self.engine(), kind, rows, config, replace=replace, max_rows=self.limits.max_rows,
+        return json_answer(ingest(self.engine(), kind, rows, config, replace=replace, max_rows=self.limits.max_rows,
                             writer_setting=self.writer_setting))
 
     def _too_big(self, length: int | None) -> flask.Response:
         size = f"{length:,} bytes" if length is not None else "the body"
-        return _json(problem(413, f"{size} is over the limit of {self.limits.max_body_bytes:,} bytes per request; "
+        return json_answer(problem(413, f"{size} is over the limit of {self.limits.max_body_bytes:,} bytes per request; "
                                   f"send at most {self.limits.max_rows:,} rows at a time"))
 
     def summary(self) -> flask.Response:
         """GET the wall's current numbers, themes and actions, from what the wall last read."""
         wall_token = current_secret(self.wall_token)
         if wall_token is not None and not (wall_token.matches(_bearer()) or has_pass(wall_token, WALL_PASS)):
-            return _json(problem(401, "send the wall's token as 'Authorization: Bearer <OBEYA_WALL_TOKEN>'"),
+            return json_answer(problem(401, f"send the wall's token as 'Authorization: Bearer <token>' "
+                                      f"({self.token_names['wall']})"),
                          {"WWW-Authenticate": 'Bearer realm="obeya-wall"'})
         config = self.live.config_state().config
         state = self.live.data_state()
         if config is None or state.data is None:
             if state.problem is None:
-                return _json(problem(503, "the wall has no numbers yet (reading the database); ask again shortly",
+                return json_answer(problem(503, "the wall has no numbers yet (reading the database); ask again shortly",
                                      retry_after=5), {"Retry-After": "5"})
             # never read, and the reads fail: say why (the kind, never a host or user), and ask later
-            return _json(problem(503, f"the wall has no numbers: it cannot read the database "
+            return json_answer(problem(503, f"the wall has no numbers: it cannot read the database "
                                       f"({PROBLEM_WORDS.get(state.problem, state.problem)}) and keeps trying; "
                                       "the server's log says more", problem=state.problem, retry_after=60),
                          {"Retry-After": "60"})
-        return _json(Answer(200, wall_summary(config, state.data, state.stale_since)))
+        return json_answer(Answer(200, wall_summary(config, state.data, state.stale_since)))
 
 
 def add_api(server: flask.Flask, routes: ApiRoutes, prefix: str = "") -> None:
@@ -137,3 +145,20 @@ def add_api(server: flask.Flask, routes: ApiRoutes, prefix: str = "") -> None:
         server.add_url_rule(f"{prefix}{API_PREFIX}/{kind}", f"obeya_api_{name}_{kind}",
                             lambda kind=kind: routes.write(kind), methods=["POST"])
     server.add_url_rule(f"{prefix}{API_PREFIX}/summary", f"obeya_api_{name}_summary", routes.summary)
+
+    def api_error(error: HTTPException):
+        """A wrong path or method under the API is answered in JSON, as a webhook's log can show it."""
+        if not is_api_path(flask.request.path, prefix):
+            return error
+        return json_answer(api_path_problem(error.code, flask.request.method, flask.request.path))
+
+    for code in (404, 405):
+        server.register_error_handler(code, api_error)
+
+
+def api_path_problem(status: int, method: str, path: str) -> Answer:
+    """The answer to a request the API has no route for: what it does have."""
+    offered = ", ".join([f"POST {API_PREFIX}/{kind}" for kind in INGEST_KINDS] + [f"GET {API_PREFIX}/summary"])
+    if status == 405:
+        return problem(405, f"{method} is not taken at {path[-80:]}; the API takes {offered}")
+    return problem(404, f"no API at {path[-80:]}; the API takes {offered}")

@@ -461,7 +461,8 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
     writer_url, writer_setting = (writer_for(mount.wall.id, url) if mount
                                   else (settings.ingest_database_url() or url, WRITER_SETTING))
     add_api(app.server, ApiRoutes(live, writer_url, ingest_token=ingest_token, wall_token=token, make_writer=writer,
-                                  counter=live.cache, writer_setting=writer_setting))
+                                  counter=live.cache, writer_setting=writer_setting,
+                                  wall_id=mount.wall.id if mount else None))
     app.server.before_request(answer_polls_from_the_drawn_wall)  # after the token check, never before
     state_cache = own_cache()  # its own: the numbers' cache in one process keeps only a few entries
     routes = StandupRoutes(live, WallStateStore(state_cache), panel_pages,

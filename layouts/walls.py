@@ -26,9 +26,11 @@ from dash import html
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from layouts.access import Pass, add_security_headers, content_security_policy, require_token
+from layouts.api import API_PREFIX, is_api_path, json_answer
 from layouts.application import create_app, local_dash
 from obeya import settings
 from obeya.engine import PROBLEM_WORDS, make_engine
+from obeya.ingest import problem
 from obeya.walls import (TOKEN_KINDS, SharedEngines, WallFolder, WallMount, Walls, WallSecrets, database_url_for,
                          prepare_wall, walls_from_env)
 
@@ -79,9 +81,16 @@ def _server_of(wall: ServedWall) -> flask.Flask:
     if wall.app is not None:
         return wall.app.server
     down = flask.Flask(f"obeya_wall_{wall.folder.id}")
-    page = PAGE.format(text=escape(WALL_DOWN.format(id=wall.folder.id, reason=wall.failure)))
-    down.before_request(lambda: flask.Response(page, status=503, mimetype="text/html"))
+    sentence = WALL_DOWN.format(id=wall.folder.id, reason=wall.failure)
+    down.before_request(lambda: _refusal(503, sentence, flask.request.path))
     return down
+
+
+def _refusal(status: int, sentence: str, path: str) -> flask.Response:
+    """`sentence` as a page for people, or as the API's JSON for a webhook that asked under /api/v1/."""
+    if is_api_path(path) or API_PREFIX + "/" in path:
+        return json_answer(problem(status, sentence))
+    return flask.Response(PAGE.format(text=escape(sentence)), status=status, mimetype="text/html")
 
 
 class WallsDispatcher:
@@ -112,11 +121,10 @@ def index_app(walls: Walls, served: list[ServedWall]):
     app = local_dash("obeya_walls", title="Obeya walls", assets_ignore=INDEX_ASSETS)
     admin_token = settings.admin_token()
 
-    @app.server.route("/w/<path:rest>")
+    @app.server.route("/w/<path:rest>", methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"])
     def no_such_wall(rest: str):
         wall_id = rest.split("/")[0]
-        return flask.Response(PAGE.format(text=escape(NO_SUCH_WALL.format(id=wall_id[:60]))), status=404,
-                              mimetype="text/html")
+        return _refusal(404, NO_SUCH_WALL.format(id=wall_id[:60]), flask.request.path)
 
     @app.server.before_request
     def index_needs_its_token():

@@ -156,7 +156,7 @@ def test_a_nested_value_is_refused_by_its_key(api):
 def test_a_missing_or_wrong_token_gets_401_in_json_and_writes_nothing(api, token, status):
     response = api.post("/api/v1/responses", [answer("R1")], token=token)
     assert response.status_code == status
-    assert response.json == {"error": "send the ingest token as 'Authorization: Bearer <OBEYA_INGEST_TOKEN>'"}
+    assert response.json == {"error": "send the ingest token as 'Authorization: Bearer <token>' (OBEYA_INGEST_TOKEN)"}
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert api.stored() == 0
 
@@ -164,8 +164,23 @@ def test_a_missing_or_wrong_token_gets_401_in_json_and_writes_nothing(api, token
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_without_an_ingest_token_the_api_does_not_exist(test_config_dir, database_url, clock):
     api = Api(test_config_dir, database_url, clock, ingest_token=None)
-    assert api.post("/api/v1/responses", [answer("R1")], token="anything").status_code == 404
+    refused = api.post("/api/v1/responses", [answer("R1")], token="anything")
+    assert (refused.status_code, refused.json) == (404, {
+        "error": "this wall takes no posted rows: the ingest API is on once it has an ingest token "
+                 "(OBEYA_INGEST_TOKEN)"})
     assert api.post("/api/v1/ftr", [], token=None).status_code == 404
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_wrong_path_or_method_under_the_api_is_answered_in_json(api):
+    offered = "the API takes POST /api/v1/responses, POST /api/v1/ftr, GET /api/v1/summary"
+    typo = api.post("/api/v1/respones", [answer("R1")])
+    assert (typo.status_code, typo.mimetype, typo.json) == (
+        404, "application/json", {"error": f"no API at /api/v1/respones; {offered}"})
+    wrong_method = api.client.get("/api/v1/responses", headers={"Authorization": f"Bearer {INGEST}"})
+    assert (wrong_method.status_code, wrong_method.json) == (
+        405, {"error": f"GET is not taken at /api/v1/responses; {offered}"})
+    assert api.stored() == 0
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -277,7 +292,7 @@ def test_the_summary_takes_the_walls_token_never_the_ingest_token(test_config_di
     api.live.settle()
     assert api.client.get("/api/v1/summary").status_code == 401
     assert api.client.get("/api/v1/summary", headers={"Authorization": f"Bearer {INGEST}"}).json == {
-        "error": "send the wall's token as 'Authorization: Bearer <OBEYA_WALL_TOKEN>'"}
+        "error": "send the wall's token as 'Authorization: Bearer <token>' (OBEYA_WALL_TOKEN)"}
     assert api.client.get("/api/v1/summary", headers={"Authorization": f"Bearer {WALL}"}).status_code == 200
 
 

@@ -188,7 +188,16 @@ def test_ingest_token_of_one_wall_writes_only_that_walls_database(walls):
     assert status == 200, text
     assert responses_with_id(walls.databases["b"], "R-INGEST-B") == 1
     assert responses_with_id(walls.databases["a"], "R-INGEST-B") == 0
-    assert walls.get("/w/b/api/v1/summary", bearer=ingest)[0] == 401  # it only writes
+    status, _, text = walls.get("/w/b/api/v1/summary", bearer=ingest)  # it only writes
+    assert (status, json.loads(text)) == (401, {"error": "send the wall's token as 'Authorization: Bearer <token>' "
+                                                         "(python -m obeya walls token b)"})
+    status, _, text = walls.get("/w/a/api/v1/responses", method="POST", body=body, bearer="guess")
+    assert (status, json.loads(text)) == (404, {"error": "this wall takes no posted rows: the ingest API is on once "
+                                                         "it has an ingest token (python -m obeya walls token a "
+                                                         "--kind ingest)"})
+    status, _, text = walls.get("/w/nope/api/v1/responses", method="POST", body=body, bearer=ingest)
+    assert (status, json.loads(text)) == (404, {"error": "There is no wall at /w/nope/. Ask the person who set up "
+                                                         "the walls for the link."})
 
 
 def responses_with_id(url: str, response_id: str) -> int:
