@@ -24,11 +24,11 @@ from importlib import resources
 from zoneinfo import ZoneInfo
 
 import yaml
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine, delete, insert
 
 from obeya import settings
 from obeya.config import ConfigError, load_config
-from obeya.database import create_schema, ftr_results, is_empty, metadata, survey_responses
+from obeya.database import create_schema, ftr_results, is_empty, survey_responses
 from obeya.rollups import lock_for_writing, mark_data_changed, prepare_writing, recount_all
 from obeya.theme_rollups import ThemeRules
 
@@ -129,7 +129,7 @@ REASON_CHANCE = {"detractor": 0.55, "passive": 0.25, "promoter": 0.0}
 
 def build_demo_database(engine: Engine, today: date | None = None, seed: int = 7,
                         zone: str | None = None, rules: ThemeRules | None = None) -> DemoSummary:
-    """Drop and recreate the wall's tables on `engine` and fill them with demo data ending on `today`.
+    """Empty the wall's tables on `engine` (creating those missing) and fill them with demo data ending on `today`.
 
     `today` defaults to today in UTC. The roll-ups count days in `zone` (the
     wall's `timezone`; default the zone the demo's working hours are in) and
@@ -146,10 +146,12 @@ def build_demo_database(engine: Engine, today: date | None = None, seed: int = 7
 
     ftr_rows = [ticket.row() for ticket in tickets]
     response_rows = [response.row() for response in responses]
-    metadata.drop_all(engine)
     prepare_writing(engine)
     with engine.begin() as connection:
         lock_for_writing(connection)
+        # Emptied, never dropped: a read-only user's grants on the tables stay (recount_all empties the roll-ups)
+        connection.execute(delete(survey_responses))
+        connection.execute(delete(ftr_results))
         _insert(connection, ftr_results, ftr_rows)
         _insert(connection, survey_responses, response_rows)
         recount_all(connection, zone or WALL_TIMEZONE.key, rules=rules or _shipped_rules())

@@ -26,7 +26,7 @@ def run(arguments: argparse.Namespace) -> int:
 
 
 def _build_demo(engine: Engine, where: str, *, force: bool, config: Config | None) -> int:
-    # The demo drops and recreates the wall's tables. The default SQLite file is
+    # The demo empties the wall's tables and fills them anew. The default SQLite file is
     # ours to rebuild; a database named in OBEYA_DATABASE_URL may hold real data.
     if settings.named_database_url() and not force:
         rows = _row_counts(engine)

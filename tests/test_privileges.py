@@ -119,3 +119,20 @@ def test_the_start_says_when_the_ingest_writer_cannot_write_and_when_a_reader_ca
         assert messages[0].endswith("Create them once as a user that may (the database's owner): "
                                     "OBEYA_DATABASE_URL=<that user's URL> python -m obeya rollups, or import a "
                                     "file with it")
+
+
+def test_rebuilding_the_demo_keeps_a_read_only_users_grants(wall_database):
+    from sqlalchemy import func, select
+
+    from obeya.database import survey_responses
+    from obeya.demo import build_demo_database
+
+    kind, url = wall_database
+    with database_user(kind, url, READ_ONLY[kind]) as reader:
+        owner = make_engine(url)
+        try:
+            build_demo_database(owner)
+        finally:
+            owner.dispose()
+        with reader.connect() as connection:  # the tables were emptied and filled, not dropped: still readable
+            assert connection.execute(select(func.count()).select_from(survey_responses)).scalar_one() > 1000
