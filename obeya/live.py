@@ -38,10 +38,24 @@ from obeya.theme_recount import ThemeRecounts
 
 log = logging.getLogger(__name__)
 STALE_RETRY_SECONDS = 30  # while the database fails, ask it again this often
+SLOW_RETRY_MAX_SECONDS = 300  # ... but a database too slow to answer is asked less and less often, up to this
 MARKER_SECONDS = 5  # how often the writers' change marker is checked between full reads
 MARKER_TIMEOUT_SECONDS = 5
 HUNG_GRACE_SECONDS = 10  # a read still running this long after its timeouts is hung: the screens say so
 LATEST_SECONDS = 24 * 3600  # the newest read stays in the cache this long, for processes that fell behind
+
+
+def retry_seconds(refresh: float, stale_since: datetime | None, problem: str | None, now: datetime) -> float:
+    """How long after a read the next one is due: the refresh period; while the reads fail, sooner, so
+    recovery shows quickly (STALE_RETRY_SECONDS); but while the database is too slow to answer, half as
+    long as it has been (up to SLOW_RETRY_MAX_SECONDS), so a struggling database is not handed the same
+    heavy query every half minute. Worked out from what every process shares: each backs off alike."""
+    if stale_since is None:
+        return refresh
+    retry = min(refresh, STALE_RETRY_SECONDS)
+    if problem == "slow":
+        retry = max(retry, min((now - stale_since).total_seconds() / 2, SLOW_RETRY_MAX_SECONDS))
+    return retry
 
 
 @dataclass(frozen=True)
@@ -234,9 +248,8 @@ class LiveWall:
             self._reader.start()
 
     def _retry_seconds(self, config: Config) -> float:
-        # While stale, retry sooner than a full refresh period so recovery shows quickly.
-        refresh = config.wall.refresh_seconds
-        return min(refresh, STALE_RETRY_SECONDS) if self._data_state.stale_since else refresh
+        state = self._data_state
+        return retry_seconds(config.wall.refresh_seconds, state.stale_since, state.problem, self._now())
 
     def _background_read(self, config_state: ConfigState, read_due: bool) -> None:
         try:
@@ -379,7 +392,7 @@ class LiveWall:
             kind = problem_kind(error)
             log.warning("database unreadable (%s), keeping the last good data: %s", PROBLEM_WORDS[kind], error)
             result = SharedRead(previous.data, previous.stale_since or now, kind, now, previous.content)
-            seconds = min(config.wall.refresh_seconds, STALE_RETRY_SECONDS)
+            seconds = retry_seconds(config.wall.refresh_seconds, result.stale_since, kind, now)
         # The period counts from the read's start, as every process's due time does: were it counted from
         # the end, a process due at the period's end would find it still there, and skip a whole period.
         seconds = max(seconds - (self._clock() - started), 1)

@@ -210,6 +210,33 @@ def test_a_database_whose_network_holds_its_bytes_is_said_too_slow_and_the_numbe
 
 
 
+def test_a_database_too_slow_to_answer_is_asked_less_and_less_often(tmp_path, config_copy, clock):
+    from tests.db_servers import fresh_database
+
+    with fresh_database("postgresql", tmp_path) as url:
+        fill(url)
+        config_copy.edit("wall.yaml", "rotate_seconds: 20", "rotate_seconds: 20\ndatabase_timeout_seconds: 1")
+        live = LiveWall(config_copy.path, make_engine(url, read_only=True), clock=clock,
+                        now=lambda: NOW + timedelta(seconds=clock.seconds - 1000))
+        good = live.settle()
+        # from now on the team's query takes longer than the wall waits for it
+        config_copy.write("sources.yaml", "responses: |\n  SELECT r.* FROM survey_responses r "
+                          "CROSS JOIN (SELECT pg_sleep(5)) AS slow\n")
+        reads = count_queries(live.engine)
+
+        def read_at(seconds: float) -> bool:
+            clock.seconds = 1000 + seconds
+            before = len(reads)
+            live.settle()
+            return any("pg_sleep" in statement for statement in reads[before:])
+
+        assert read_at(1) and live.data_state().problem == "slow"  # the edit is read at once: too slow
+        assert (read_at(20), read_at(32)) == (False, True)  # 30 s later, as for any failure
+        assert (read_at(600), read_at(899), read_at(901)) == (True, False, True)  # 10 min in: every 5 min
+        assert live.data_state().data is good.data  # the numbers stay up all along
+        live.engine.dispose()
+
+
 def test_a_restarted_server_shows_the_last_numbers_at_once_stale_while_the_database_is_away(
         postgres_through_proxy, config_copy, clock, tmp_path):
     """A TV never goes blank after a restart: the numbers the server had are on disk, shown as of their
