@@ -23,6 +23,7 @@ from typing import Callable, Union
 from urllib.parse import urlencode
 
 import flask
+from html import escape
 
 from obeya.walls import token_hash
 
@@ -30,10 +31,13 @@ from obeya.walls import token_hash
 COOKIE_NAME = "obeya_wall"
 COOKIE_SECONDS = 395 * 24 * 3600  # within Chromium's 400-day cap on a cookie's life
 RENEW_AFTER_SECONDS = 24 * 3600  # a cookie older than this is issued anew, so a used screen never expires
-UNAUTHORISED_PAGE = (
-    "<!doctype html><title>Obeya Wall</title>"
-    "<p>This wall needs its link with the token. Ask the person who set up the TV.</p>"
-)
+def refusal_page(text: str, language: str = "en", title: str = "Obeya Wall") -> str:
+    """The short page a browser gets instead of the wall or the remote: one sentence, in the wall's language."""
+    return (f'<!doctype html><html lang="{escape(language)}"><meta charset="utf-8"><title>{escape(title)}</title>'
+            f"<p>{escape(text)}</p></html>")
+
+
+UNAUTHORISED_PAGE = refusal_page("This wall needs its link with the token. Ask the person who set up the TV.")
 
 
 @dataclass(frozen=True)
@@ -149,10 +153,11 @@ def has_pass(token: TokenSource, kind: Pass = WALL_PASS) -> bool:
 
 
 def require_token(server: flask.Flask, token: TokenSource, exempt: Callable[[str], bool] = lambda path: False,
-                  page: str = UNAUTHORISED_PAGE, kind: Pass = WALL_PASS) -> None:
+                  page: str | Callable[[], str] = UNAUTHORISED_PAGE, kind: Pass = WALL_PASS) -> None:
     """Make every request on `server` carry the wall's token (once, in the link) or its cookie.
 
-    Paths for which `exempt(path)` is true check their own pass (the remote's). A `token` that is a
+    Paths for which `exempt(path)` is true check their own pass (the remote's). `page` (or what it
+    answers, asked on each refusal: the wall's language may change) is what a browser without it gets. A `token` that is a
     function is asked on each request: while it answers None, the server is open.
     """
 
@@ -167,7 +172,7 @@ def require_token(server: flask.Flask, token: TokenSource, exempt: Callable[[str
             return response
         if has_pass(token, kind):
             return None
-        return flask.Response(page, status=401, mimetype="text/html")
+        return flask.Response(page() if callable(page) else page, status=401, mimetype="text/html")
 
     @server.after_request
     def renew_cookie(response: flask.Response) -> flask.Response:

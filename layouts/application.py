@@ -20,7 +20,8 @@ import flask
 from dash import Dash, Input, Output, State, no_update
 from plotly.io.json import to_json_plotly  # what Dash serializes callback answers with
 
-from layouts.access import Secret, add_security_headers, content_security_policy, current_secret, require_token
+from layouts.access import (Secret, add_security_headers, content_security_policy, current_secret, refusal_page,
+                            require_token)
 from layouts.api import ApiRoutes, add_api, is_api_path
 from layouts.components import Screen, as_of_words
 from layouts.remote import REMOTE_ASSETS, StandupRoutes, add_standup, is_remote_path
@@ -455,7 +456,11 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
         return page_counts(rendered_body(config_state, data_state, 1.0)[0]) if config_state.config else {}
 
     if token:  # the remote and the API check their own tokens
-        require_token(app.server, token,
+        def unauthorised_page() -> str:
+            say = words(live.config_state().config)
+            return refusal_page(say("pages.wall_needs_link"), say.language)
+
+        require_token(app.server, token, page=unauthorised_page,
                       exempt=lambda path: is_api_path(path) or (remote_token is not None and is_remote_path(path)))
     writer = (lambda address: mount.engines.get(address)) if mount else make_engine
     writer_url, writer_setting = (writer_for(mount.wall.id, url) if mount

@@ -34,10 +34,12 @@ import flask
 import segno
 from dash import Dash, html
 
-from layouts.access import Pass, TokenSource, current_secret, give_cookie, has_pass, login_with_link, without_parameter
+from layouts.access import (Pass, TokenSource, current_secret, give_cookie, has_pass, login_with_link, refusal_page,
+                            without_parameter)
 from layouts.components import icon
 from layouts.words import words
 from obeya.config import Config
+from obeya.labels import Labels
 from obeya.live import LiveWall
 from obeya.remote import (Command, CommandError, Pairings, RemoteNotes, WallState, WallStateStore, apply, overrun,
                           parse_command, parse_note, parse_shown, state_message)
@@ -48,7 +50,7 @@ REMOTE_PREFIX = "/remote"
 WALL_ASSETS = r"^(wall\.|panel-|geometry\.)"  # the wall's own scripts and styles, not the remote's
 REMOTE_ASSETS = r"^remote\."
 EVERY_CHART = "*"  # the service choice for an annotation on every chart (not a service id: ids are slugs)
-FORBIDDEN_PAGE = "<!doctype html><title>Obeya remote</title><p>{reason}</p>"
+
 
 
 def is_remote_path(path: str) -> bool:
@@ -159,17 +161,22 @@ class StandupRoutes:
             return response
         code = flask.request.args.get("pair")
         if code is not None:
-            reason = self.pairings.redeem(code)
+            reason = self.pairings.redeem(code, self.words())
             if reason is not None:
-                return flask.Response(FORBIDDEN_PAGE.format(reason=reason), status=403, mimetype="text/html")
+                return self._forbidden(reason)
             response = flask.redirect(without_parameter("pair"), code=303)
             give_cookie(response, token, REMOTE_PASS)
             return response
         if has_pass(token, REMOTE_PASS):
             return None
-        reason = ("This remote opens with its link and token, or with the QR code the TV shows on key R. "
-                  "Ask the person who set up the wall.")
-        return flask.Response(FORBIDDEN_PAGE.format(reason=reason), status=403, mimetype="text/html")
+        return self._forbidden(self.words()("pages.remote_needs_link"))
+
+    def words(self) -> Labels:
+        return words(self.config())
+
+    def _forbidden(self, reason: str) -> flask.Response:
+        page = refusal_page(reason, self.words().language, title="Obeya remote")
+        return flask.Response(page, status=403, mimetype="text/html")
 
 
 def add_standup(server: flask.Flask, standup: StandupRoutes, remote: Callable[..., Dash],

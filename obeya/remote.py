@@ -40,6 +40,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from obeya.cache import ResultCache
 from obeya.config import AgendaItem, Annotation, Config
+from obeya.labels import ENGLISH, Labels
 
 log = logging.getLogger(__name__)
 
@@ -353,25 +354,25 @@ class Pairings:
                        self.lifetime + 3600)
         return pairing
 
-    def redeem(self, code: str) -> str | None:
-        """None when `code` pairs a phone now (and never again); else why not, in a sentence."""
-        again = "Press R on the TV for a new QR code."
+    def redeem(self, code: str, say: Labels = ENGLISH) -> str | None:
+        """None when `code` pairs a phone now (and never again); else why not, in a sentence in `say`'s words."""
         if not PAIRING_CODE.fullmatch(code or ""):
-            return f"This pairing link is not one the wall made. {again}"
+            return say("pages.pairing_not_ours")
         key = f"pairing:{code}"
         token = self.cache.lock(key, 5)
         if token is None:
-            return f"This pairing link is being used right now. {again}"
+            return say("pages.pairing_busy")
         try:
             text = self.cache.get(key)
             entry = json.loads(text) if text else None
             if entry is None:
-                return f"This pairing link is not known (or expired long ago). {again}"
+                return say("pages.pairing_unknown")
             if entry.get("used"):
-                return f"This pairing link was used already: each QR code pairs one phone. {again}"
+                return say("pages.pairing_used")
             if self.clock() >= float(entry["expires_at"]):
-                valid = f"{round(self.lifetime / 60)} minutes" if self.lifetime >= 120 else f"{self.lifetime:g} seconds"
-                return f"This pairing link has expired: a QR code is valid for {valid}. {again}"
+                valid = (say("pages.minutes", count=round(self.lifetime / 60)) if self.lifetime >= 120
+                         else say("pages.seconds", count=f"{self.lifetime:g}"))
+                return say("pages.pairing_expired", valid=valid)
             self.cache.set(key, json.dumps({**entry, "used": True}), self.lifetime + 3600)
             return None
         finally:

@@ -194,3 +194,13 @@ def test_config_files_outside_images_are_not_served(make_app):
     client = make_app().server.test_client()
     assert client.get("/config-file/wall.yaml").status_code == 404
     assert client.get("/config-file/../app.py").status_code == 404
+
+
+def test_a_dutch_walls_screen_without_the_link_is_told_so_in_dutch(config_copy, tmp_path):
+    config_copy.edit("wall.yaml", "theme: dark", "theme: dark\nlanguage: nl")
+    app = create_app(config_dir=config_copy.path, database_url=f"sqlite:///{tmp_path / 'wall.db'}", token="s3cret")
+    refused = app.server.test_client().get("/")
+    assert refused.status_code == 401
+    page = refused.get_data(as_text=True)
+    assert '<html lang="nl">' in page
+    assert "Deze wall heeft zijn link met de token nodig. Vraag het aan wie de tv heeft ingericht." in page

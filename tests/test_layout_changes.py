@@ -42,7 +42,8 @@ def test_numbers_that_moved_comments_by_cause_and_actions_due(test_config):
                                                             phrases=["waited"]),))
     words = texts(changes_panel.render(config, wall(view), SCREEN)[0])
     assert "since Tue 12 Mar: 4 from detractors" in words
-    assert "since Tue 12 Mar 09:15 \u00b7 numbers: last 7 days against the 7 before" in words
+    assert "Tue 12 Mar 09:15 \u00b7 numbers: last 7 days against the 7 before" in words
+    assert " ".join(words).casefold().count("since") == 2  # the title and the comments line: never twice in a row
     assert "Lab information system \u00b7 first time right" in words and "81% \u2192 64%: \u221217 pts" in words
     assert "New comments: 9" in words and "Process: 3" in words and "People: 0" in words and "Unclassified: 5" in words
     assert "\u201cWaited all night for a call\u201d" in words

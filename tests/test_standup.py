@@ -16,6 +16,7 @@ from obeya.cache import MemoryCache
 from obeya.config import AgendaItem, Annotation, ConfigError, load_config
 from obeya.live import LiveWall
 from obeya.database import make_engine
+from obeya.labels import labels_for
 from obeya.remote import (Command, CommandError, Meeting, Pairings, RemoteNotes, WallState, WallStateStore,
                           agenda_slides, annotations_yaml, apply, merged_annotations, overrun, parse_command,
                           parse_note)
@@ -225,6 +226,8 @@ def test_a_pairing_code_pairs_one_phone_within_its_minutes():
     assert pairings.redeem("x" * 22) == ("This pairing link is not known (or expired long ago). "
                                          "Press R on the TV for a new QR code.")
     assert pairings.redeem("../../etc") == "This pairing link is not one the wall made. Press R on the TV for a new QR code."
+    assert pairings.redeem(first.code, labels_for("nl")) == (
+        "Deze koppellink is al gebruikt: elke QR-code koppelt één telefoon. Druk op R op de tv voor een nieuwe QR-code.")
 
 
 # --- annotations from the remote ---------------------------------------------------------------------------
