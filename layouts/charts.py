@@ -65,6 +65,8 @@ FONT_FAMILY = FONT_STACK  # wall.css's --font: Atkinson, then the vendored Noto 
 GRAPH_CONFIG = {"staticPlot": True, "displayModeBar": False, "responsive": True}
 
 NOT_ENOUGH_SYMBOL = "circle-open"  # the placeholder of a period below the minimum
+MOST_COUNTS = 14  # counts under a full trend, at the most (of its 26 weeks: every other one)
+COUNT_GAP_PX = 20  # the least space between two counts under a trend
 NOTE_ROW_PX = 32  # height of one row of event labels above a chart
 NOTE_SHARE = 0.35  # the event labels above a full trend take at most this share of its height
 NOTE_SHIFT_PX = 4  # between an event's line and its label
@@ -352,13 +354,13 @@ def _add_mark(figure: go.Figure, x: float, text: str, colours: dict[str, str], s
 
 def trend_figure(periods: Sequence[PeriodValue], target: float | None, *, theme: str, scale: float,
                  value_range: tuple[float, float], suffix: str = "", compact: bool = False,
-                 counts_label: str | None = None, target_label: str | None = None,
+                 counts_label: str | None = None, counts_most: int = MOST_COUNTS, target_label: str | None = None,
                  notes: Sequence[Annotation] = (), numbers: dict[Annotation, int] | None = None,
                  note_words: bool = True, say: Labels = ENGLISH) -> go.Figure:
     """A trend of one value per period with its 95% band, the target line and not-enough placeholders.
 
     `counts_label` (e.g. "responses") adds a row with the number behind each
-    point, every other one when they would crowd, above the period labels.
+    point, at most `counts_most` of them evenly spaced (`counts_that_fit`), above the period labels.
     `compact` is the small-multiple version: no period labels (the page says
     what the charts span), so the line gets the height, and fewer y ticks.
     Without `note_words` (`note_words_fit`) the events are marked by number
@@ -446,7 +448,7 @@ def trend_figure(periods: Sequence[PeriodValue], target: float | None, *, theme:
 
     if counts_label:
         # The n behind each point, as a row between the plot and the period labels.
-        shown = labelled_indices(count, 14)
+        shown = labelled_indices(count, counts_most)
         figure.add_trace(
             go.Scatter(
                 x=shown,
@@ -499,6 +501,18 @@ def ftr_range(series: Sequence[FtrSeries]) -> tuple[float, float]:
                         more=[(other.periods, other.target) for other in more])
 
 
+def counts_that_fit(periods: Sequence[PeriodValue], size_px: tuple[float, float] | None,
+                    margins_px: tuple[float, float], say: Labels = ENGLISH) -> int:
+    """How many of the counts under a full trend of `size_px` (width, height in 1080p pixels; None: as big as it
+    needs) fit side by side, the widest with a gap on either side, on a plot `margins_px` in from its edges:
+    a small or far TV shows every second or third one rather than running them together."""
+    if size_px is None or not periods:
+        return MOST_COUNTS
+    widest = max(_words_px(say.number(_count_of(period))) for period in periods) + COUNT_GAP_PX
+    plot = size_px[0] - margins_px[0] - margins_px[1]
+    return max(1, min(MOST_COUNTS, int(plot // widest)))
+
+
 def nps_trend_margins(series: NpsSeries, say: Labels = ENGLISH) -> tuple[float, float]:
     """About how far the full NPS trend's plot sits in from its left and right edges, in 1080p pixels: the
     responses row's label on the left, the target's label on the right (`note_words_fit`'s margins)."""
@@ -511,7 +525,7 @@ def nps_trend_margins(series: NpsSeries, say: Labels = ENGLISH) -> tuple[float, 
 def nps_trend_figure(series: NpsSeries, theme: str = "dark", scale: float = 1.0, *,
                      compact: bool = False, notes: Sequence[Annotation] = (),
                      numbers: dict[Annotation, int] | None = None, value_range: tuple[float, float] | None = None,
-                     note_words: bool = True, say: Labels = ENGLISH) -> go.Figure:
+                     note_words: bool = True, counts_most: int = MOST_COUNTS, say: Labels = ENGLISH) -> go.Figure:
     """NPS per period with its 95% band, the labelled target line and not-enough placeholders.
 
     The full chart also writes the number of responses under the points and
@@ -523,6 +537,7 @@ def nps_trend_figure(series: NpsSeries, theme: str = "dark", scale: float = 1.0,
     target_label = signed_tick(series.target, say) if compact and series.target is not None else None
     return trend_figure(series.periods, series.target, theme=theme, scale=scale, value_range=value_range,
                         compact=compact, counts_label=None if compact else say("chart.responses"),
+                        counts_most=counts_most,
                         target_label=target_label, notes=notes, numbers=numbers, note_words=note_words, say=say)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from dash import dcc, html
 
-from layouts.charts import (CHART_PX_PER_REM, GRAPH_CONFIG, note_numbers, note_words_fit, nps_range,
+from layouts.charts import (CHART_PX_PER_REM, GRAPH_CONFIG, counts_that_fit, note_numbers, note_words_fit, nps_range,
                             nps_trend_figure, nps_trend_margins, span_words)
 from layouts import geometry as g
 from layouts.components import (
@@ -126,13 +126,15 @@ def trend(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[Ann
     the chart where they fit it and leave the plot its height (`size_rem`: the trend's width and height,
     None: no limit), else in the legend under it."""
     size_px = None if size_rem is None else (size_rem[0] * CHART_PX_PER_REM, size_rem[1] * CHART_PX_PER_REM)
-    words = note_words_fit(series.periods, notes, size_px, nps_trend_margins(series, say))
+    margins = nps_trend_margins(series, say)
+    words = note_words_fit(series.periods, notes, size_px, margins)
     missing = any(p.estimate is None for p in series.periods)
     legend = chart_legend(not_enough=(data.min_responses, "responses") if missing else None,
                           notes=() if words else notes, say=say)
     return html.Div(
         [
             dcc.Graph(figure=nps_trend_figure(series, screen.theme, screen.scale, notes=notes, note_words=words,
+                                              counts_most=counts_that_fit(series.periods, size_px, margins, say),
                                               say=say),
                       config=GRAPH_CONFIG, className="chart nps-trend-chart", responsive=True),
             legend,

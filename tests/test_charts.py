@@ -8,13 +8,17 @@ import pytest
 
 from layouts.charts import (
     BASE_FONT_PX,
+    COUNT_GAP_PX,
     GRAPH_CONFIG,
     NOT_ENOUGH_SYMBOL,
+    _words_px,
+    counts_that_fit,
     ftr_range,
     ftr_trend_figure,
     labelled_indices,
     note_numbers,
     nps_trend_figure,
+    nps_trend_margins,
     palette,
     period_tick,
     px,
@@ -128,6 +132,20 @@ def test_26_weekly_counts_are_labelled_every_other_point_ending_at_the_current_o
     figure = nps_trend_figure(weekly_nps([ENOUGH] * 26), "dark", 1.0)
     counts = next(trace for trace in figure.data if trace.name == "n")
     assert list(counts.x) == list(range(1, 26, 2))
+
+
+@pytest.mark.parametrize("width_px", [600, 900, 1400, 3000])
+def test_counts_under_a_trend_never_run_together_however_narrow_it_is(width_px):
+    series = weekly_nps([(150, 60, 40)] * 26)  # 250 responses a week: three digits under every point
+    margins = nps_trend_margins(series)
+    most = counts_that_fit(series.periods, (width_px, 500), margins)
+    figure = nps_trend_figure(series, "dark", 1.0, counts_most=most)
+    counts = next(trace for trace in figure.data if trace.name == "n")
+    plot = width_px - sum(margins)
+    spacing = (counts.x[1] - counts.x[0]) * plot / 26
+    assert spacing >= _words_px("250") + COUNT_GAP_PX  # never "250250250" in a row
+    assert counts.x[-1] == 25  # the current week always has its count
+    assert len(counts.x) <= 14
 
 
 def test_compact_nps_trend_leaves_out_the_response_row_and_period_labels():
