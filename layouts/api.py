@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable
 
 import flask
-from werkzeug.exceptions import HTTPException
 
 from layouts.access import WALL_PASS, TokenSource, current_secret, has_pass
 from obeya.engine import PROBLEM_WORDS, make_engine
@@ -146,19 +145,23 @@ def add_api(server: flask.Flask, routes: ApiRoutes, prefix: str = "") -> None:
                             lambda kind=kind: routes.write(kind), methods=["POST"])
     server.add_url_rule(f"{prefix}{API_PREFIX}/summary", f"obeya_api_{name}_summary", routes.summary)
 
-    def api_error(error: HTTPException):
-        """A wrong path or method under the API is answered in JSON, as a webhook's log can show it."""
-        if not is_api_path(flask.request.path, prefix):
-            return error
-        return json_answer(api_path_problem(error.code, flask.request.method, flask.request.path))
+    # Any other path or method under the API is answered in JSON, as a webhook's log can show it (without
+    # this rule the wall's page, which Dash serves at every path, would answer a GET).
+    known = {f"{API_PREFIX}/{kind}": "POST" for kind in INGEST_KINDS} | {f"{API_PREFIX}/summary": "GET"}
+    server.add_url_rule(
+        f"{prefix}{API_PREFIX}/<path:rest>", f"obeya_api_{name}_other",
+        lambda rest: json_answer(api_path_problem(flask.request.method, flask.request.path, known)),
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+    server.add_url_rule(f"{prefix}{API_PREFIX}/", f"obeya_api_{name}_root",
+                        lambda: json_answer(api_path_problem(flask.request.method, flask.request.path, known)),
+                        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
 
-    for code in (404, 405):
-        server.register_error_handler(code, api_error)
 
-
-def api_path_problem(status: int, method: str, path: str) -> Answer:
-    """The answer to a request the API has no route for: what it does have."""
-    offered = ", ".join([f"POST {API_PREFIX}/{kind}" for kind in INGEST_KINDS] + [f"GET {API_PREFIX}/summary"])
-    if status == 405:
-        return problem(405, f"{method} is not taken at {path[-80:]}; the API takes {offered}")
+def api_path_problem(method: str, path: str, known: dict[str, str]) -> Answer:
+    """The answer to a request the API has no route for: 405 at a path it has (with another method), else 404;
+    both name what the API takes."""
+    offered = ", ".join(f"{method_} {route}" for route, method_ in known.items())
+    route = next((route for route in known if path.endswith(route)), None)
+    if route is not None:
+        return problem(405, f"{method} is not taken at {route}; the API takes {offered}")
     return problem(404, f"no API at {path[-80:]}; the API takes {offered}")

@@ -183,6 +183,20 @@ def test_a_wrong_path_or_method_under_the_api_is_answered_in_json(api):
     assert api.stored() == 0
 
 
+def test_the_walls_page_never_answers_under_the_api(test_config_dir, tmp_path):
+    """Dash serves the wall's page at every path: under /api/v1/ a webhook gets JSON instead."""
+    app = create_app(config_dir=test_config_dir, database_url=f"sqlite:///{tmp_path / 'wall.db'}", token=WALL,
+                     ingest_token=INGEST)
+    client = app.server.test_client()
+    for method, path, status in (("GET", "/api/v1/respones", 404), ("POST", "/api/v1/respones", 404),
+                                 ("GET", "/api/v1/responses", 405), ("POST", "/api/v1/summary", 405),
+                                 ("GET", "/api/v1/", 404)):
+        answer_ = client.open(path, method=method)
+        assert (answer_.status_code, answer_.mimetype) == (status, "application/json"), (method, path)
+        assert "the API takes POST /api/v1/responses" in answer_.json["error"]
+    assert client.get("/api/v1/summary").status_code == 401  # the real routes are still there
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_bodies_that_are_not_a_json_list_get_a_sentence(api):
     not_json = api.post("/api/v1/responses", None, data="{oops", content_type="application/json")
