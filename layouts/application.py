@@ -463,7 +463,7 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
         require_token(app.server, token, page=unauthorised_page,
                       exempt=lambda path: is_api_path(path) or (remote_token is not None and is_remote_path(path)))
     writer = (lambda address: mount.engines.get(address)) if mount else make_engine
-    writer_url, writer_setting = (writer_for(mount.wall.id, url) if mount
+    writer_url, writer_setting = (writer_for(mount.wall.id, url, mount.secrets) if mount
                                   else (settings.ingest_database_url() or url, WRITER_SETTING))
     add_api(app.server, ApiRoutes(live, writer_url, ingest_token=ingest_token, wall_token=token, make_writer=writer,
                                   counter=live.cache, writer_setting=writer_setting,

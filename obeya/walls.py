@@ -132,6 +132,7 @@ class WallSecretValues:
 
     tokens: dict[str, str] = field(default_factory=dict)
     database_url: str | None = None
+    writer_url: str | None = None  # the user the wall's ingest API writes as, when its own database is read-only
     problem: str | None = None  # the file is there but unreadable: every token of the wall is refused
 
 
@@ -160,8 +161,8 @@ class WallSecrets:
         try:
             body = json.loads(self.path.read_text(encoding="utf-8"))
             tokens = {kind: str(body["tokens"][kind]) for kind in TOKEN_KINDS if kind in body.get("tokens", {})}
-            url = body.get("database_url")
-            return WallSecretValues(tokens, str(url) if url else None)
+            url, writer = body.get("database_url"), body.get("writer_url")
+            return WallSecretValues(tokens, str(url) if url else None, str(writer) if writer else None)
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
             # Refusing every token is safer than opening a wall whose file someone broke: each kind gets the
             # hash of a token nobody knows (random, so no cookie can be signed for it either).
@@ -210,12 +211,14 @@ class WallSecrets:
         self._write(change)
         return had
 
-    def set_database(self, url: str | None) -> None:
+    def set_database(self, url: str | None, writer_url: str | None = None) -> None:
+        """The wall's own database (None: the shared one), and the URL its ingest API writes with (None: `url`)."""
         def change(body: dict) -> None:
-            if url:
-                body["database_url"] = url
-            else:
-                body.pop("database_url", None)
+            for key, value in (("database_url", url), ("writer_url", writer_url if url else None)):
+                if value:
+                    body[key] = value
+                else:
+                    body.pop(key, None)
         self._write(change)
 
 
@@ -230,12 +233,15 @@ def database_url_for(wall_id: str, secrets_: WallSecrets | None = None) -> str:
     return own or settings.named_database_url() or embedded_database_url(wall_id)
 
 
-def writer_for(wall_id: str, url: str) -> tuple[str, str]:
+def writer_for(wall_id: str, url: str, secrets_: WallSecrets | None = None) -> tuple[str, str]:
     """(the URL the wall's ingest API writes with, where the operator sets it): `OBEYA_INGEST_DATABASE_URL`
-    for a wall on the shared database, else the wall's own database (its user must then be one that writes)."""
+    for a wall on the shared database; for one with its own, its writer (`walls database ID URL --writer
+    WRITER`), else that database's URL."""
     if url == settings.named_database_url():
         return settings.ingest_database_url() or url, "OBEYA_INGEST_DATABASE_URL"
-    return url, f"the wall's own database URL (python -m obeya walls database {wall_id} URL)"
+    writer = (secrets_ or WallSecrets(wall_id)).values().writer_url
+    return writer or url, f"a writer for the wall's own database (python -m obeya walls database {wall_id} URL " \
+                          "--writer WRITER_URL)"
 
 
 def is_embedded(wall_id: str, url: str) -> bool:
@@ -301,8 +307,9 @@ def prepare_wall(wall: WallFolder) -> str:
     from obeya.database import prepare_database
 
     url = database_url_for(wall.id)
-    writer, setting = writer_for(wall.id, url)
-    ingest_on = WallSecrets(wall.id).token_hash("ingest") is not None
+    secrets_ = WallSecrets(wall.id)
+    writer, setting = writer_for(wall.id, url, secrets_)
+    ingest_on = secrets_.token_hash("ingest") is not None
     prepare_database(url, wall.config_dir, demo=is_embedded(wall.id, url), writer=writer if ingest_on else None,
                      writer_setting=setting)
     return url

@@ -85,16 +85,21 @@ def run_database(arguments: argparse.Namespace) -> int:
     url = arguments.url
     if url in ("", "-"):
         url = None
-    if url is not None:
+    if url is None and arguments.writer:
+        print("python -m obeya walls database: --writer goes with the wall's own URL, not '-'", file=sys.stderr)
+        return EXIT_USAGE
+    for given in (url, arguments.writer):
         try:
-            normalised_url(url)
+            if given is not None:
+                normalised_url(given)
         except DatabaseUrlError as error:
             print(f"python -m obeya walls database: {error}", file=sys.stderr)
             return EXIT_USAGE
-    WallSecrets(wall.id).set_database(url)
+    WallSecrets(wall.id).set_database(url, arguments.writer)
     source = ("its own database" if url else
               "OBEYA_DATABASE_URL" if settings.named_database_url() else "its own embedded SQLite file")
-    print(f"{wall.id}: reads {source} from the server's next start")
+    writes = " and writes posted rows through its writer" if arguments.writer else ""
+    print(f"{wall.id}: reads {source}{writes} from the server's next start")
     return EXIT_OK
 
 
@@ -143,4 +148,6 @@ def add_parser(commands) -> None:
                                               "in git); '-' removes it. Counts from the server's next start.")
     database.add_argument("wall_id", metavar="ID")
     database.add_argument("url", metavar="URL")
+    database.add_argument("--writer", metavar="WRITER_URL",
+                          help="the URL the wall's ingest API writes with, when URL's user only reads")
     database.set_defaults(run=run_database)

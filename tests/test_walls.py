@@ -372,6 +372,24 @@ def test_a_database_url_that_cannot_be_used_is_refused_with_a_sentence(walls):
     assert "not a database URL" in result.stderr
 
 
+def test_a_wall_on_its_own_read_only_database_writes_through_its_writer(tmp_path, monkeypatch):
+    from obeya.__main__ import main
+    from obeya.walls import WallSecrets, writer_for
+
+    served = WallsServer(tmp_path)
+    served.add_wall("lab")
+    for name, value in served.env.items():
+        monkeypatch.setenv(name, value)
+    reader, writer = "postgresql://wall_reader@db/lab", "postgresql://lab_owner@db/lab"
+    assert main(["walls", "database", "lab", reader, "--writer", writer]) == 0
+    assert writer_for("lab", reader) == (writer, "a writer for the wall's own database (python -m obeya walls "
+                                                 "database lab URL --writer WRITER_URL)")
+    assert main(["walls", "database", "lab", reader]) == 0  # set again without one: the reader's URL writes
+    assert writer_for("lab", reader)[0] == reader
+    assert main(["walls", "database", "lab", "-", "--writer", writer]) == 2  # a writer needs the wall's own URL
+    assert WallSecrets("lab").values().database_url == reader
+
+
 def test_walls_on_one_database_share_one_engine_and_keep_their_cache_entries_apart(tmp_path, monkeypatch):
     from layouts.walls import create_walls_server
 
