@@ -145,16 +145,21 @@ def add_api(server: flask.Flask, routes: ApiRoutes, prefix: str = "") -> None:
                             lambda kind=kind: routes.write(kind), methods=["POST"])
     server.add_url_rule(f"{prefix}{API_PREFIX}/summary", f"obeya_api_{name}_summary", routes.summary)
 
-    # Any other path or method under the API is answered in JSON, as a webhook's log can show it (without
-    # this rule the wall's page, which Dash serves at every path, would answer a GET).
+    # Any other path or method under the API is answered in JSON, as a webhook's log can show it: a GET by
+    # this rule (else the wall's page, which Dash serves at every path, would answer), the rest as errors.
     known = {f"{API_PREFIX}/{kind}": "POST" for kind in INGEST_KINDS} | {f"{API_PREFIX}/summary": "GET"}
-    server.add_url_rule(
-        f"{prefix}{API_PREFIX}/<path:rest>", f"obeya_api_{name}_other",
-        lambda rest: json_answer(api_path_problem(flask.request.method, flask.request.path, known)),
-        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
-    server.add_url_rule(f"{prefix}{API_PREFIX}/", f"obeya_api_{name}_root",
-                        lambda: json_answer(api_path_problem(flask.request.method, flask.request.path, known)),
-                        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+
+    def elsewhere(rest: str = ""):
+        return json_answer(api_path_problem(flask.request.method, flask.request.path, known))
+
+    server.add_url_rule(f"{prefix}{API_PREFIX}/<path:rest>", f"obeya_api_{name}_other", elsewhere)
+    server.add_url_rule(f"{prefix}{API_PREFIX}/", f"obeya_api_{name}_root", elsewhere)
+
+    def api_error(error):
+        return elsewhere() if is_api_path(flask.request.path, prefix) else error
+
+    for code in (404, 405):
+        server.register_error_handler(code, api_error)
 
 
 def api_path_problem(method: str, path: str, known: dict[str, str]) -> Answer:
