@@ -157,8 +157,8 @@ def require_token(server: flask.Flask, token: TokenSource, exempt: Callable[[str
     """Make every request on `server` carry the wall's token (once, in the link) or its cookie.
 
     Paths for which `exempt(path)` is true check their own pass (the remote's). `page` (or what it
-    answers, asked on each refusal: the wall's language may change) is what a browser without it gets. A `token` that is a
-    function is asked on each request: while it answers None, the server is open.
+    answers, asked on each refusal: the wall's language may change) is what a browser without it gets.
+    A `token` that is a function is asked on each request: while it answers None, the server is open.
     """
 
     @server.before_request

@@ -77,20 +77,20 @@ class ApiRoutes:
         ingest_token = current_secret(self.ingest_token)
         if ingest_token is None:  # no ingest token: the API does not exist
             return json_answer(problem(404, f"this wall takes no posted rows: the ingest API is on once it has an "
-                                      f"ingest token ({self.token_names['ingest']})"))
+                                            f"ingest token ({self.token_names['ingest']})"))
         if not ingest_token.matches(_bearer()):
             return json_answer(problem(401, f"send the ingest token as 'Authorization: Bearer <token>' "
-                                      f"({self.token_names['ingest']})"),
-                         {"WWW-Authenticate": 'Bearer realm="obeya-ingest"'})
+                                            f"({self.token_names['ingest']})"),
+                               {"WWW-Authenticate": 'Bearer realm="obeya-ingest"'})
         retry_after = self.rate.retry_after(ingest_token.key)
         if retry_after is not None:
             return json_answer(problem(429, f"more than {self.limits.requests_per_minute} requests in a minute; "
-                                      f"try again in {retry_after} s", retry_after=retry_after),
-                         {"Retry-After": str(retry_after)})
+                                            f"try again in {retry_after} s", retry_after=retry_after),
+                               {"Retry-After": str(retry_after)})
         request = flask.request
         if request.mimetype != "application/json":
             return json_answer(problem(415, f"send the rows as JSON (Content-Type: application/json), "
-                                      f"not {request.mimetype or 'no content type'}"))
+                                            f"not {request.mimetype or 'no content type'}"))
         limit = self.limits.max_body_bytes
         if request.content_length is not None and request.content_length > limit:
             return self._too_big(request.content_length)
@@ -106,34 +106,34 @@ class ApiRoutes:
         config = self.live.config_state().config
         if config is None:
             return json_answer(problem(503, "the wall's config has never loaded: fix it (python -m obeya validate), "
-                                      "then send again; nothing written"))
+                                            "then send again; nothing written"))
         replace = request.args.get("replace", "").lower() in ("1", "true", "yes")
         return json_answer(ingest(self.engine(), kind, rows, config, replace=replace, max_rows=self.limits.max_rows,
-                            writer_setting=self.writer_setting))
+                                  writer_setting=self.writer_setting))
 
     def _too_big(self, length: int | None) -> flask.Response:
         size = f"{length:,} bytes" if length is not None else "the body"
-        return json_answer(problem(413, f"{size} is over the limit of {self.limits.max_body_bytes:,} bytes per request; "
-                                  f"send at most {self.limits.max_rows:,} rows at a time"))
+        return json_answer(problem(413, f"{size} is over the limit of {self.limits.max_body_bytes:,} bytes per "
+                                        f"request; send at most {self.limits.max_rows:,} rows at a time"))
 
     def summary(self) -> flask.Response:
         """GET the wall's current numbers, themes and actions, from what the wall last read."""
         wall_token = current_secret(self.wall_token)
         if wall_token is not None and not (wall_token.matches(_bearer()) or has_pass(wall_token, WALL_PASS)):
             return json_answer(problem(401, f"send the wall's token as 'Authorization: Bearer <token>' "
-                                      f"({self.token_names['wall']})"),
-                         {"WWW-Authenticate": 'Bearer realm="obeya-wall"'})
+                                            f"({self.token_names['wall']})"),
+                               {"WWW-Authenticate": 'Bearer realm="obeya-wall"'})
         config = self.live.config_state().config
         state = self.live.data_state()
         if config is None or state.data is None:
             if state.problem is None:
-                return json_answer(problem(503, "the wall has no numbers yet (reading the database); ask again shortly",
-                                     retry_after=5), {"Retry-After": "5"})
+                return json_answer(problem(503, "the wall has no numbers yet (reading the database); ask again "
+                                                "shortly", retry_after=5), {"Retry-After": "5"})
             # never read, and the reads fail: say why (the kind, never a host or user), and ask later
             return json_answer(problem(503, f"the wall has no numbers: it cannot read the database "
-                                      f"({PROBLEM_WORDS.get(state.problem, state.problem)}) and keeps trying; "
-                                      "the server's log says more", problem=state.problem, retry_after=60),
-                         {"Retry-After": "60"})
+                                            f"({PROBLEM_WORDS.get(state.problem, state.problem)}) and keeps trying; "
+                                            "the server's log says more", problem=state.problem, retry_after=60),
+                               {"Retry-After": "60"})
         return json_answer(Answer(200, wall_summary(config, state.data, state.stale_since)))
 
 
