@@ -29,7 +29,6 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
-    make_url,
     select,
 )
 
@@ -179,7 +178,7 @@ def prepare_database(url: str, config_dir: str | Path | None = None, *, demo: bo
             ensure_demo_database(engine, zone=config.wall.timezone if config else None,
                                  rules=ThemeRules.of(config) if config else None)
             return
-        _create_missing_tables(owner, url)
+        _create_missing_tables(owner)
         if writer:
             problem = writer_problem(owner, writer_setting)
             if problem:
@@ -193,14 +192,14 @@ def prepare_database(url: str, config_dir: str | Path | None = None, *, demo: bo
         owner.dispose()
 
 
-def _create_missing_tables(engine: Engine, url: str) -> None:
+def _create_missing_tables(engine: Engine) -> None:
     """Create the wall's tables when some are missing; a user that may not is told how to go on (logged)."""
     if has_schema(engine):
         return
     try:
         create_schema(engine)
     except SQLAlchemyError as error:
-        user = make_url(url).username or "the database user"
+        user = engine.url.username or "the database user"
         log.warning(
             "the wall's tables are not all there and %s may not create them (%s); the wall starts, reads what "
             "there is and says which table is missing. Create them once as a user that may (the database's "
