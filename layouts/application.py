@@ -134,7 +134,7 @@ def create_app(config_dir: str | Path | None = None, database_url: str | None = 
     folder = config_dir or settings.config_dir()
     ingest_token = ingest_token or settings.ingest_token()
     if prepare:
-        database.prepare_database(url, folder, writer=(settings.ingest_database_url() or url) if ingest_token else None)
+        database.prepare_database(url, folder, writer=settings.ingest_writer_url(url) if ingest_token else None)
     return _create_app(folder, url, token or settings.wall_token(), remote_token or settings.remote_token(),
                        ingest_token)
 
@@ -464,7 +464,7 @@ def _create_app(folder: str | Path, url: str, token, remote_token, ingest_token,
                       exempt=lambda path: is_api_path(path) or (remote_token is not None and is_remote_path(path)))
     writer = (lambda address: mount.engines.get(address)) if mount else make_engine
     writer_url, writer_setting = (writer_for(mount.wall.id, url, mount.secrets) if mount
-                                  else (settings.ingest_database_url() or url, WRITER_SETTING))
+                                  else (settings.ingest_writer_url(url), WRITER_SETTING))
     add_api(app.server, ApiRoutes(live, writer_url, ingest_token=ingest_token, wall_token=token, make_writer=writer,
                                   counter=live.cache, writer_setting=writer_setting,
                                   wall_id=mount.wall.id if mount else None))

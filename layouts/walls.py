@@ -17,7 +17,6 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from html import escape
 from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
@@ -25,8 +24,8 @@ import flask
 from dash import html
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from layouts.access import Pass, add_security_headers, content_security_policy, require_token
-from layouts.api import API_PREFIX, is_api_path, json_answer
+from layouts.access import Pass, add_security_headers, content_security_policy, refusal_page, require_token
+from layouts.api import API_PREFIX, json_answer
 from layouts.application import create_app, local_dash
 from obeya import settings
 from obeya.engine import PROBLEM_WORDS, make_engine
@@ -37,10 +36,11 @@ from obeya.walls import (TOKEN_KINDS, SharedEngines, WallFolder, WallMount, Wall
 log = logging.getLogger(__name__)
 ADMIN_PASS = Pass("obeya_admin", "obeya-walls-index")
 INDEX_ASSETS = r"^(wall\.|panel-|geometry\.|remote\.|standup\.)"  # the index takes only the vendored styles
-PAGE = "<!doctype html><title>Obeya walls</title><p>{text}</p>"
+TITLE = "Obeya walls"
 NO_ADMIN_TOKEN = ("The index of walls is off: set OBEYA_ADMIN_TOKEN to a long random string and open "
-                  "/?token=&lt;it&gt;. Each wall is at /w/&lt;id&gt;/.")
-ADMIN_UNAUTHORISED = PAGE.format(text="The index of walls needs its link with the admin token (OBEYA_ADMIN_TOKEN).")
+                  "/?token=<it>. Each wall is at /w/<id>/.")
+ADMIN_UNAUTHORISED = refusal_page("The index of walls needs its link with the admin token (OBEYA_ADMIN_TOKEN).",
+                                  title=TITLE)
 NO_SUCH_WALL = "There is no wall at /w/{id}/. Ask the person who set up the walls for the link."
 WALL_DOWN = "The wall {id} could not start: {reason}. The other walls are not affected; see the server's log."
 
@@ -88,9 +88,9 @@ def _server_of(wall: ServedWall) -> flask.Flask:
 
 def _refusal(status: int, sentence: str, path: str) -> flask.Response:
     """`sentence` as a page for people, or as the API's JSON for a webhook that asked under /api/v1/."""
-    if is_api_path(path) or API_PREFIX + "/" in path:
+    if API_PREFIX + "/" in path:  # also /w/<a wall that is not there>/api/v1/...
         return json_answer(problem(status, sentence))
-    return flask.Response(PAGE.format(text=escape(sentence)), status=status, mimetype="text/html")
+    return flask.Response(refusal_page(sentence, title=TITLE), status=status, mimetype="text/html")
 
 
 class WallsDispatcher:
@@ -129,7 +129,7 @@ def index_app(walls: Walls, served: list[ServedWall]):
     @app.server.before_request
     def index_needs_its_token():
         if admin_token is None and not flask.request.path.startswith("/w/"):
-            return flask.Response(PAGE.format(text=NO_ADMIN_TOKEN), status=404, mimetype="text/html")
+            return flask.Response(refusal_page(NO_ADMIN_TOKEN, title=TITLE), status=404, mimetype="text/html")
         return None
 
     if admin_token:

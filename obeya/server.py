@@ -68,7 +68,7 @@ def serve(workers: int = 2, threads: int = SERVE_THREADS) -> int:
     if factory is None:
         url = settings.database_url()
         prepare_database(url, settings.config_dir(),
-                         writer=(settings.ingest_database_url() or url) if settings.ingest_token() else None)
+                         writer=settings.ingest_writer_url(url) if settings.ingest_token() else None)
     elif not factory:
         return 2
     cache_dir = None

@@ -112,6 +112,11 @@ def ingest_database_url() -> str | None:
     return _text("OBEYA_INGEST_DATABASE_URL")
 
 
+def ingest_writer_url(reading_url: str) -> str:
+    """What the ingest API writes with: `OBEYA_INGEST_DATABASE_URL`, else `reading_url`, the wall's database."""
+    return ingest_database_url() or reading_url
+
+
 def admin_token() -> str | None:
     """The token of the index of walls at `/` (`OBEYA_ADMIN_TOKEN`, with `OBEYA_WALLS_DIR`); None: no index."""
     return _text("OBEYA_ADMIN_TOKEN")

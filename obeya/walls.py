@@ -238,7 +238,7 @@ def writer_for(wall_id: str, url: str, secrets_: WallSecrets | None = None) -> t
     for a wall on the shared database; for one with its own, its writer (`walls database ID URL --writer
     WRITER`), else that database's URL."""
     if url == settings.named_database_url():
-        return settings.ingest_database_url() or url, "OBEYA_INGEST_DATABASE_URL"
+        return settings.ingest_writer_url(url), "OBEYA_INGEST_DATABASE_URL"
     writer = (secrets_ or WallSecrets(wall_id)).values().writer_url
     return writer or url, f"a writer for the wall's own database (python -m obeya walls database {wall_id} URL " \
                           "--writer WRITER_URL)"
