@@ -33,8 +33,16 @@ COOKIE_SECONDS = 395 * 24 * 3600  # within Chromium's 400-day cap on a cookie's 
 RENEW_AFTER_SECONDS = 24 * 3600  # a cookie older than this is issued anew, so a used screen never expires
 def refusal_page(text: str, language: str = "en", title: str = "Obeya Wall") -> str:
     """The short page a browser gets instead of the wall or the remote: one sentence, in the wall's language."""
-    return (f'<!doctype html><html lang="{escape(language)}"><meta charset="utf-8"><title>{escape(title)}</title>'
+    return (f'<!doctype html><html lang="{escape(language)}"><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)}</title><style>{REFUSAL_STYLE}</style>"
             f"<p>{escape(text)}</p></html>")
+
+
+# Read on a phone in the hand and on a TV across the room: big type that scales with the screen, dark like the wall
+REFUSAL_STYLE = ("html{background:#0b0d10;color:#f2f4f7;font-family:system-ui,sans-serif}"
+                 "body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center}"
+                 "p{max-width:40ch;margin:1.5rem;font-size:max(1.25rem,3.5vmin);line-height:1.4}")
 
 
 UNAUTHORISED_PAGE = refusal_page("This wall needs its link with the token. Ask the person who set up the TV.")
