@@ -435,3 +435,40 @@ def test_a_screen_standing_still_runs_no_dash_callback_until_the_wall_changes(wa
         pass
     assert not [url for url in asked if "/_dash-update-component" in url], asked
     assert [url for url in asked if "/_obeya/version" in url]
+
+
+# Runs in the page: from now on, count every redraw of a chart (plotly's afterplot) and every change inside one.
+COUNT_CHART_REDRAWS = """
+() => {
+  window.__chartChanges = 0;
+  const charts = Array.from(document.querySelectorAll('#wall-panels .js-plotly-plot'));
+  charts.forEach(chart => chart.on('plotly_afterplot', () => { window.__chartChanges += 1; }));
+  const watch = new MutationObserver(records => { window.__chartChanges += records.length; });
+  charts.forEach(chart => watch.observe(chart, {childList: true, subtree: true, attributes: true, characterData: true}));
+  return charts.length;
+}
+"""
+
+# Runs in the page: the charts' elements that would be painted although their panel or page is not on screen.
+PAINTED_OFF_SCREEN = """
+() => Array.from(document.querySelectorAll('#wall-panels .page'))
+  .filter(page => !(page.classList.contains('is-active') && page.closest('.panel').classList.contains('is-active')))
+  .flatMap(page => Array.from(page.querySelectorAll('.js-plotly-plot *')))
+  .filter(el => getComputedStyle(el).visibility === 'visible').length
+"""
+
+
+def test_charts_not_on_screen_are_not_painted_and_no_chart_is_redrawn_while_the_wall_stands_still(wall):
+    """A small box behind the TV: the charts of the panels not on screen are not painted, and while a chart
+    panel stands still nothing in any chart is redrawn, through the 200 ms tick and the version checks."""
+    wall.open(panel="nps", rotate=0)
+    assert wall.page.evaluate(COUNT_CHART_REDRAWS) >= 4  # the NPS panel's and the first-time-right panel's
+    for _ in range(2):  # two checks whether the wall changed, 2 s apart; ten ticks between them
+        with wall.page.expect_request(lambda request: "/_obeya/version" in request.url):
+            pass
+    assert wall.page.evaluate("window.__chartChanges") == 0
+    assert wall.page.evaluate(PAINTED_OFF_SCREEN) == 0
+    wall.press("ArrowRight")  # the next page: the charts just left are hidden, not redrawn
+    wall.page.wait_for_function("() => window.obeyaWall.state().page === 1 || window.obeyaWall.state().panel !== 'nps'")
+    assert wall.page.evaluate(PAINTED_OFF_SCREEN) == 0
+    assert wall.page.evaluate("window.__chartChanges") == 0
