@@ -62,8 +62,12 @@ def legend_height(config: Config, data: WallData, chunk: Sequence, what: str, sa
     """Height in rem of the legend under a page of cards, with the gap above it (0 without one): its items wrap
     across the page as the browser's flex row does."""
     legend = small_charts_legend(config, data, chunk, what, say)
-    if legend is None:
-        return 0.0
+    return 0.0 if legend is None else g.PAGE_GAP_REM + legend_rows_height(legend)
+
+
+def legend_rows_height(legend) -> float:
+    """Height in rem of a `.chart-legend` row: its items wrap across the page as the browser's flex row does
+    (each counted with room for a mark or an icon before its words)."""
     width = g.current().page_width_rem
     lines, used = 1, 0.0
     for item in legend.children:
@@ -72,7 +76,7 @@ def legend_height(config: Config, data: WallData, chunk: Sequence, what: str, sa
             lines, used = lines + 1, item_width
         else:
             used += (LEGEND_ITEM_GAP_REM if used else 0.0) + item_width
-    return g.PAGE_GAP_REM + lines * g.FS_SMALL * g.BODY_LINE + (lines - 1) * LEGEND_ROW_GAP_REM
+    return lines * g.FS_SMALL * g.BODY_LINE + (lines - 1) * LEGEND_ROW_GAP_REM
 
 
 def words_of(component) -> str:

@@ -277,7 +277,18 @@ MISSION_VALUE_LINE = line("mission-value-line", 1.2)
 THEMES_COLUMN_GAP_REM = rem("themes-column-gap", 0.8)
 THEMES_COLUMNS_REM = {name: rem(f"themes-column-{name}", value) for name, value in
                       {"theme": 16.0, "mentions": 8.0, "nps": 15.2, "impact": 8.0, "trend": 17.6}.items()}
-THEMES_QUOTE_WIDTH_REM = sum(list(THEMES_COLUMNS_REM.values())[1:]) + 3 * THEMES_COLUMN_GAP_REM
+THEMES_ROW_PADDING_X_REM = rem("themes-row-padding-x", 0.6)       # a theme's row, and the header above them
+THEMES_ROW_PADDING_TOP_REM = rem("themes-row-padding-top", 0.3)
+THEMES_ROW_PADDING_BOTTOM_REM = rem("themes-row-padding-bottom", 0.35)
+THEMES_ROW_LINE_GAP_REM = rem("themes-row-line-gap", 0.15)         # between a row's figures and its comment
+THEMES_ROW_LINE = line("themes-row-line", 1.2)
+THEMES_ROWS_GAP_REM = rem("themes-rows-gap", 0.35)                 # between the header and the rows
+THEMES_HEADER_PADDING_BOTTOM_REM = rem("themes-header-padding-bottom", 0.2)
+THEMES_HEADER_RULE_REM = rem("themes-header-rule", 0.1)
+THEMES_CAUSES_GAP_REM = rem("themes-causes-gap", 0.6)              # between the headline and the cause bars
+THEMES_HEADLINE_LINE = line("themes-headline-line", 1.2)
+THEMES_TRACK_GAP_REM = rem("themes-track-gap", 0.25)               # a cause's name to its bar
+THEMES_TRACK_REM = rem("themes-track", 0.6)                        # a cause's bar
 
 # --- the actions panel (panel-actions.css) ------------------------------------------------------
 ACTIONS_COLUMN_GAP_REM = rem("actions-column-gap", 0.8)      # between the two columns of cards

@@ -6,7 +6,8 @@ unclassified ones, never hidden), then a table of themes, the costliest
 first: mentions, the NPS of the responses that mention the theme next to the
 rest (or how many more responses that needs), its impact on the overall NPS,
 its trend against the window before with "more than noise" or not, and one
-masked comment that mentions it. Five themes to a page.
+masked comment that mentions it. Up to five themes to a page: fewer where the rows, measured in the
+wall's type, would not fit (a big-type wall, long names, wrapped words).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from __future__ import annotations
 from dash import html
 
 from layouts import geometry as g
-from layouts.geometry import FS_SMALL, THEMES_QUOTE_WIDTH_REM
+from layouts.chart_cards import legend_rows_height
+from layouts.geometry import FS_SMALL
 from layouts.components import Screen, icon, panel_heading, waiting_page
-from layouts.textfit import text_width
+from layouts.journey_fit import heading_height
+from layouts.textfit import estimated_lines, text_width
 from layouts.voices import shorten
 from layouts.words import ENGLISH, Labels, words
 from obeya.config import CAUSES, Config
@@ -24,24 +27,76 @@ from obeya.metrics import Estimate
 from obeya.snapshot import WallData
 from obeya.theme_stats import THEME_PERIODS, ThemeStat, ThemesView
 
-THEMES_PER_PAGE = 5
-# Estimates for the rows a page holds (panel-themes.css): a theme's row of two lines with its padding and the
-# gap under it, and the rest of the page at the smallest title (heading, causes, table header, footnote).
-THEME_ROW_REM = 3.4
-THEMES_FIXED_REM = 12.0
-
-
-def themes_per_page() -> int:
-    """How many themes a page holds in the room being drawn: five, fewer when the wall's type is bigger."""
-    room = g.current()
-    free = room.page_height_rem - THEMES_FIXED_REM - (room.heading_line_rem - g.HEADING_LINE_REM)
-    return max(1, min(THEMES_PER_PAGE, int(free // THEME_ROW_REM)))
+THEMES_PER_PAGE = 5  # at most: a page of the table read at a glance
+CAUSE_ICON_REM = 1.4  # a cause's icon and the room after it, in ems of its text
 
 
 def columns_fit() -> float:
-    """The themes table's columns (named for a full-width page) times this fill the page being drawn."""
-    return min(1.0, g.current().page_width_rem / (THEMES_QUOTE_WIDTH_REM + g.THEMES_COLUMNS_REM["theme"]
-                                                   + g.THEMES_COLUMN_GAP_REM))
+    """The themes table's columns (named for a full-width page) times this fill the page being drawn, inside
+    a row's padding and between its gaps (which keep their size)."""
+    free = (g.current().page_width_rem - 2 * g.THEMES_ROW_PADDING_X_REM
+            - (len(g.THEMES_COLUMNS_REM) - 1) * g.THEMES_COLUMN_GAP_REM)
+    return min(1.0, free / sum(g.THEMES_COLUMNS_REM.values()))
+
+
+def column_widths() -> dict[str, float]:
+    """Each column's width in rem on the page being drawn (panel-themes.css multiplies by --themes-fit)."""
+    fit = columns_fit()
+    return {name: width * fit for name, width in g.THEMES_COLUMNS_REM.items()}
+
+
+def quote_width() -> float:
+    """The masked comment's line: under the four columns after the theme's name."""
+    return sum(list(column_widths().values())[1:]) + (len(g.THEMES_COLUMNS_REM) - 2) * g.THEMES_COLUMN_GAP_REM
+
+
+def _lines_height(cells: list[tuple[str, bool]], font_rem: float, line: float) -> float:
+    """Height in rem of a grid row of the table: its tallest cell, each cell (words, bold) wrapped in its column."""
+    widths = list(column_widths().values())
+    return max(estimated_lines(text, font_rem, width, bold=bold) for (text, bold), width in zip(cells, widths)) \
+        * font_rem * line
+
+
+def header_height(say: Labels) -> float:
+    """The table's header: the column names (small, wrapped in their columns), its padding and rule."""
+    names = [(say(f"themes.column_{column}"), False) for column in g.THEMES_COLUMNS_REM]
+    return _lines_height(names, FS_SMALL, g.BODY_LINE) + g.THEMES_HEADER_PADDING_BOTTOM_REM + g.THEMES_HEADER_RULE_REM
+
+
+def row_height(stat: ThemeStat, min_responses: int, say: Labels = ENGLISH) -> float:
+    """A theme's row: its figures (wrapped in their columns), then its cause beside the one-line comment."""
+    figures = [(stat.name, True), (mentions_words(stat, say), False), (nps_words(stat, min_responses, say), False),
+               (impact_words(stat.impact, say), True), (trend_words(stat, say), stat.rising)]
+    cause = estimated_lines(say(f"themes.cause_{stat.cause}"), FS_SMALL,
+                            column_widths()["theme"] - CAUSE_ICON_REM * FS_SMALL)
+    return (g.THEMES_ROW_PADDING_TOP_REM + _lines_height(figures, g.FS_BODY, g.THEMES_ROW_LINE)
+            + g.THEMES_ROW_LINE_GAP_REM + cause * FS_SMALL * g.THEMES_ROW_LINE + g.THEMES_ROW_PADDING_BOTTOM_REM)
+
+
+def causes_height(view: ThemesView, say: Labels) -> float:
+    """The headline (glance type, wrapped across the page) and the row of cause bars under it."""
+    room = g.current()
+    size = room.glance(g.FS_H2)
+    headline_lines = estimated_lines(headline(view, say), size, room.page_width_rem, bold=True)
+    return (headline_lines * size * g.THEMES_HEADLINE_LINE + g.THEMES_CAUSES_GAP_REM
+            + g.FS_BODY * g.BODY_LINE + g.THEMES_TRACK_GAP_REM + g.THEMES_TRACK_REM)
+
+
+def theme_pages(stats: list[ThemeStat], room: float, min_responses: int, say: Labels = ENGLISH) -> list[list[ThemeStat]]:
+    """The themes in pages whose rows fit `room` rem under the table's header: at most THEMES_PER_PAGE a
+    page, at least one (a row taller than the room is shown all the same)."""
+    pages: list[list[ThemeStat]] = [[]]
+    used = 0.0
+    for stat in stats:
+        height = g.THEMES_ROWS_GAP_REM + row_height(stat, min_responses, say)
+        if pages[-1] and (len(pages[-1]) == THEMES_PER_PAGE or used + height > room):
+            pages.append([])
+            used = 0.0
+        pages[-1].append(stat)
+        used += height
+    return pages
+
+
 CAUSE_ICONS = {"process": "bi-diagram-3-fill", "people": "bi-people-fill", "training": "bi-mortarboard-fill",
                "unclassified": "bi-question-circle"}
 
@@ -62,10 +117,13 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
                            html.Div(say(reason), className="voices-empty-text")],
                           className="data-waiting voices-empty")]]
     mentioned = [stat for stat in view.themes if stat.mentions.responses > 0]
-    per_page = themes_per_page()
-    chunks = [mentioned[i:i + per_page] for i in range(0, len(mentioned), per_page)] or [[]]
     subtitle = say("themes.subtitle", span=span, comments=say.number(view.comments.responses),
                    detractors=say.number(view.comments.detractors))
+    note = footnote(view, len(config.themes) - len(mentioned), say)
+    longest = subtitle + " · " + say("common.page", number=9, total=9)
+    rows_room = (g.current().page_height_rem - heading_height(title, longest, screen.stale_since is not None, say)
+                 - 3 * g.PAGE_GAP_REM - causes_height(view, say) - header_height(say) - legend_rows_height(note))
+    chunks = theme_pages(mentioned, rows_room, data.min_responses, say)
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         page_subtitle = subtitle + (" · " + say("common.page", number=number, total=len(chunks))
@@ -75,7 +133,7 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
             page.append(themes_table(chunk, data.min_responses, span, say))
         else:
             page.append(html.Div(say("themes.none_mentioned"), className="themes-none"))
-        page.append(footnote(view, len(config.themes) - len(mentioned), say))
+        page.append(note)
         pages.append(page)
     return pages
 
@@ -117,11 +175,16 @@ def themes_table(stats: list[ThemeStat], min_responses: int, span: str, say: Lab
                     style={"--themes-fit": f"{columns_fit():.4f}"})
 
 
-def theme_row(stat: ThemeStat, min_responses: int, say: Labels = ENGLISH) -> html.Div:
+def mentions_words(stat: ThemeStat, say: Labels = ENGLISH) -> str:
+    """'20 · 4%': how many comments mention the theme, and their share."""
     share = f" · {say.percent(stat.share)}" if stat.share is not None else ""
+    return say.number(stat.mentions.responses) + share
+
+
+def theme_row(stat: ThemeStat, min_responses: int, say: Labels = ENGLISH) -> html.Div:
     cells = [
         html.Span(stat.name, className="theme-name"),
-        html.Span(say.number(stat.mentions.responses) + share, className="theme-mentions"),
+        html.Span(mentions_words(stat, say), className="theme-mentions"),
         html.Span(nps_words(stat, min_responses, say), className="theme-nps"),
         html.Span(impact_words(stat.impact, say), className="theme-impact" + (
             " theme-costs" if stat.impact is not None and round(stat.impact) < 0 else "")),
@@ -151,16 +214,21 @@ def impact_words(impact: float | None, say: Labels = ENGLISH) -> str:
     return "\u2013" if impact is None else say("ftr.gap", points=say.signed(impact))
 
 
-def trend_cell(stat: ThemeStat, say: Labels = ENGLISH) -> html.Span:
-    """The change of the theme's share of comments against the window before, and whether it beats the noise."""
+def trend_words(stat: ThemeStat, say: Labels = ENGLISH) -> str:
+    """'▲ +3 pts, more than noise': the change of the theme's share of comments against the window before."""
     trend = stat.trend
     if trend is None:
-        return html.Span(say("themes.trend_too_few"), className="theme-trend theme-trend-unknown")
+        return say("themes.trend_too_few")
     arrow = "\u25b2" if round(trend.delta) > 0 else "\u25bc" if round(trend.delta) < 0 else "\u25b6"
     noise = say("themes.more_than_noise") if trend.significant else say("nps.within_noise")
-    kind = ("rising" if stat.rising else "falling") if trend.significant else "steady"
-    return html.Span(f"{arrow} {say('ftr.gap', points=say.signed(trend.delta))}, {noise}",
-                     className=f"theme-trend theme-trend-{kind}")
+    return f"{arrow} {say('ftr.gap', points=say.signed(trend.delta))}, {noise}"
+
+
+def trend_cell(stat: ThemeStat, say: Labels = ENGLISH) -> html.Span:
+    """The trend's words, coloured by whether it beats the noise and which way."""
+    trend = stat.trend
+    kind = "unknown" if trend is None else ("rising" if stat.rising else "falling") if trend.significant else "steady"
+    return html.Span(trend_words(stat, say), className=f"theme-trend theme-trend-{kind}")
 
 
 def quote_words(stat: ThemeStat, say: Labels = ENGLISH) -> str:
@@ -169,7 +237,7 @@ def quote_words(stat: ThemeStat, say: Labels = ENGLISH) -> str:
     if quote is None:
         return ""
     caption = f" \u2014 {say('voices.score', score=quote.score)}, {quote.service}"
-    room = THEMES_QUOTE_WIDTH_REM * columns_fit() - text_width(caption + "\u201c\u201d", FS_SMALL)
+    room = quote_width() - text_width(caption + "\u201c\u201d", FS_SMALL)
     text = quote.text
     limit = len(text)
     while limit > 20 and text_width(shorten(text, limit), FS_SMALL) > room:
