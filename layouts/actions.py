@@ -164,31 +164,31 @@ def cards_of(view: ActionsView, say: Labels, size: str = "normal") -> list[Card]
 ITEM_TOP_REM = g.ACTIONS_RULE_REM + g.ACTIONS_RULE_GAP_REM  # the line above an action, and the room under it
 
 
-def card_inner_width(page_width_rem: float) -> float:
-    """Width in rem inside a card of a column, on a page `page_width_rem` wide."""
-    column = (page_width_rem - (COLUMNS - 1) * g.ACTIONS_COLUMN_GAP_REM) / COLUMNS
+def card_inner_width(page_width_rem: float, columns: int = COLUMNS) -> float:
+    """Width in rem inside a card of a column, on a page `page_width_rem` wide of `columns` columns."""
+    column = (page_width_rem - (columns - 1) * g.ACTIONS_COLUMN_GAP_REM) / columns
     return column - g.ACTIONS_CARD_EDGE_REM - 2 * g.ACTIONS_CARD_PADDING_X_REM
 
 
-def line_height(line: Line, size: str = "normal") -> float:
-    """Height in rem of one line of a card in type of `size`, wrapped as the browser will (a name spans the
-    icon column too)."""
-    return _line_height(line, size, g.current().page_width_rem)
+def line_height(line: Line, size: str = "normal", columns: int = COLUMNS) -> float:
+    """Height in rem of one line of a card in type of `size` in one of `columns` columns, wrapped as the
+    browser will (a name spans the icon column too)."""
+    return _line_height(line, size, g.current().page_width_rem, columns)
 
 
 @functools.lru_cache(maxsize=4096)
-def _line_height(line: Line, size: str, page_width_rem: float) -> float:
+def _line_height(line: Line, size: str, page_width_rem: float, columns: int) -> float:
     fonts = LINE_FONTS[size]
     font, bold, height = fonts.get(line.kind, fonts["other"])
-    inner = card_inner_width(page_width_rem)
+    inner = card_inner_width(page_width_rem, columns)
     width = inner if line.kind == "name" else inner - g.ACTIONS_ICON_REM - g.ACTIONS_ICON_GAP_REM
     return estimated_lines(line.text, font, width, bold=bold) * font * height
 
 
-def card_height(card: Card) -> float:
-    """Estimated height in rem of a card in a column."""
-    head = sum(line_height(line, card.size) for line in card.head)
-    items = [ITEM_TOP_REM + sum(line_height(line, card.size) for line in item) for item in card.items]
+def card_height(card: Card, columns: int = COLUMNS) -> float:
+    """Estimated height in rem of a card in one of `columns` columns."""
+    head = sum(line_height(line, card.size, columns) for line in card.head)
+    items = [ITEM_TOP_REM + sum(line_height(line, card.size, columns) for line in item) for item in card.items]
     return 2 * g.ACTIONS_CARD_PADDING_Y_REM + head + sum(items) + g.ACTIONS_ROW_GAP_REM * len(items)
 
 
