@@ -54,17 +54,16 @@ def emotion_colour(emotion: int, theme: str) -> str:
 
 
 def emotion_figure(stages: list[Stage] | tuple[Stage, ...], theme: str = "dark", scale: float = 1.0,
-                   columns: int | None = None, say: Labels = ENGLISH) -> go.Figure:
+                   say: Labels = ENGLISH) -> go.Figure:
     """The customer's feelings across `stages`: one labelled marker per stage, readable without hover.
 
-    Stage i sits at x = i, under the i-th stage column; `columns` (default:
-    one per stage) lets a short last page keep the columns of the page before.
-    The labels sit in fixed pixel margins above and below the curve, so they
-    never clip whatever height the chart gets, and the zero line is always
-    at mid-height.
+    Stage i sits at x = i, under the i-th stage column (the chart spans the
+    stages' columns, and no more on a short last page). The labels sit in
+    fixed pixel margins above and below the curve, so they never clip
+    whatever height the chart gets, and the zero line is always at mid-height.
     """
     colours = palette(theme)
-    columns = max(columns or len(stages), len(stages))
+    columns = len(stages)
     emotions = [stage.emotion for stage in stages]
     marker_colours = [emotion_colour(emotion, theme) for emotion in emotions]
     figure = go.Figure(layout=tv_layout(theme, scale))
@@ -185,10 +184,11 @@ def journey_map(stages: list[Stage], fit: Fit, config: Config, data: WallData | 
     if "feeling" in shown:
         cells.append(row_label(say("journey.feeling"), "bi-emoji-smile-fill", "feeling", 2))
         cells.append(html.Div(
-            dcc.Graph(figure=emotion_figure(stages, screen.theme, screen.scale, columns, say),
+            dcc.Graph(figure=emotion_figure(stages, screen.theme, screen.scale, say),
                       config=GRAPH_CONFIG, responsive=True, className="chart journey-curve-chart",
                       style={"height": "100%"}),
-            className="journey-curve", style=_at(2, f"2 / span {columns}"),
+            # the stages' columns only: a short last page's empty columns get no tint and no zero line
+            className="journey-curve", style=_at(2, f"2 / span {len(stages)}"),
         ))
         rows.append(f"minmax({CURVE_MIN_REM}rem, 1fr)")
     for attribute in TEXT_ROWS:

@@ -96,6 +96,10 @@ def test_nine_stages_continue_on_a_second_page(test_config):
     assert "Ben Okafor, Lab manager \u00b7 stages 8\u20139 of 9" in second
     assert [w for w in first if w.startswith("Stage ")] == [f"Stage {n}" for n in range(1, 8)]
     assert [w for w in second if w.startswith("Stage ")] == ["Stage 8", "Stage 9"]
+    # the feeling curve (its unhappy tint, its zero line) spans the page's stages, not the short page's empty rest
+    curves = [next(part for part in components(page) if getattr(part, "className", "") == "journey-curve")
+              for page in pages]
+    assert [curve.style["gridColumn"] for curve in curves] == ["2 / span 7", "2 / span 2"]
 
 
 def test_several_journeys_make_several_pages(test_config):
@@ -262,10 +266,11 @@ def test_emotion_figure_scales_its_text_and_markers_with_the_screen(test_config)
     assert large.data[0].marker.size == 2 * small.data[0].marker.size
 
 
-def test_emotion_figure_of_a_short_last_page_keeps_the_column_width():
-    figure = journey.emotion_figure([stage("Eight"), stage("Nine")], "dark", 1.0, columns=7)
+def test_the_curve_of_a_short_last_page_spans_its_own_stages_not_the_empty_columns():
+    # the unhappy half's tint and the zero line end with the last stage, not across the empty rest of the page
+    figure = journey.emotion_figure([stage("Eight"), stage("Nine")], "dark", 1.0)
 
-    assert list(figure.layout.xaxis.range) == [-0.5, 6.5]
+    assert list(figure.layout.xaxis.range) == [-0.5, 1.5]
 
 
 @pytest.mark.parametrize("language", ["en", "nl", "de"])
