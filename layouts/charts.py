@@ -376,14 +376,8 @@ def trend_figure(periods: Sequence[PeriodValue], target: float | None, *, theme:
         return say.percent(value, None) if suffix == "%" else signed_tick(value, say) + suffix
 
     bands = _band_traces(periods, colours, say("chart.interval"))
-    for trace in bands:
+    for trace in bands:  # the legend under the chart says what the band is, with its swatch
         figure.add_trace(trace)
-    if bands and not compact:
-        # the band says what it is, at its first period (a small chart's page legend says it instead)
-        first = next(p for p in periods if p.estimate)
-        figure.add_annotation(xref="x", x=periods.index(first), xanchor="left", yref="y", y=first.estimate.high,
-                              yanchor="bottom", showarrow=False, text=html.escape(say("chart.band"), quote=False),
-                              font=dict(size=px(BASE_FONT_PX, scale), color=colours["muted"]), name="band-label")
 
     if target is not None:
         # plotly reads tags in text: a team's own label stays words

@@ -129,8 +129,9 @@ def trend(series: NpsSeries, data: WallData, screen: Screen, notes: Sequence[Ann
     margins = nps_trend_margins(series, say)
     words = note_words_fit(series.periods, notes, size_px, margins)
     missing = any(p.estimate is None for p in series.periods)
+    # the band is named here, not on the chart, where its label sat on the first weeks' points
     legend = chart_legend(not_enough=(data.min_responses, "responses") if missing else None,
-                          notes=() if words else notes, say=say)
+                          notes=() if words else notes, band=any(p.estimate for p in series.periods), say=say)
     return html.Div(
         [
             dcc.Graph(figure=nps_trend_figure(series, screen.theme, screen.scale, notes=notes, note_words=words,

@@ -133,6 +133,15 @@ def test_first_page_holds_the_trend_chart_at_screen_scale(test_config):
     assert graphs[0].config["staticPlot"] is True
 
 
+@pytest.mark.parametrize(("language", "words"), [("en", "95% range"), ("de", "95-%-Bereich")])
+def test_the_legend_under_the_trend_names_its_band_in_the_walls_language(test_config, language, words):
+    config = dataclasses.replace(test_config, wall=test_config.wall.model_copy(update={"language": language}))
+    page = nps.render(config, wall_data(series([ENOUGH] * 6)), SCREEN)[0]
+    legend = with_class(page, "chart-legend")
+    assert legend and words in text_of(legend[0])
+    assert with_class(legend[0], "band-swatch")
+
+
 NO_RESPONSES = (0, 0, 0)
 
 
