@@ -462,8 +462,10 @@ def _packed_layouts(journey: Journey, config: Config, data: WallData | None, den
 
 def _split_stages(journey: Journey, config: Config, data: WallData | None, stale: bool, say: Labels,
                   action_titles: bool) -> Fit:
-    """One stage a page, and a stage too tall for its page continued on the next: its rows in order on as
-    few pages as fit, every bullet of the densest density whose rows each fit a page (with the stage's name)."""
+    """A stage too tall for a page of its own continued on the next: its rows in order on as few pages as fit,
+    every bullet of the densest density whose rows each fit a page (with the stage's name); the stages around
+    it side by side, as many a page as fit (one wordy stage used to put every stage of its journey on a page of
+    its own)."""
     room = map_room(journey, page_subtitle(journey, config, 1, 1, 2, say), stale, say) \
         - SUBTITLE_LINE_REM  # ", continued" may take the subtitle to a line more
 
@@ -476,11 +478,19 @@ def _split_stages(journey: Journey, config: Config, data: WallData | None, stale
                    densities[-1])
     pages: list[list[Stage]] = []
     rows: list[tuple[str, ...] | None] = []
+    packing = False  # whether the last page takes more stages: it holds whole stages only
     for stage in journey.stages:
         if height(stage, density, ROWS) <= room:
-            pages.append([stage])
-            rows.append(None)
+            page = pages[-1] + [stage] if packing else [stage]
+            if packing and len(page) <= MAX_STAGES_PER_PAGE and \
+                    map_height(page, len(page), density, config, data, say, journey, action_titles) <= room:
+                pages[-1] = page
+            else:
+                pages.append([stage])
+                rows.append(None)
+            packing = True
             continue
+        packing = False
         bare = height(stage, density, ())  # the stage's name alone
         filled = [row for row in ROWS if height(stage, density, (row,)) > bare]
 
@@ -503,7 +513,8 @@ def _split_stages(journey: Journey, config: Config, data: WallData | None, stale
         parts = parts_within(high)
         pages += [[stage] for _ in parts]
         rows += parts
-    return Fit(pages, 1, density, label_column(density.compact, say), action_titles, rows)
+    return Fit(pages, max(len(page) for page in pages), density, label_column(density.compact, say), action_titles,
+               rows, page_columns=[len(page) for page in pages])
 
 
 def _fitting_layouts(journey: Journey, config: Config, data: WallData | None, densities: list[Density],

@@ -419,3 +419,25 @@ def test_a_stage_too_tall_for_a_page_of_its_own_continues_on_the_next():
     subtitles = [text for page in pages for text in texts(page) if "stage" in text and "of 6" in text]
     assert any(text.endswith(", continued") for text in subtitles)
     assert all("Feeling" in texts(page) for page, text in zip(pages, subtitles) if not text.endswith("continued"))
+
+
+def test_beside_a_stage_too_tall_for_its_page_the_other_stages_share_pages():
+    # German words on the default 55" room: "Gets it fixed" alone is taller than a page and goes on over two;
+    # the short stages before it share a page instead of taking one each (7 pages for 6 stages before)
+    config, say = shipped_config(), labels_for("de")
+    each = config.journeys[0]
+    with geometry.drawing_for(geometry.room()):
+        fit = journey_fit.fit_journey(each, config, LIVE, say=say)
+        assert any(rows is not None for rows in fit.rows or [])
+        assert any(len(page) > 1 for page in fit.pages)
+        assert len(fit.pages) <= len(each.stages)  # one stage a page, the tall one on two, took one page more
+        for number, page in enumerate(fit.pages):
+            if len(page) > 1:
+                subtitle = journey_fit.page_subtitle(each, config, 1, len(page), len(fit.pages), say)
+                assert journey_fit.map_height(page, len(page), fit.density, config, LIVE, say, each,
+                                              fit.action_titles) <= journey_fit.map_room(each, subtitle, say=say)
+        pages = journey.render(dataclasses.replace(config, journeys=(each,),
+                                                   wall=config.wall.model_copy(update={"language": "de"})),
+                               LIVE, Screen())
+    assert [name for page in pages for name in texts(page) if name in {s.name for s in each.stages}] \
+        .count("Gets it fixed") == 2  # the tall stage on two pages, every other stage once
