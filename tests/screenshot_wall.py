@@ -17,6 +17,9 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from bare_box import bare_box_fontconfig
+from page_checks import SPILLS
+
+ACTIVE_PAGE = "#wall-panels > .panel.is-active > .page.is-active"
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -94,6 +97,7 @@ def main() -> None:
                     name = out / f"{panel}-{number + 1}-{width}x{height}.png"
                     page.screenshot(path=str(name))
                     result = page.evaluate(MEASURE)
+                    result["problems"] += page.evaluate(SPILLS, ACTIVE_PAGE)
                     share = 100 * result["smallest"] / result["height"]
                     print(f"{name}: smallest text {result['smallest']:.1f}px = {share:.2f}% of height; "
                           f"problems: {result['problems'] or 'none'}")

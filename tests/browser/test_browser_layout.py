@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.page_checks import SPILLS
 from tests.wall_server import WallServer, demo_wall
 from wall_driver import ACTIVE_PAGE, PANEL_ORDER, SharedWalls
 
@@ -76,7 +77,7 @@ MEASURE = """
 def page_problems(wall, size: tuple[int, int]) -> dict[str, list[str]]:
     """Per page of the active panel: overflow, clipping and too-small text."""
     result = wall.page.evaluate(MEASURE, ACTIVE_PAGE)
-    problems = list(result["problems"])
+    problems = list(result["problems"]) + wall.page.evaluate(SPILLS, ACTIVE_PAGE)
     smallest, minimum = result["smallest"]["size"], SMALLEST_TEXT_SHARE * size[1]
     if smallest < minimum - 0.05:
         problems.append(f"smallest text {smallest:.1f}px < {minimum:.1f}px: {result['smallest']['text']}")
