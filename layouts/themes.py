@@ -29,6 +29,7 @@ from obeya.theme_stats import THEME_PERIODS, ThemeStat, ThemesView
 
 THEMES_PER_PAGE = 5  # at most: a page of the table read at a glance
 CAUSE_ICON_REM = 1.4  # a cause's icon and the room after it, in ems of its text
+CAUSE_GAP_EM = 0.8  # .cause-label's two gaps (0.4rem each), in ems of body text
 
 
 def columns_fit() -> float:
@@ -78,18 +79,27 @@ def causes_height(view: ThemesView, say: Labels) -> float:
     room = g.current()
     size = room.glance(g.FS_H2)
     headline_lines = estimated_lines(headline(view, say), size, room.page_width_rem, bold=True)
+    # a cause's name wraps between its icon and its share ("Nicht / zugeordnet" on a 43" TV at 5 m)
+    bar = (room.page_width_rem - 3 * g.THEMES_COLUMN_GAP_REM) / 4
+    name_room = bar - (CAUSE_ICON_REM + CAUSE_GAP_EM) * g.FS_BODY - text_width("100%", g.FS_BODY, bold=True)
+    name_lines = max(estimated_lines(say(f"themes.cause_{cause}"), g.FS_BODY, name_room)
+                     for cause in (*CAUSES, "unclassified"))
     return (headline_lines * size * g.THEMES_HEADLINE_LINE + g.THEMES_CAUSES_GAP_REM
-            + g.FS_BODY * g.BODY_LINE + g.THEMES_TRACK_GAP_REM + g.THEMES_TRACK_REM)
+            + name_lines * g.FS_BODY * g.BODY_LINE + g.THEMES_TRACK_GAP_REM + g.THEMES_TRACK_REM)
 
 
-def theme_pages(stats: list[ThemeStat], room: float, min_responses: int, say: Labels = ENGLISH) -> list[list[ThemeStat]]:
+def theme_pages(stats: list[ThemeStat], room: float, min_responses: int, say: Labels = ENGLISH, *,
+                later_room: float | None = None) -> list[list[ThemeStat]]:
     """The themes in pages whose rows fit `room` rem under the table's header: at most THEMES_PER_PAGE a
-    page, at least one (a row taller than the room is shown all the same)."""
+    page, at least one (a row taller than the room is shown all the same). With `later_room`, the pages after
+    the first hold that much (they leave the causes out) and the first may hold none."""
     pages: list[list[ThemeStat]] = [[]]
     used = 0.0
     for stat in stats:
         height = g.THEMES_ROWS_GAP_REM + row_height(stat, min_responses, say)
-        if pages[-1] and (len(pages[-1]) == THEMES_PER_PAGE or used + height > room):
+        limit = room if len(pages) == 1 or later_room is None else later_room
+        full = len(pages[-1]) == THEMES_PER_PAGE or used + height > limit
+        if full and (pages[-1] or (later_room is not None and len(pages) == 1)):
             pages.append([])
             used = 0.0
         pages[-1].append(stat)
@@ -102,7 +112,8 @@ CAUSE_ICONS = {"process": "bi-diagram-3-fill", "people": "bi-people-fill", "trai
 
 
 def render(config: Config, data: WallData | None, screen: Screen) -> list:
-    """Pages of the themes panel: the causes on every page, five themes a page."""
+    """Pages of the themes panel: the causes on every page (on the first only where that takes fewer pages),
+    up to five themes a page."""
     say = words(config)
     title = say("themes.title")
     if data is None:
@@ -123,15 +134,25 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
     longest = subtitle + " · " + say("common.page", number=9, total=9)
     rows_room = (g.current().page_height_rem - heading_height(title, longest, screen.stale_since is not None, say)
                  - 3 * g.PAGE_GAP_REM - causes_height(view, say) - header_height(say) - legend_rows_height(note))
-    chunks = theme_pages(mentioned, rows_room, data.min_responses, say)
+    # The causes' headline and bars on every page; on page 1 only (with the rows that fit there, the pages after
+    # it rows only) where that takes fewer pages or a theme's row does not fit under them even alone: big type
+    # (a 43" TV at 5 m: nine pages of one row each under the same headline), long words (German there).
+    every = theme_pages(mentioned, rows_room, data.min_responses, say)
+    once = theme_pages(mentioned, rows_room, data.min_responses, say,
+                       later_room=rows_room + causes_height(view, say) + g.PAGE_GAP_REM)
+    tight = any(g.THEMES_ROWS_GAP_REM + row_height(stat, data.min_responses, say) > rows_room for stat in mentioned)
+    causes_once = tight or len(once) < len(every)
+    chunks = once if causes_once else every
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         page_subtitle = subtitle + (" · " + say("common.page", number=number, total=len(chunks))
                                     if len(chunks) > 1 else "")
-        page = [panel_heading(title, page_subtitle, **heading), causes_block(view, say)]
+        page = [panel_heading(title, page_subtitle, **heading)]
+        if number == 1 or not causes_once:
+            page.append(causes_block(view, say))
         if chunk:
             page.append(themes_table(chunk, data.min_responses, span, say))
-        else:
+        elif not mentioned:
             page.append(html.Div(say("themes.none_mentioned"), className="themes-none"))
         page.append(note)
         pages.append(page)

@@ -6,9 +6,13 @@ import dataclasses
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from layouts import themes as themes_panel
+import pytest
+
+from layouts import geometry, themes as themes_panel
 from layouts.components import Screen
+from layouts.textfit import estimated_lines
 from obeya.config import Theme
+from obeya.labels import labels_for
 from obeya.metrics import NpsCounts
 from obeya.snapshot import WallData, complete_periods, nps_series
 from obeya.theme_stats import Quote, themes_view
@@ -90,3 +94,29 @@ def test_dutch_wall_speaks_dutch(test_config):
     page = themes_panel.render(config, wall(COUNTS, config), SCREEN)[0]
     assert text_of(with_class(page, "themes-headline")[0]) == \
         "De meeste opmerkingen van criticasters wijzen op het proces: 60%"
+
+
+def test_on_a_big_type_wall_a_page_holds_fewer_themes_and_a_wrapped_cause_name_counts(test_config):
+    # a 43" TV at 5 m: the rows are measured in its type, so fewer go on a page; in German "Nicht zugeordnet"
+    # wraps between its icon and its share, and the bars' row is a line taller
+    many = [Theme(id=f"t{n}", name=f"Theme {n}", cause="process", phrases=[f"word{n}"])
+            for n in range(5)]
+    counts = dict(COUNTS) | {("lab", DAY, f"theme:t{n}"): NpsCounts(3, 7, 20) for n in range(5)}
+    config = with_themes(test_config, *many)
+    data = wall(counts, config)
+    assert len(themes_panel.render(config, data, SCREEN)) == 1  # five a page at the wall's own size
+    with geometry.drawing_for(geometry.room(43, 5, 2.5)):
+        pages = themes_panel.render(config, data, SCREEN)
+        # the causes' headline and bars once, on page 1, where repeating them would leave a row a page
+        assert len(pages) > 1 and with_class(pages[0], "themes-causes")
+        assert not any(with_class(page, "themes-causes") for page in pages[1:])
+        assert all(with_class(page, "theme-row") for page in pages[1:])
+        room = geometry.current()
+        for language, name_lines in (("en", 1), ("de", 2)):
+            say = labels_for(language)
+            headline_lines = estimated_lines(themes_panel.headline(data.themes, say), room.glance(geometry.FS_H2),
+                                             room.page_width_rem, bold=True)
+            bars = (themes_panel.causes_height(data.themes, say)
+                    - headline_lines * room.glance(geometry.FS_H2) * geometry.THEMES_HEADLINE_LINE
+                    - geometry.THEMES_CAUSES_GAP_REM - geometry.THEMES_TRACK_GAP_REM - geometry.THEMES_TRACK_REM)
+            assert bars == pytest.approx(name_lines * geometry.FS_BODY * geometry.BODY_LINE)
