@@ -28,7 +28,7 @@ from obeya.snapshot import WallData
 from obeya.theme_stats import THEME_PERIODS, ThemeStat, ThemesView
 
 THEMES_PER_PAGE = 5  # at most: a page of the table read at a glance
-CAUSE_ICON_REM = 1.4  # a cause's icon and the room after it, in ems of its text
+CAUSE_ICON_EM = 1.4  # a cause's icon and the room after it, in ems of its text
 CAUSE_GAP_EM = 0.8  # .cause-label's two gaps (0.4rem each), in ems of body text
 
 
@@ -69,7 +69,7 @@ def row_height(stat: ThemeStat, min_responses: int, say: Labels = ENGLISH) -> fl
     figures = [(stat.name, True), (mentions_words(stat, say), False), (nps_words(stat, min_responses, say), False),
                (impact_words(stat.impact, say), True), (trend_words(stat, say), stat.rising)]
     cause = estimated_lines(say(f"themes.cause_{stat.cause}"), FS_SMALL,
-                            column_widths()["theme"] - CAUSE_ICON_REM * FS_SMALL)
+                            column_widths()["theme"] - CAUSE_ICON_EM * FS_SMALL)
     return (g.THEMES_ROW_PADDING_TOP_REM + _lines_height(figures, g.FS_BODY, g.THEMES_ROW_LINE)
             + g.THEMES_ROW_LINE_GAP_REM + cause * FS_SMALL * g.THEMES_ROW_LINE + g.THEMES_ROW_PADDING_BOTTOM_REM)
 
@@ -81,22 +81,22 @@ def causes_height(view: ThemesView, say: Labels) -> float:
     headline_lines = estimated_lines(headline(view, say), size, room.page_width_rem, bold=True)
     # a cause's name wraps between its icon and its share ("Nicht / zugeordnet" on a 43" TV at 5 m)
     bar = (room.page_width_rem - 3 * g.THEMES_COLUMN_GAP_REM) / 4
-    name_room = bar - (CAUSE_ICON_REM + CAUSE_GAP_EM) * g.FS_BODY - text_width("100%", g.FS_BODY, bold=True)
+    name_room = bar - (CAUSE_ICON_EM + CAUSE_GAP_EM) * g.FS_BODY - text_width("100%", g.FS_BODY, bold=True)
     name_lines = max(estimated_lines(say(f"themes.cause_{cause}"), g.FS_BODY, name_room)
                      for cause in (*CAUSES, "unclassified"))
     return (headline_lines * size * g.THEMES_HEADLINE_LINE + g.THEMES_CAUSES_GAP_REM
             + name_lines * g.FS_BODY * g.BODY_LINE + g.THEMES_TRACK_GAP_REM + g.THEMES_TRACK_REM)
 
 
-def theme_pages(stats: list[ThemeStat], room: float, min_responses: int, say: Labels = ENGLISH, *,
+def theme_pages(stats: list[ThemeStat], heights: list[float], room: float, *,
                 later_room: float | None = None) -> list[list[ThemeStat]]:
-    """The themes in pages whose rows fit `room` rem under the table's header: at most THEMES_PER_PAGE a
-    page, at least one (a row taller than the room is shown all the same). With `later_room`, the pages after
-    the first hold that much (they leave the causes out) and the first may hold none."""
+    """The themes in pages whose rows (`heights`: each row's, with the gap above it) fit `room` rem under the
+    table's header: at most THEMES_PER_PAGE a page, at least one (a row taller than the room is shown all the
+    same). With `later_room`, the pages after the first hold that much (they leave the causes out) and the
+    first may hold none."""
     pages: list[list[ThemeStat]] = [[]]
     used = 0.0
-    for stat in stats:
-        height = g.THEMES_ROWS_GAP_REM + row_height(stat, min_responses, say)
+    for stat, height in zip(stats, heights):
         limit = room if len(pages) == 1 or later_room is None else later_room
         full = len(pages[-1]) == THEMES_PER_PAGE or used + height > limit
         if full and (pages[-1] or (later_room is not None and len(pages) == 1)):
@@ -132,16 +132,16 @@ def render(config: Config, data: WallData | None, screen: Screen) -> list:
                    detractors=say.number(view.comments.detractors))
     note = footnote(view, len(config.themes) - len(mentioned), say)
     longest = subtitle + " · " + say("common.page", number=9, total=9)
+    causes = causes_height(view, say)
     rows_room = (g.current().page_height_rem - heading_height(title, longest, screen.stale_since is not None, say)
-                 - 3 * g.PAGE_GAP_REM - causes_height(view, say) - header_height(say) - legend_rows_height(note))
+                 - 3 * g.PAGE_GAP_REM - causes - header_height(say) - legend_rows_height(note))
     # The causes' headline and bars on every page; on page 1 only (with the rows that fit there, the pages after
     # it rows only) where that takes fewer pages or a theme's row does not fit under them even alone: big type
     # (a 43" TV at 5 m: nine pages of one row each under the same headline), long words (German there).
-    every = theme_pages(mentioned, rows_room, data.min_responses, say)
-    once = theme_pages(mentioned, rows_room, data.min_responses, say,
-                       later_room=rows_room + causes_height(view, say) + g.PAGE_GAP_REM)
-    tight = any(g.THEMES_ROWS_GAP_REM + row_height(stat, data.min_responses, say) > rows_room for stat in mentioned)
-    causes_once = tight or len(once) < len(every)
+    heights = [g.THEMES_ROWS_GAP_REM + row_height(stat, data.min_responses, say) for stat in mentioned]
+    every = theme_pages(mentioned, heights, rows_room)
+    once = theme_pages(mentioned, heights, rows_room, later_room=rows_room + causes + g.PAGE_GAP_REM)
+    causes_once = any(height > rows_room for height in heights) or len(once) < len(every)
     chunks = once if causes_once else every
     pages = []
     for number, chunk in enumerate(chunks, start=1):
